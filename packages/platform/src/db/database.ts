@@ -1,0 +1,125 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+/** Where a service's data lives. */
+export type DatabaseTarget =
+  | { kind: 'pg'; url: string; poolMax?: number }
+  | { kind: 'pglite'; pglite: PGlite };
+
+/**
+ * A service's handle on its schema. `db` qualifies every table with the schema (Kysely
+ * `withSchema`), so one PGlite or one PostgreSQL database can hold many services.
+ */
+export interface Database<DB = unknown> {
+  readonly kind: 'pg' | 'pglite';
+  readonly schema: string;
+  /** Schema-qualified query builder. */
+  readonly db: Kysely<DB>;
+  /** Runs fn in one transaction; afterCommit hooks registered inside run once it commits. */
+  transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  /** Closes the pool (pg). A shared PGlite is closed by its owner. */
+  close(): Promise<void>;
+}
+
+/**
+ * The part of a Database the kit's own tables need. Any service's Database<DB> fits, so
+ * the outbox, relay, inbox and idempotency code serve every service without knowing its tables.
+ */
+export interface KitDatabase {
+  readonly kind: 'pg' | 'pglite';
+  readonly schema: string;
+  readonly db: QueryExecutorProvider;
+  transaction<T>(fn: (trx: QueryExecutorProvider) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+}
+
+const afterCommitHooks = new WeakMap<object, Array<() => void>>();
+
+/** Registers fn to run after trx commits (never when it rolls back). */
+export function afterCommit(trx: object, fn: () => void): void {
+  const hooks = afterCommitHooks.get(trx);
+  if (!hooks) throw new Error('afterCommit needs a transaction opened by Database.transaction');
+  hooks.push(fn);
+}
+
+// Align both drivers' parsing: int8 and numeric stay strings (no precision loss), dates as Date.
+const pgliteParsers = {
+  [pgliteTypes.INT8]: (v: string) => v,
+  [pgliteTypes.NUMERIC]: (v: string) => v,
+};
+
+/** Opens a PGlite instance (in memory when dataDir is absent), ready for use. */
+export async function openPGlite(dataDir?: string): Promise<PGlite> {
+  const pglite = new PGlite(dataDir, { parsers: pgliteParsers });
+  await pglite.waitReady;
+  return pglite;
+}
+
+/** Creates the database handle for one service schema on either target. */
+export function createDatabase<DB = unknown>(target: DatabaseTarget, schema: string): Database<DB> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  let pool: pg.Pool | undefined;
+  let root: Kysely<DB>;
+  if (target.kind === 'pg') {
+    pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolMax ?? 10,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client erroring (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    root = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    root = new Kysely<DB>({ dialect: new PGliteDialect(target.pglite) });
+  }
+  const db = root.withSchema(schema);
+  return {
+    kind: target.kind,
+    schema,
+    db,
+    async transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+      let hooks: Array<() => void> = [];
+      const result = await db.transaction().execute(async (trx) => {
+        hooks = [];
+        afterCommitHooks.set(trx, hooks);
+        return fn(trx);
+      });
+      for (const h of hooks) h();
+      return result;
+    },
+    async ping() {
+      await sql`select 1`.execute(root);
+    },
+    async close() {
+      await root.destroy();
+    },
+  };
+}
+
+/** Creates the PostgreSQL database named in url when it does not exist (distributed start-up). */
+export async function ensurePgDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!name) return;
+  u.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: u.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`create database "${name.replaceAll('"', '""')}"`);
+      } catch (err) {
+        // Two processes racing to create it: the loser sees duplicate_database (42P04).
+        if ((err as { code?: string }).code !== '42P04') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}

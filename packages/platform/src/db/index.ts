@@ -1,0 +1,8 @@
+export { createDatabase, openPGlite, afterCommit, ensurePgDatabase } from './database.ts';
+export type { Database, DatabaseTarget } from './database.ts';
+export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
+export type { Migration } from './migrator.ts';
+export { PGliteDialect } from './pglite-dialect.ts';
+export { sql } from 'kysely';
+export type { QueryExecutorProvider as Executor } from 'kysely';
+export type { Kysely, Transaction, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';

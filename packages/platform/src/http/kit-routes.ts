@@ -1,0 +1,79 @@
+import { Type } from 'typebox';
+import type { DeadLetterStore } from '../messaging/dead-letters.ts';
+import type { ServiceMetrics } from '../metrics/index.ts';
+import type { ServiceApp } from './app.ts';
+import { PageQuery, pageResult } from './schemas.ts';
+
+/** A named readiness check; throws when its dependency is down. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** /health/live, /health/ready (503 when a dependency is down) and /metrics. */
+export function registerHealthRoutes(app: ServiceApp, checks: ReadinessCheck[], metrics: ServiceMetrics): void {
+  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const results = await Promise.all(
+      checks.map(async (c) => {
+        try {
+          await withTimeout(c.check(), 2000);
+          return [c.name, { status: 'up' }] as const;
+        } catch (err) {
+          return [c.name, { status: 'down', error: err instanceof Error ? err.message : String(err) }] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, r]) => r.status === 'up');
+    reply.code(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
+
+/**
+ * Dead-letter admin endpoints of a service, under `/admin/dead-letters`. The gateway
+ * exposes them as `/api/v1/admin/<service>/dead-letters`.
+ */
+export function registerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore): void {
+  app.get(
+    '/admin/dead-letters',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'List events that consumers gave up on',
+        querystring: Type.Object({ ...PageQuery, includeReplayed: Type.Boolean({ default: false }) }),
+      },
+    },
+    async (request) => {
+      const { page, pageSize, includeReplayed } = request.query;
+      const r = await store.list({ includeReplayed, limit: pageSize, offset: (page - 1) * pageSize });
+      return pageResult(r.items, page, pageSize, r.totalCount);
+    },
+  );
+
+  app.post(
+    '/admin/dead-letters/:id/replay',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Run a dead-lettered event through its consumer again',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      },
+    },
+    async (request) => store.replay(request.params.id),
+  );
+}

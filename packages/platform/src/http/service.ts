@@ -1,0 +1,151 @@
+import type { Transaction } from 'kysely';
+import type { Cache } from '../cache/index.ts';
+import { createDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
+import { loadMigrations, migrate, platformMigrations } from '../db/migrator.ts';
+import { createIdempotencyStore, registerIdempotency } from '../idempotency/index.ts';
+import { createLogger, type Logger } from '../logging/index.ts';
+import type { EventBus } from '../messaging/bus.ts';
+import { createConsumer, type Consumer, type EventHandlerSpec, type RetryPolicy } from '../messaging/consumer.ts';
+import { createDeadLetterStore, type DeadLetterStore } from '../messaging/dead-letters.ts';
+import { createOutbox, type Outbox } from '../messaging/outbox.ts';
+import { createRelay, type Relay, type RelayOptions } from '../messaging/relay.ts';
+import { createMetrics, type ServiceMetrics } from '../metrics/index.ts';
+import { createApp, type ServiceApp } from './app.ts';
+import { registerDeadLetterRoutes, registerHealthRoutes, type ReadinessCheck } from './kit-routes.ts';
+
+/** What a service's routes, handlers and workers are given. */
+export interface ServiceContext<DB = unknown> {
+  name: string;
+  database: Database<DB>;
+  outbox: Outbox;
+  cache: Cache;
+  bus: EventBus;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+/** A background job of a service (a sweeper, a scheduler). */
+export interface Worker {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** The whole of a service, as its src/service.ts declares it. */
+export interface ServiceDefinition<DB = unknown> {
+  name: string;
+  schema: string;
+  description?: string;
+  /** Folder of `NNNN_what.sql` files. */
+  migrations: URL;
+  routes(app: ServiceApp, ctx: ServiceContext<DB>): void | Promise<void>;
+  subscriptions?(ctx: ServiceContext<DB>): EventHandlerSpec<DB>[];
+  workers?(ctx: ServiceContext<DB>): Worker[];
+}
+
+/** Declares a service (typed identity function, so definitions read the same everywhere). */
+export function defineService<DB>(def: ServiceDefinition<DB>): ServiceDefinition<DB> {
+  return def;
+}
+
+/** The adapters a service runs on: chosen by the launcher or main.ts, never by the service. */
+export interface RuntimeDeps {
+  database: DatabaseTarget;
+  bus: EventBus;
+  cache: Cache;
+  logger?: Logger;
+  retry?: RetryPolicy;
+  relay?: RelayOptions;
+  bodyLimit?: number;
+  processMetrics?: boolean;
+  /** Overrides the definition's schema (tests give each run a schema of its own). */
+  schema?: string;
+  /** Extra readiness checks (e.g. upstreams). */
+  checks?: ReadinessCheck[];
+}
+
+/** A built service: its app (not yet listening), context and lifecycle. */
+export interface ServiceRuntime<DB = unknown> {
+  app: ServiceApp;
+  ctx: ServiceContext<DB>;
+  relay: Relay;
+  consumers: Consumer[];
+  deadLetters: DeadLetterStore;
+  /** Starts relay, consumers and workers (not the HTTP listener). */
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<string>;
+  /** Graceful: stop accepting, finish in-flight, stop consumers and workers, drain the relay, close pools. */
+  close(): Promise<void>;
+}
+
+/** Builds a service on the given adapters: migrates its schema and assembles its app. */
+export async function buildService<DB>(def: ServiceDefinition<DB>, deps: RuntimeDeps): Promise<ServiceRuntime<DB>> {
+  const logger = deps.logger ?? createLogger({ service: def.name });
+  const metrics = createMetrics(def.name, { processMetrics: deps.processMetrics ?? false });
+  const schema = deps.schema ?? def.schema;
+  const database = createDatabase<DB>(deps.database, schema);
+  await migrate(database, [...(await platformMigrations()), ...(await loadMigrations(def.migrations))]);
+
+  let relay: Relay | undefined;
+  const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay?.kick() });
+  relay = createRelay(database, deps.bus, { logger, metrics }, deps.relay);
+  const ctx: ServiceContext<DB> = { name: def.name, database, outbox, cache: deps.cache, bus: deps.bus, logger, metrics };
+
+  const consumers = (def.subscriptions?.(ctx) ?? []).map((spec) =>
+    createConsumer(def.name, database, deps.bus, spec, { logger, metrics, retry: deps.retry }),
+  );
+  const workers = def.workers?.(ctx) ?? [];
+  const deadLetters = createDeadLetterStore(database, () => consumers);
+  const idempotency = createIdempotencyStore(database);
+
+  const app = await createApp({ name: def.name, logger, metrics, bodyLimit: deps.bodyLimit, description: def.description });
+  registerHealthRoutes(
+    app,
+    [
+      { name: 'database', check: () => database.ping() },
+      { name: 'bus', check: () => deps.bus.ping() },
+      { name: 'cache', check: () => deps.cache.ping() },
+      ...(deps.checks ?? []),
+    ],
+    metrics,
+  );
+  registerDeadLetterRoutes(app, deadLetters);
+  registerIdempotency(app, idempotency);
+  await def.routes(app, ctx);
+  await app.ready();
+
+  const purge = setInterval(() => {
+    idempotency.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+  }, 600_000);
+  purge.unref();
+
+  let started = false;
+  return {
+    app,
+    ctx,
+    relay,
+    consumers,
+    deadLetters,
+    async start() {
+      if (started) return;
+      started = true;
+      for (const c of consumers) await c.start();
+      for (const w of workers) await w.start();
+      relay.start();
+    },
+    async listen(port: number, host = '127.0.0.1') {
+      return app.listen({ port, host });
+    },
+    async close() {
+      clearInterval(purge);
+      await app.close();
+      for (const w of workers) await w.stop();
+      for (const c of consumers) await c.stop();
+      await relay.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Shorthand for use cases: one transaction on the service's database. */
+export type Tx<DB> = Transaction<DB>;

@@ -1,0 +1,52 @@
+import type { EventEnvelope } from '@mercato/contracts';
+
+/** What a bus subscriber sees of one delivery. */
+export interface Delivery {
+  /** 1 on the first delivery of this event to this consumer, 2 on the first redelivery, … */
+  attempt: number;
+}
+
+/**
+ * Thrown (or returned as rejection) by a bus handler to ask for redelivery after a delay.
+ * Any other error also leads to redelivery, after the adapter's default delay.
+ */
+export class RetryLater extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, cause?: unknown) {
+    super(`retry in ${delayMs} ms`, { cause });
+    this.name = 'RetryLater';
+    this.delayMs = delayMs;
+  }
+}
+
+/** A durable subscription: one per service and subscription name. */
+export interface SubscriptionSpec {
+  /** Durable consumer name, unique per service+subscription, e.g. `inventory-product-events`. */
+  durable: string;
+  /** Event types to receive, e.g. ['product.created', 'product.deactivated']. */
+  types: string[];
+  /** Resolves → ack. Rejects → redelivery (after RetryLater.delayMs when given). */
+  handler: (event: EventEnvelope, delivery: Delivery) => Promise<void>;
+  /** How many deliveries may be in progress at once for this subscription (default 16). */
+  concurrency?: number;
+}
+
+/** A running subscription. */
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/**
+ * The port every bus adapter implements: in-process (embedded mode) and NATS
+ * JetStream (distributed mode). Delivery is at least once; handlers must be idempotent
+ * (the kit's consumer dedupes by event id in the inbox table).
+ */
+export interface EventBus {
+  readonly kind: 'memory' | 'nats';
+  /** Resolves once the broker has stored the event (JetStream ack). Dedupes by event id. */
+  publish(event: EventEnvelope): Promise<void>;
+  subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /** Throws when the broker is unreachable (used by /health/ready). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

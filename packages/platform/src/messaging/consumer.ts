@@ -1,0 +1,120 @@
+import type { EventEnvelope } from '@mercato/contracts';
+import { sql, type Transaction } from 'kysely';
+import { runWithContext } from '../context/index.ts';
+import type { Database } from '../db/database.ts';
+import { newId } from '../ids/index.ts';
+import type { Logger } from '../logging/index.ts';
+import type { ServiceMetrics } from '../metrics/index.ts';
+import { RetryLater, type Delivery, type EventBus, type Subscription } from './bus.ts';
+
+/** A service's subscription: which events, and what to do with one, inside a transaction. */
+export interface EventHandlerSpec<DB = unknown> {
+  /** Stable name; the durable consumer is `<service>-<name>`. */
+  name: string;
+  types: string[];
+  handle(trx: Transaction<DB>, event: EventEnvelope): Promise<void>;
+  /** Attempts before the event goes to the dead-letter table (default from the runtime). */
+  maxAttempts?: number;
+  concurrency?: number;
+}
+
+/** How retries back off; the defaults suit production, tests shorten them. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
+
+/** Exponential back-off with full jitter on the upper half, so retries of many events spread out. */
+export function retryDelay(attempt: number, policy: RetryPolicy): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + (Math.random() * exp) / 2);
+}
+
+/** A consumer that can also re-run one event (dead-letter replay). */
+export interface Consumer {
+  readonly name: string;
+  /** Applies the event once (inbox dedupe). Returns false when it had been applied before. */
+  apply(event: EventEnvelope): Promise<boolean>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Binds a handler to the bus with the inbox pattern: the inbox row and the handler's
+ * writes commit together, so a redelivered event (same id) is skipped; a failing handler
+ * is retried with back-off and, after maxAttempts, parked in dead_letters and acked.
+ */
+export function createConsumer<DB>(
+  service: string,
+  database: Database<DB>,
+  bus: EventBus,
+  spec: EventHandlerSpec<DB>,
+  deps: { logger: Logger; metrics?: ServiceMetrics; retry?: RetryPolicy },
+): Consumer {
+  const consumer = `${service}-${spec.name}`;
+  const policy = { ...(deps.retry ?? defaultRetryPolicy), ...(spec.maxAttempts ? { maxAttempts: spec.maxAttempts } : {}) };
+  const inbox = sql.id(database.schema, 'inbox');
+  const deadLetters = sql.id(database.schema, 'dead_letters');
+  let subscription: Subscription | undefined;
+
+  async function apply(event: EventEnvelope): Promise<boolean> {
+    const ctx = { correlationId: event.correlationId, traceparent: event.traceparent, causationId: event.id };
+    return runWithContext(ctx, () =>
+      database.transaction(async (trx) => {
+        const inserted = await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
+          on conflict do nothing returning event_id`.execute(trx);
+        if (inserted.rows.length === 0) return false;
+        await spec.handle(trx, event);
+        return true;
+      }),
+    );
+  }
+
+  async function park(event: EventEnvelope, err: unknown, attempts: number): Promise<void> {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    await sql`insert into ${deadLetters} (id, consumer, event_id, event_type, envelope, error, attempts)
+      values (${newId()}, ${consumer}, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, ${message}, ${attempts})
+      on conflict (consumer, event_id) do update set error = excluded.error, attempts = excluded.attempts,
+        created_at = now(), replayed_at = null`.execute(database.db);
+    deps.metrics?.deadLetters.inc({ consumer });
+    deps.logger.error({ consumer, eventId: event.id, eventType: event.type, attempts }, 'event dead-lettered');
+  }
+
+  async function onDelivery(event: EventEnvelope, delivery: Delivery): Promise<void> {
+    try {
+      const applied = await apply(event);
+      deps.metrics?.eventsHandled.inc({ consumer, outcome: applied ? 'applied' : 'duplicate' });
+    } catch (err) {
+      deps.metrics?.consumerFailures.inc({ consumer });
+      if (delivery.attempt >= policy.maxAttempts) {
+        await park(event, err, delivery.attempt);
+        return;
+      }
+      deps.logger.warn(
+        { err, consumer, eventId: event.id, attempt: delivery.attempt },
+        'event handler failed, will retry',
+      );
+      throw new RetryLater(retryDelay(delivery.attempt, policy), err);
+    }
+  }
+
+  return {
+    name: consumer,
+    apply,
+    async start() {
+      subscription = await bus.subscribe({
+        durable: consumer,
+        types: spec.types,
+        handler: onDelivery,
+        ...(spec.concurrency ? { concurrency: spec.concurrency } : {}),
+      });
+    },
+    async stop() {
+      await subscription?.stop();
+      subscription = undefined;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { RetryLater } from './bus.ts';
+export type { EventBus, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
+export { createOutbox } from './outbox.ts';
+export type { Outbox, EventDraft } from './outbox.ts';
+export { createRelay } from './relay.ts';
+export type { Relay, RelayOptions } from './relay.ts';
+export { createConsumer, defaultRetryPolicy, retryDelay } from './consumer.ts';
+export type { Consumer, EventHandlerSpec, RetryPolicy } from './consumer.ts';
+export { createDeadLetterStore } from './dead-letters.ts';
+export type { DeadLetter, DeadLetterStore } from './dead-letters.ts';
+export { createMemoryBus } from './memory-bus.ts';
+export { createNatsBus } from './nats-bus.ts';

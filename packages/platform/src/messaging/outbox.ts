@@ -1,0 +1,61 @@
+import type { EventEnvelope } from '@mercato/contracts';
+import { sql, type QueryExecutorProvider } from 'kysely';
+import { currentContext } from '../context/index.ts';
+import { afterCommit } from '../db/database.ts';
+import { newId } from '../ids/index.ts';
+
+/** An event as a use case states it; the outbox completes the envelope. */
+export interface EventDraft<T = unknown> {
+  type: string;
+  subject: string;
+  data: T;
+  version?: number;
+}
+
+/** Writes events into the service's outbox table inside the caller's transaction. */
+export interface Outbox {
+  add<T>(trx: QueryExecutorProvider, draft: EventDraft<T>): Promise<EventEnvelope<T>>;
+  addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]>;
+}
+
+/**
+ * Creates the outbox of one service. `onCommitted` runs after a transaction that wrote
+ * events commits (the relay's kick, so events leave without waiting for the next poll).
+ */
+export function createOutbox(opts: { source: string; schema: string; onCommitted?: () => void }): Outbox {
+  const table = sql.id(opts.schema, 'outbox');
+
+  function envelope<T>(draft: EventDraft<T>): EventEnvelope<T> {
+    const ctx = currentContext();
+    const env: EventEnvelope<T> = {
+      id: newId(),
+      type: draft.type,
+      version: draft.version ?? 1,
+      source: opts.source,
+      time: new Date().toISOString(),
+      subject: draft.subject,
+      correlationId: ctx?.correlationId ?? newId(),
+      data: draft.data,
+    };
+    if (ctx?.causationId) env.causationId = ctx.causationId;
+    if (ctx?.traceparent) env.traceparent = ctx.traceparent;
+    return env;
+  }
+
+  async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
+    if (drafts.length === 0) return [];
+    const envelopes = drafts.map((d) => envelope(d));
+    const values = envelopes.map((e) => sql`(${e.id}, ${e.type}, ${JSON.stringify(e)}::jsonb)`);
+    await sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}`.execute(trx);
+    if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
+    return envelopes;
+  }
+
+  return {
+    async add<T>(trx: QueryExecutorProvider, draft: EventDraft<T>) {
+      const [env] = await addMany(trx, [draft]);
+      return env as EventEnvelope<T>;
+    },
+    addMany,
+  };
+}

@@ -1,0 +1,191 @@
+import type { EventEnvelope } from '@mercato/contracts';
+import { sql, type RawBuilder } from 'kysely';
+import type { KitDatabase } from '../db/database.ts';
+import type { Logger } from '../logging/index.ts';
+import type { ServiceMetrics } from '../metrics/index.ts';
+import type { EventBus } from './bus.ts';
+
+/** Tuning of the outbox relay. */
+export interface RelayOptions {
+  batchSize?: number;
+  /** Publishes in flight at once; the bus keeps them in send order. */
+  window?: number;
+  /** Poll interval when idle (a commit kicks the relay sooner). */
+  pollMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Publishes a service's outbox rows to the bus, in order, and deletes what the bus acknowledged. */
+export interface Relay {
+  start(): void;
+  /** Asks for a round as soon as possible (called after a commit that wrote events). */
+  kick(): void;
+  /** Stops polling after publishing what is pending (bounded by timeoutMs). */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Runs rounds until the outbox is empty; for tests and draining. Returns events published. */
+  drain(): Promise<number>;
+}
+
+interface Row {
+  seq: string;
+  envelope: EventEnvelope | string;
+}
+
+/**
+ * Creates the relay of one service. On PostgreSQL a round runs in a transaction holding
+ * a transaction-level advisory lock per schema, so among replicas one relay publishes at
+ * a time and order is kept. On PGlite (one process, one connection) the round takes no
+ * transaction: the in-process bus runs handlers during publish and they need the connection.
+ */
+export function createRelay(
+  database: KitDatabase,
+  bus: EventBus,
+  deps: { logger: Logger; metrics?: ServiceMetrics },
+  opts: RelayOptions = {},
+): Relay {
+  const batchSize = opts.batchSize ?? 1000;
+  const window = opts.window ?? 512;
+  const pollMs = opts.pollMs ?? 250;
+  const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+  const table = sql.id(database.schema, 'outbox');
+  const lockKey = `mercato:relay:${database.schema}`;
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> | undefined;
+  let again = false;
+  let failures = 0;
+
+  async function publishAll(rows: Row[]): Promise<number> {
+    let published = 0;
+    for (let i = 0; i < rows.length; i += window) {
+      const slice = rows.slice(i, i + window);
+      const results = await Promise.allSettled(
+        slice.map((r) => bus.publish(typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope)),
+      );
+      // Keep order: only the acknowledged prefix counts; the rest is retried (the bus
+      // dedupes by event id, so a later row published twice is delivered once).
+      const firstFailure = results.findIndex((r) => r.status === 'rejected');
+      if (firstFailure === -1) {
+        published += slice.length;
+        continue;
+      }
+      published += firstFailure;
+      const reason = (results[firstFailure] as PromiseRejectedResult).reason;
+      deps.logger.warn({ err: reason }, 'relay: publish failed, will retry');
+      break;
+    }
+    return published;
+  }
+
+  async function round(exec: Parameters<RawBuilder<unknown>['execute']>[0]): Promise<number> {
+    const rows = await sql<Row>`select seq, envelope from ${table} order by seq limit ${batchSize}`.execute(exec);
+    if (rows.rows.length === 0) {
+      deps.metrics?.outboxBacklog.set(0);
+      deps.metrics?.relayLagSeconds.set(0);
+      return 0;
+    }
+    const published = await publishAll(rows.rows);
+    if (published > 0) {
+      const seqs = rows.rows.slice(0, published).map((r) => r.seq);
+      await sql`delete from ${table} where seq = any(${seqs}::bigint[])`.execute(exec);
+      deps.metrics?.relayPublished.inc(published);
+    }
+    if (published < rows.rows.length) throw new Error('relay: publish incomplete');
+    return published;
+  }
+
+  async function runOnce(): Promise<number> {
+    if (database.kind === 'pglite') return round(database.db);
+    return database.transaction(async (trx) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as ok`.execute(trx);
+      if (!got.rows[0]?.ok) return 0;
+      return round(trx);
+    });
+  }
+
+  async function updateGauges(): Promise<void> {
+    if (!deps.metrics) return;
+    const r = await sql<{ n: string; age: number | null }>`
+      select count(*) as n, extract(epoch from now() - min(created_at))::float8 as age from ${table}`.execute(
+      database.db,
+    );
+    deps.metrics.outboxBacklog.set(Number(r.rows[0]?.n ?? 0));
+    deps.metrics.relayLagSeconds.set(r.rows[0]?.age ?? 0);
+  }
+
+  async function loop(): Promise<void> {
+    do {
+      again = false;
+      try {
+        let n: number;
+        do {
+          n = await runOnce();
+        } while (n === batchSize && running);
+        failures = 0;
+        await updateGauges();
+      } catch (err) {
+        failures++;
+        deps.metrics?.relayFailures.inc();
+        deps.logger.error({ err, failures }, 'relay round failed');
+        const delay = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 12));
+        schedule(delay);
+        return;
+      }
+    } while (again && running);
+    schedule(pollMs);
+  }
+
+  function schedule(ms: number): void {
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(trigger, ms);
+    timer.unref();
+  }
+
+  function trigger(): void {
+    if (!running) return;
+    if (current) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    current = loop().finally(() => {
+      current = undefined;
+    });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      trigger();
+    },
+    kick() {
+      // A kick during back-off would hammer a broker that is down: wait for the timer.
+      if (failures === 0) trigger();
+    },
+    async stop(timeoutMs = 5000) {
+      if (!running) return;
+      running = false;
+      clearTimeout(timer);
+      await current;
+      const deadline = Date.now() + timeoutMs;
+      try {
+        while (Date.now() < deadline && (await runOnce()) > 0);
+      } catch (err) {
+        deps.logger.warn({ err }, 'relay: events left in the outbox at shutdown; they go out at next start');
+      }
+    },
+    async drain() {
+      await current;
+      let total = 0;
+      let n: number;
+      do {
+        n = await runOnce();
+        total += n;
+      } while (n > 0);
+      return total;
+    },
+  };
+}

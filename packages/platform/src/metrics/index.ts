@@ -1,0 +1,73 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics every Mercato service exposes on /metrics, in a registry of its own. */
+export interface ServiceMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  outboxBacklog: Gauge;
+  relayLagSeconds: Gauge;
+  relayPublished: Counter;
+  relayFailures: Counter;
+  eventsHandled: Counter<'consumer' | 'outcome'>;
+  consumerFailures: Counter<'consumer'>;
+  deadLetters: Counter<'consumer'>;
+}
+
+/**
+ * Creates a service's metrics. One registry per service, because embedded mode hosts all
+ * services in one process and each must answer its own /metrics.
+ * Process metrics are collected only when `processMetrics` is set (once per process).
+ */
+export function createMetrics(service: string, opts: { processMetrics?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  if (opts.processMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    outboxBacklog: new Gauge({
+      name: 'outbox_backlog',
+      help: 'Outbox rows not yet published (as of the last relay round)',
+      registers,
+    }),
+    relayLagSeconds: new Gauge({
+      name: 'relay_lag_seconds',
+      help: 'Age of the oldest unpublished outbox row (as of the last relay round)',
+      registers,
+    }),
+    relayPublished: new Counter({ name: 'relay_published_total', help: 'Events published by the relay', registers }),
+    relayFailures: new Counter({ name: 'relay_failures_total', help: 'Relay rounds that failed', registers }),
+    eventsHandled: new Counter({
+      name: 'events_handled_total',
+      help: 'Events handled by consumers, by outcome (applied, duplicate)',
+      labelNames: ['consumer', 'outcome'],
+      registers,
+    }),
+    consumerFailures: new Counter({
+      name: 'consumer_failures_total',
+      help: 'Handler attempts that failed',
+      labelNames: ['consumer'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'dead_letters_total',
+      help: 'Events moved to the dead-letter table',
+      labelNames: ['consumer'],
+      registers,
+    }),
+  };
+}
