@@ -1,2 +1,3 @@
 export * from './infra.ts';
 export * from './databases.ts';
+export * from './services.ts';

@@ -1,0 +1,98 @@
+import type { EventEnvelope } from '@mercato/contracts';
+import { createMemoryCache, type Cache } from '@mercato/platform/cache';
+import { buildService, type ServiceDefinition, type ServiceRuntime } from '@mercato/platform/http';
+import { createLogger, type Logger } from '@mercato/platform/logging';
+import { createMemoryBus, type EventBus } from '@mercato/platform/messaging';
+import { Writable } from 'node:stream';
+import { dropSchema, testTarget, uniqueSchema, type DbKind } from './databases.ts';
+
+/** Log lines a test captured (parsed JSON), for assertions such as "no secret was logged". */
+export interface CapturedLogs {
+  lines: Record<string, unknown>[];
+  text(): string;
+}
+
+/** A logger writing into memory. */
+export function captureLogger(service: string): { logger: Logger; logs: CapturedLogs } {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      const s = chunk.toString('utf8');
+      raw.push(s);
+      for (const l of s.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return {
+    logger: createLogger({ service, level: 'debug', destination: stream }),
+    logs: { lines, text: () => raw.join('') },
+  };
+}
+
+/** A service built for a test on its own schema, with the events it published recorded. */
+export interface TestService<DB> {
+  runtime: ServiceRuntime<DB>;
+  bus: EventBus;
+  cache: Cache;
+  logs: CapturedLogs;
+  /** Every event the bus carried (in publish order). */
+  published: EventEnvelope[];
+  /** Publishes what is in the outbox now and waits until it is delivered. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts a service on a fresh schema of the given database kind, with an
+ * in-process bus (unless one is given) and a memory cache. Retries are short so poison
+ * events reach the dead-letter table quickly.
+ */
+export async function startTestService<DB>(
+  def: ServiceDefinition<DB>,
+  kind: DbKind,
+  opts: { bus?: EventBus; cache?: Cache; maxAttempts?: number } = {},
+): Promise<TestService<DB>> {
+  const target = await testTarget(kind);
+  const schema = uniqueSchema(def.schema);
+  const inner = opts.bus ?? createMemoryBus();
+  const published: EventEnvelope[] = [];
+  const bus: EventBus = {
+    kind: inner.kind,
+    async publish(event) {
+      await inner.publish(event);
+      published.push(event);
+    },
+    subscribe: (spec) => inner.subscribe(spec),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+  const cache = opts.cache ?? createMemoryCache({ namespace: schema });
+  const { logger, logs } = captureLogger(def.name);
+  const runtime = await buildService(def, {
+    database: target,
+    schema,
+    bus,
+    cache,
+    logger,
+    retry: { maxAttempts: opts.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
+    relay: { pollMs: 20 },
+  });
+  await runtime.start();
+  return {
+    runtime,
+    bus,
+    cache,
+    logs,
+    published,
+    async flush() {
+      await runtime.relay.drain();
+    },
+    async close() {
+      await runtime.close();
+      if (!opts.bus) await inner.close();
+      if (!opts.cache) await cache.close();
+      await dropSchema(target, schema);
+    },
+  };
+}
