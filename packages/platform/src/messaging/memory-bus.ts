@@ -1,0 +1,154 @@
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import type { EventEnvelope } from '@mercato/contracts';
+import { RetryLater, type EventBus, type Subscription, type SubscriptionSpec } from './bus.ts';
+
+/** Options of the in-process bus. */
+export interface MemoryBusOptions {
+  /** Wait before redelivering after a plain rejection (default 1000 ms). */
+  defaultRetryDelayMs?: number;
+  logger?: Logger;
+}
+
+// Mirrors JetStream's default duplicate window so both adapters dedupe alike.
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+const DEDUPE_MAX_IDS = 100_000;
+const DEFAULT_CONCURRENCY = 16;
+
+/** A FIFO counting semaphore: FIFO so that concurrency 1 keeps publish order. */
+export class Semaphore {
+  #free: number;
+  readonly #waiters: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+interface MemorySubscription {
+  spec: SubscriptionSpec;
+  types: ReadonlySet<string>;
+  semaphore: Semaphore;
+  acked: LRUCache<string, true>;
+  /** A second publish of an event still being delivered joins the first delivery. */
+  inflight: Map<string, Promise<void>>;
+  abort: AbortController;
+}
+
+/**
+ * The in-process bus of embedded mode. `publish` resolves only once every matching
+ * subscription has acked the event (retries happen inside `publish`), so an outbox relay
+ * may delete its row when `publish` resolves.
+ */
+export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
+  const defaultDelay = opts.defaultRetryDelayMs ?? 1000;
+  const log = opts.logger;
+  const subs = new Set<MemorySubscription>();
+  let closed = false;
+
+  async function deliver(sub: MemorySubscription, json: string, event: EventEnvelope): Promise<void> {
+    const { signal } = sub.abort;
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted)
+        throw new Error(`subscription ${sub.spec.durable} stopped before ack of ${event.id}`);
+      await sub.semaphore.acquire();
+      let delay = defaultDelay;
+      try {
+        if (signal.aborted) continue;
+        // Each handler gets its own JSON copy, as over NATS: no shared mutation, no Dates.
+        await sub.spec.handler(JSON.parse(json) as EventEnvelope, { attempt });
+        sub.acked.set(event.id, true);
+        return;
+      } catch (err) {
+        delay = err instanceof RetryLater ? err.delayMs : defaultDelay;
+        log?.warn(
+          { err, eventId: event.id, type: event.type, durable: sub.spec.durable, attempt, delayMs: delay },
+          'event handler failed, will retry',
+        );
+      } finally {
+        sub.semaphore.release();
+      }
+      await abortableSleep(delay, signal).catch(() => undefined);
+    }
+  }
+
+  function deliverOnce(sub: MemorySubscription, json: string, event: EventEnvelope): Promise<void> {
+    if (sub.acked.has(event.id)) return Promise.resolve();
+    const running = sub.inflight.get(event.id);
+    if (running) return running;
+    const p = deliver(sub, json, event).finally(() => sub.inflight.delete(event.id));
+    sub.inflight.set(event.id, p);
+    return p;
+  }
+
+  // Waits for running handlers so a graceful shutdown does not cut one off mid-transaction.
+  async function stopSub(sub: MemorySubscription): Promise<void> {
+    subs.delete(sub);
+    sub.abort.abort(new Error(`subscription ${sub.spec.durable} stopped`));
+    await Promise.allSettled([...sub.inflight.values()]);
+  }
+
+  return {
+    kind: 'memory',
+
+    async publish(event) {
+      if (closed) throw new Error('memory bus is closed');
+      const targets = [...subs].filter((s) => s.types.has(event.type));
+      if (targets.length === 0) return;
+      const json = JSON.stringify(event);
+      await Promise.all(targets.map((sub) => deliverOnce(sub, json, event)));
+    },
+
+    async subscribe(spec): Promise<Subscription> {
+      if (closed) throw new Error('memory bus is closed');
+      const sub: MemorySubscription = {
+        spec,
+        types: new Set(spec.types),
+        semaphore: new Semaphore(Math.max(1, spec.concurrency ?? DEFAULT_CONCURRENCY)),
+        acked: new LRUCache<string, true>({ max: DEDUPE_MAX_IDS, ttl: DUPLICATE_WINDOW_MS }),
+        inflight: new Map(),
+        abort: new AbortController(),
+      };
+      subs.add(sub);
+      return {
+        stop: () => stopSub(sub),
+      };
+    },
+
+    async ping() {
+      if (closed) throw new Error('memory bus is closed');
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...subs].map(stopSub));
+    },
+  };
+}

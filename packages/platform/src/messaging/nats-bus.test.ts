@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { infra, needs } from '@mercato/testing';
+import { busContract, eventually, sleep, testEvent } from './bus.contract.ts';
+import type { EventEnvelope } from '@mercato/contracts';
+import type { EventBus } from './bus.ts';
+import { consumerNameOf, createNatsBus, streamNameOf } from './nats-bus.ts';
+
+const skip = await needs('nats');
+// A fresh domain, hence fresh streams, per run: reruns never see old messages.
+const run = randomBytes(4).toString('hex');
+const contractDomain = `ct${run}`;
+const domain = `nt${run}`;
+const makeBus = () =>
+  createNatsBus({ servers: infra.natsUrl, name: 'nats-bus-test', defaultRetryDelayMs: 100 });
+
+busContract('nats bus', makeBus, { skip: skip.skip, domain: contractDomain });
+
+describe('nats bus: JetStream specifics', skip, () => {
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let bus: EventBus;
+  before(async () => {
+    nc = await connect({ servers: infra.natsUrl });
+    jsm = await jetstreamManager(nc);
+    bus = await makeBus();
+  });
+  after(async () => {
+    await bus.close();
+    for (const d of [contractDomain, domain, `${domain}x`]) {
+      await jsm.streams.delete(d.toUpperCase()).catch(() => false);
+    }
+    await nc.close();
+  });
+
+  test('publish resolves once the event is stored in its domain stream, with subject = type', async () => {
+    const type = `${domain}.stored`;
+    const e = testEvent(type, { n: 1 });
+    await bus.publish(e);
+    const stream = streamNameOf(type);
+    assert.equal(stream, domain.toUpperCase());
+    const info = await jsm.streams.info(stream);
+    assert.deepEqual(info.config.subjects, [`${domain}.>`]);
+    const before = info.state.messages;
+    await bus.publish(testEvent(type, { n: 2 }));
+    await bus.publish(e); // duplicate id: not stored again
+    assert.equal((await jsm.streams.info(stream)).state.messages, before + 1);
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: type });
+    assert.equal(stored?.json<EventEnvelope>().type, type);
+  });
+
+  test('a durable consumer re-created after stop() receives the events published while it was stopped', async () => {
+    const type = `${domain}.durable`;
+    const durable = `durable-${run}`;
+    const got: string[] = [];
+    const handler = async (e: EventEnvelope) => void got.push(e.id);
+    const first = testEvent(type, {});
+    const sub = await bus.subscribe({ durable, types: [type], handler });
+    await bus.publish(first);
+    await eventually(() => got.length === 1, 'the first event');
+    await sub.stop();
+    const missed = [testEvent(type, { n: 1 }), testEvent(type, { n: 2 })];
+    for (const e of missed) await bus.publish(e);
+    const other = await makeBus();
+    try {
+      await other.subscribe({ durable, types: [type], handler });
+      await eventually(() => got.length >= 3, 'the events published while stopped');
+      await sleep(300);
+      assert.deepEqual(got, [first.id, ...missed.map((e) => e.id)]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a subscription spanning two domains gets one consumer per stream and events from both', async () => {
+    const types = [`${domain}.span`, `${domain}x.span`];
+    const durable = `span.${run}`; // the dot is not NATS-legal and must be sanitized
+    const got: string[] = [];
+    await bus.subscribe({ durable, types, handler: async (e) => void got.push(e.type) });
+    await bus.publish(testEvent(types[0]!, {}));
+    await bus.publish(testEvent(types[1]!, {}));
+    await eventually(() => got.length >= 2, 'both events');
+    assert.deepEqual(got.sort(), [...types].sort());
+    for (const t of types) {
+      const stream = streamNameOf(t);
+      const info = await jsm.consumers.info(stream, consumerNameOf(durable, stream));
+      assert.equal(info.config.durable_name, `span_${run}_${stream}`);
+    }
+  });
+
+  test('a durable re-subscribed with another type and concurrency gets the new type, not the old', async () => {
+    const [a, b] = [`${domain}.change_a`, `${domain}.change_b`];
+    const durable = `change-${run}`;
+    const got: string[] = [];
+    const handler = async (e: EventEnvelope) => void got.push(e.type);
+    await (await bus.subscribe({ durable, types: [a], concurrency: 1, handler })).stop();
+    const sub = await bus.subscribe({ durable, types: [b], concurrency: 4, handler });
+    await bus.publish(testEvent(a, {}));
+    await bus.publish(testEvent(b, {}));
+    await eventually(() => got.length >= 1, 'the event of the new type');
+    await sleep(300);
+    assert.deepEqual(got, [b]);
+    const stream = streamNameOf(b);
+    assert.equal(
+      (await jsm.consumers.info(stream, consumerNameOf(durable, stream))).config.max_ack_pending,
+      4,
+    );
+    await sub.stop();
+  });
+
+  test('a malformed message is terminated, not redelivered, and does not block later events', async () => {
+    const type = `${domain}.malformed`;
+    const durable = `malformed-${run}`;
+    const got: string[] = [];
+    await bus.subscribe({
+      durable,
+      types: [type],
+      concurrency: 1,
+      handler: async (e) => void got.push(e.id),
+    });
+    await bus.publish(testEvent(type, {})); // creates the stream before the raw publish
+    await nc.request(type, 'not json {');
+    const good = testEvent(type, {});
+    await bus.publish(good);
+    await eventually(() => got.length >= 2, 'the good events');
+    await sleep(300);
+    assert.equal(got.length, 2);
+    assert.equal(got[1], good.id);
+    const info = await jsm.consumers.info(streamNameOf(type), consumerNameOf(durable, streamNameOf(type)));
+    assert.equal(info.num_ack_pending, 0);
+    assert.equal(info.num_redelivered, 0);
+  });
+});

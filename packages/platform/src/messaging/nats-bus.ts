@@ -1,0 +1,291 @@
+import { connect, nanos } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { eventDomain, type EventEnvelope } from '@mercato/contracts';
+import { RetryLater, type EventBus, type Subscription, type SubscriptionSpec } from './bus.ts';
+import { Semaphore } from './memory-bus.ts';
+
+/** Options of the NATS JetStream bus. */
+export interface NatsBusOptions {
+  /** One URL or a comma-separated list, e.g. `nats://127.0.0.1:4222`. */
+  servers: string;
+  /** Connection name shown by the server (`nats server report connections`). */
+  name?: string;
+  logger?: Logger;
+  /** Redelivery delay after a plain rejection (default 1000 ms). */
+  defaultRetryDelayMs?: number;
+  /** Redelivery after this long without ack, e.g. when the process died (default 30 s). */
+  ackWaitMs?: number;
+  /** Stream dedupe window by `Nats-Msg-Id`, for streams this bus creates (default 2 min). */
+  duplicateWindowMs?: number;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+const PING_TIMEOUT_MS = 2000;
+
+/** The stream of an event type's domain: `setting.changed` → `SETTING`. */
+export function streamNameOf(type: string): string {
+  return eventDomain(type).toUpperCase();
+}
+
+/**
+ * The consumer name of a subscription on one stream. NATS forbids `.`, `*`, `>`, slashes and
+ * whitespace in names; the stream suffix keeps the name telling when one subscription spans
+ * several streams.
+ */
+export function consumerNameOf(durable: string, stream: string): string {
+  return `${durable.replace(/[^A-Za-z0-9_-]/g, '_')}_${stream}`;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The JetStream bus of distributed mode: one stream per domain (`ORDER` on `order.>`),
+ * subject = event type, one durable pull consumer per subscription and stream.
+ */
+export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
+  const log = opts.logger;
+  const defaultDelay = opts.defaultRetryDelayMs ?? 1000;
+  const ackWaitMs = opts.ackWaitMs ?? 30_000;
+  const duplicateWindowMs = opts.duplicateWindowMs ?? 2 * 60_000;
+  const nc = await connect({
+    servers: opts.servers.split(',').map((s) => s.trim()),
+    name: opts.name,
+    // A service outlives broker restarts; readiness reports the outage through ping().
+    maxReconnectAttempts: -1,
+  });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const [major = 0, minor = 0] = (nc.info?.version ?? '0').split('.').map(Number);
+  const modernServer = major > 2 || (major === 2 && minor >= 10);
+  if (!modernServer) log?.info({ version: nc.info?.version }, 'nats < 2.10: types are filtered client-side');
+  const streams = new Map<string, Promise<void>>();
+  const subscriptions = new Set<Subscription>();
+  let connected = true;
+  let closed = false;
+
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'reconnect') {
+        connected = s.type === 'reconnect';
+        log?.warn({ status: s.type }, 'nats connection status');
+      }
+    }
+  })();
+
+  function ensureStream(domain: string): Promise<void> {
+    const name = domain.toUpperCase();
+    let ready = streams.get(name);
+    if (!ready) {
+      ready = createStream(jsm, domain, duplicateWindowMs).catch((err: unknown) => {
+        streams.delete(name); // let the next call try again
+        throw err;
+      });
+      streams.set(name, ready);
+    }
+    return ready;
+  }
+
+  async function subscribe(spec: SubscriptionSpec): Promise<Subscription> {
+    const concurrency = Math.max(1, spec.concurrency ?? DEFAULT_CONCURRENCY);
+    const byDomain = new Map<string, string[]>();
+    for (const type of new Set(spec.types)) {
+      const domain = eventDomain(type);
+      byDomain.set(domain, [...(byDomain.get(domain) ?? []), type]);
+    }
+    // Shared by all streams: `concurrency` bounds the subscription, not each consumer.
+    const semaphore = new Semaphore(concurrency);
+    const consuming: { messages: ConsumerMessages; pumped: Promise<void> }[] = [];
+    let stopping = false;
+
+    const handle = async (m: JsMsg): Promise<void> => {
+      let event: EventEnvelope;
+      try {
+        event = m.json<EventEnvelope>();
+        if (typeof (event as Partial<EventEnvelope> | null)?.id !== 'string') throw new Error('no envelope');
+      } catch (err) {
+        log?.error(
+          { err, subject: m.subject, seq: m.seq, durable: spec.durable },
+          'malformed event, terminated',
+        );
+        // A redelivery would fail the same way, forever. No reason text: servers before
+        // 2.11 do not recognise `+TERM <reason>` and leave the message pending.
+        m.term();
+        return;
+      }
+      // Handlers slower than ack_wait would otherwise be redelivered while still running.
+      const keepAlive = setInterval(() => m.working(), Math.max(1000, ackWaitMs / 2));
+      try {
+        await spec.handler(event, { attempt: m.info.deliveryCount });
+        // ackAck: once it resolves, the server has recorded the ack, so stop() then
+        // subscribe() never sees the event again.
+        const ok = await m.ackAck().catch((err: unknown) => err);
+        if (ok !== true)
+          log?.warn({ err: ok, eventId: event.id }, 'ack not confirmed; the event may be redelivered');
+      } catch (err) {
+        const delayMs = err instanceof RetryLater ? err.delayMs : defaultDelay;
+        const ctx = { eventId: event.id, durable: spec.durable, attempt: m.info.deliveryCount, delayMs };
+        log?.warn({ err, ...ctx }, 'event handler failed, will retry');
+        m.nak(delayMs);
+      } finally {
+        clearInterval(keepAlive);
+      }
+    };
+
+    const pump = async (messages: ConsumerMessages, accept?: ReadonlySet<string>): Promise<void> => {
+      for await (const m of messages) {
+        if (accept && !accept.has(m.subject)) {
+          m.ack(); // another type of the domain, only received because the server filters coarsely
+          continue;
+        }
+        // Messages already buffered when stop() ran go back at once instead of after ack_wait.
+        await semaphore.acquire(); // running handlers release it, also while stopping
+        if (stopping) {
+          semaphore.release();
+          m.nak();
+          continue;
+        }
+        void handle(m)
+          .catch((err: unknown) => log?.error({ err, durable: spec.durable }, 'event delivery failed'))
+          .finally(() => semaphore.release());
+      }
+    };
+
+    const stop = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      subscriptions.delete(subscription);
+      const closing = consuming.map((c) => c.messages.close());
+      await Promise.allSettled(consuming.map((c) => c.pumped));
+      // Holding every slot means no handler is still running.
+      for (let i = 0; i < concurrency; i++) await semaphore.acquire();
+      await Promise.allSettled(closing);
+    };
+    const subscription: Subscription = { stop };
+
+    try {
+      for (const [domain, types] of byDomain) {
+        await ensureStream(domain);
+        const stream = domain.toUpperCase();
+        const name = consumerNameOf(spec.durable, stream);
+        const filter = filterFor(domain, types, modernServer);
+        await ensureConsumer(jsm, stream, {
+          durable_name: name,
+          ...filter.config,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(ackWaitMs),
+          max_ack_pending: concurrency,
+          max_deliver: -1,
+        });
+        const consumer = await js.consumers.get(stream, name);
+        const messages = await consumer.consume({ max_messages: concurrency });
+        const pumped = pump(messages, filter.accept).catch((err: unknown) =>
+          log?.error({ err, consumer: name }, 'consume loop ended'),
+        );
+        consuming.push({ messages, pumped });
+        void logNotifications(messages, name, log).catch(() => undefined);
+      }
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return {
+    kind: 'nats',
+
+    async publish(event) {
+      if (closed) throw new Error('nats bus is closed');
+      await ensureStream(eventDomain(event.type));
+      // A duplicate id within the window gets a PubAck too (duplicate: true): already stored.
+      await js.publish(event.type, JSON.stringify(event), { msgID: event.id });
+    },
+
+    subscribe(spec) {
+      if (closed) return Promise.reject(new Error('nats bus is closed'));
+      return subscribe(spec);
+    },
+
+    async ping() {
+      // While reconnecting, the client buffers the flush; it would hang rather than fail.
+      if (closed || nc.isClosed() || !connected) throw new Error('nats is not connected');
+      await withTimeout(nc.flush(), PING_TIMEOUT_MS, 'nats ping');
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}
+
+async function createStream(jsm: JetStreamManager, domain: string, dupWindowMs: number): Promise<void> {
+  const name = domain.toUpperCase();
+  try {
+    // Idempotent for an identical config, and so safe when several processes race.
+    await jsm.streams.add({ name, subjects: [`${domain}.>`], duplicate_window: nanos(dupWindowMs) });
+  } catch (err) {
+    // It exists with other settings (made by ops, or another window): use it as it is.
+    await jsm.streams.info(name).catch(() => Promise.reject(err as Error));
+  }
+}
+
+type FilterConfig = Pick<ConsumerConfig, 'filter_subject'> | Pick<ConsumerConfig, 'filter_subjects'>;
+type Filter = { config: FilterConfig; accept?: ReadonlySet<string> };
+
+/**
+ * The consumer's subject filter. NATS 2.10 added `filter_subjects` and reliable filter
+ * updates; a 2.9 server skips messages after a durable's filter changes. So on older
+ * servers the consumer takes the whole domain, which never changes, and `accept` lists
+ * the types to hand to the handler.
+ */
+function filterFor(domain: string, types: string[], modernServer: boolean): Filter {
+  if (modernServer) return { config: { filter_subjects: types } };
+  return { config: { filter_subject: `${domain}.>` }, accept: new Set(types) };
+}
+
+async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  cfg: Partial<ConsumerConfig> & FilterConfig & { durable_name: string },
+): Promise<void> {
+  try {
+    await jsm.consumers.add(stream, cfg);
+  } catch (err) {
+    // The durable exists with another config (types or concurrency changed): update it.
+    if (!(err instanceof JetStreamApiError)) throw err;
+    const { durable_name, ack_policy: _a, deliver_policy: _d, ...updatable } = cfg;
+    await jsm.consumers.update(stream, durable_name, updatable);
+  }
+}
+
+const NOTEWORTHY = new Set(
+  'consumer_deleted consumer_not_found stream_not_found heartbeats_missed'.split(' '),
+);
+
+async function logNotifications(messages: ConsumerMessages, consumer: string, log?: Logger): Promise<void> {
+  for await (const s of messages.status()) {
+    if (NOTEWORTHY.has(s.type)) log?.warn({ consumer, notification: s }, 'jetstream consumer notification');
+  }
+}
