@@ -1,0 +1,126 @@
+import { ensurePgDatabase } from '@mercato/platform/db';
+import { createLogger } from '@mercato/platform/logging';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { gatewayMain, portOffset, services } from './service-registry.ts';
+import { waitReady } from './wait-ready.ts';
+
+/** Where the distributed processes find their infrastructure (env, localhost defaults). */
+export interface DistributedOptions {
+  postgresUrl: string;
+  natsUrl: string;
+  redisUrl: string;
+  offset: number;
+  gatewayPort: number;
+  host: string;
+  readyTimeoutMs: number;
+}
+
+/** Reads distributed-mode options from the environment. */
+export function distributedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DistributedOptions {
+  const offset = portOffset(env);
+  return {
+    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    offset,
+    gatewayPort: Number(env.GATEWAY_PORT ?? 8080) + offset,
+    host: env.HOST ?? 'localhost',
+    readyTimeoutMs: Number(env.MERCATO_READY_TIMEOUT_MS ?? 60_000),
+  };
+}
+
+/** The database URL of one service: same server as POSTGRES_URL, database `mercato_<service>`. */
+export function serviceDatabaseUrl(postgresUrl: string, service: string, env: NodeJS.ProcessEnv = process.env): string {
+  const own = env[`${service.toUpperCase()}_DATABASE_URL`];
+  if (own) return own;
+  const u = new URL(postgresUrl);
+  u.pathname = `/mercato_${service}`;
+  return u.toString();
+}
+
+/**
+ * Distributed mode on one machine: one OS process per service and one for the gateway,
+ * on PostgreSQL (a database per service, created when missing), NATS JetStream and Redis.
+ * Resolves once every process answers /health/ready.
+ */
+export async function startDistributed(opts: DistributedOptions): Promise<{ url: string; stop(): Promise<void> }> {
+  const logger = createLogger({ service: 'mercato' });
+  const children: ChildProcess[] = [];
+  const alive = new Set<ChildProcess>();
+  let stopping = false;
+
+  function launch(name: string, entry: string, env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, [entry], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(child);
+    alive.add(child);
+    child.on('exit', (code, signal) => {
+      alive.delete(child);
+      if (!stopping) logger.error({ process: name, code, signal }, 'a Mercato process exited');
+    });
+    return child;
+  }
+
+  const stop = async () => {
+    stopping = true;
+    const exits = children.filter((c) => alive.has(c)).map((c) => new Promise((r) => c.once('exit', r)));
+    for (const c of children) if (alive.has(c)) c.kill('SIGTERM');
+    const force = setTimeout(() => {
+      for (const c of children) if (alive.has(c)) c.kill('SIGKILL');
+    }, 20_000);
+    await Promise.all(exits);
+    clearTimeout(force);
+  };
+
+  try {
+    const upstreams: string[] = [];
+    for (const s of services) {
+      const databaseUrl = serviceDatabaseUrl(opts.postgresUrl, s.name);
+      await ensurePgDatabase(databaseUrl);
+      const port = s.port + opts.offset;
+      const child = launch(s.name, s.main, {
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        NATS_URL: opts.natsUrl,
+        REDIS_URL: opts.redisUrl,
+      });
+      await waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child));
+      upstreams.push(`${s.name}=http://127.0.0.1:${port}`);
+    }
+    const gateway = launch('gateway', gatewayMain, {
+      PORT: String(opts.gatewayPort),
+      HOST: opts.host,
+      UPSTREAMS: upstreams.join(','),
+      REDIS_URL: opts.redisUrl,
+    });
+    await waitReady(`http://127.0.0.1:${opts.gatewayPort}/health/ready`, opts.readyTimeoutMs, () =>
+      alive.has(gateway),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const url = `http://localhost:${opts.gatewayPort}`;
+  process.stdout.write(
+    `\nMercato is running (distributed mode: ${services.length + 1} processes)\n` +
+      `  API and web:   ${url}\n  API docs:      ${url}/docs\n` +
+      services.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${s.port + opts.offset}\n`).join('') +
+      `Press Ctrl-C to stop.\n\n`,
+  );
+  return { url, stop };
+}
+
+/** `mercato start --mode distributed`: runs until SIGINT/SIGTERM, then stops every process. */
+export async function runDistributed(): Promise<void> {
+  const platform = await startDistributed(distributedOptionsFromEnv());
+  const onSignal = () => {
+    platform.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}

@@ -1,0 +1,93 @@
+import { buildGateway } from '@mercato/gateway';
+import { createMemoryCache } from '@mercato/platform/cache';
+import { openPGlite } from '@mercato/platform/db';
+import { buildService, type ServiceRuntime } from '@mercato/platform/http';
+import { createLogger } from '@mercato/platform/logging';
+import { createMemoryBus } from '@mercato/platform/messaging';
+import { closeOnSignals } from '@mercato/platform/runtime';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { portOffset, services } from './service-registry.ts';
+
+/** Options of an embedded start; every field has an environment variable. */
+export interface EmbeddedOptions {
+  dataDir: string;
+  host: string;
+  gatewayPort: number;
+  offset: number;
+  seed: boolean;
+}
+
+/** Reads embedded-mode options from the environment (see the README's configuration table). */
+export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
+  const offset = portOffset(env);
+  return {
+    dataDir: path.resolve(env.MERCATO_DATA_DIR ?? '.data'),
+    host: env.HOST ?? 'localhost',
+    gatewayPort: Number(env.GATEWAY_PORT ?? 8080) + offset,
+    offset,
+    seed: env.MERCATO_SEED !== 'false',
+  };
+}
+
+/**
+ * Embedded mode: the gateway and every service in this one process, each on its own
+ * port, on one PGlite persisted under dataDir, an in-process bus and memory caches.
+ */
+export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const started = Date.now();
+  const logger = createLogger({ service: 'mercato' });
+  await mkdir(opts.dataDir, { recursive: true });
+  const pglite = await openPGlite(path.join(opts.dataDir, 'pglite'));
+  const bus = createMemoryBus({ logger });
+  const runtimes: ServiceRuntime<never>[] = [];
+  const upstreams: Record<string, string> = {};
+  for (const s of services) {
+    const runtime = await buildService(s.definition, {
+      database: { kind: 'pglite', pglite },
+      bus,
+      cache: createMemoryCache({ namespace: s.name }),
+      logger: createLogger({ service: s.name }),
+      processMetrics: runtimes.length === 0,
+    });
+    if (opts.seed) await runtime.seed();
+    runtimes.push(runtime);
+  }
+  for (const [i, runtime] of runtimes.entries()) {
+    const s = services[i];
+    if (!s) continue;
+    await runtime.start();
+    await runtime.listen(s.port + opts.offset, '127.0.0.1');
+    upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
+  }
+  const gateway = await buildGateway({ upstreams, logger: createLogger({ service: 'gateway' }) });
+  const url = await gateway.app.listen({ port: opts.gatewayPort, host: opts.host });
+  const shown = `http://localhost:${opts.gatewayPort}`;
+  logger.info({ url: shown, ms: Date.now() - started, dataDir: opts.dataDir }, 'Mercato is running (embedded)');
+  process.stdout.write(
+    `\nMercato is running (embedded mode) in ${Date.now() - started} ms\n` +
+      `  API and web:   ${shown}\n` +
+      `  API docs:      ${shown}/docs\n` +
+      `  Health:        ${shown}/health/ready\n` +
+      `  Data:          ${opts.dataDir}\n` +
+      `Press Ctrl-C to stop.\n\n`,
+  );
+  void url;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await gateway.close();
+    for (const r of runtimes.reverse()) await r.close();
+    await bus.close();
+    await pglite.close();
+  };
+  return { url: shown, close };
+}
+
+/** `mercato start` in embedded mode: runs until SIGINT/SIGTERM, then stops cleanly. */
+export async function runEmbedded(): Promise<void> {
+  const logger = createLogger({ service: 'mercato' });
+  const platform = await startEmbedded(embeddedOptionsFromEnv());
+  closeOnSignals(platform.close, logger, 20_000);
+}

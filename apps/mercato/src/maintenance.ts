@@ -1,0 +1,38 @@
+import { createMemoryCache } from '@mercato/platform/cache';
+import { openPGlite, type DatabaseTarget } from '@mercato/platform/db';
+import { buildService } from '@mercato/platform/http';
+import { createMemoryBus } from '@mercato/platform/messaging';
+import path from 'node:path';
+import { distributedOptionsFromEnv, serviceDatabaseUrl } from './distributed.ts';
+import { embeddedOptionsFromEnv } from './embedded.ts';
+import { services } from './service-registry.ts';
+import { ensurePgDatabase } from '@mercato/platform/db';
+
+/**
+ * `mercato migrate` / `mercato seed`: builds each service (which applies its migrations)
+ * and, for seed, loads its demo data. Events written by seeds stay in the outbox and are
+ * published when the service next runs.
+ */
+export async function runMaintenance(command: 'migrate' | 'seed', mode: 'embedded' | 'distributed'): Promise<void> {
+  const pglite = mode === 'embedded' ? await openPGlite(path.join(embeddedOptionsFromEnv().dataDir, 'pglite')) : undefined;
+  const bus = createMemoryBus();
+  try {
+    for (const s of services) {
+      let target: DatabaseTarget;
+      if (pglite) {
+        target = { kind: 'pglite', pglite };
+      } else {
+        const url = serviceDatabaseUrl(distributedOptionsFromEnv().postgresUrl, s.name);
+        await ensurePgDatabase(url);
+        target = { kind: 'pg', url };
+      }
+      const runtime = await buildService(s.definition, { database: target, bus, cache: createMemoryCache() });
+      if (command === 'seed') await runtime.seed();
+      await runtime.close();
+      process.stdout.write(`${s.name}: ${command} done\n`);
+    }
+  } finally {
+    await bus.close();
+    await pglite?.close();
+  }
+}

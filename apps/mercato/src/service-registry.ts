@@ -1,0 +1,37 @@
+import type { ServiceDefinition } from '@mercato/platform/http';
+import { settingsService } from '@mercato/settings';
+import { fileURLToPath } from 'node:url';
+
+/** A service the launcher can run: its definition, its port and its process entry point. */
+export interface RegisteredService {
+  name: string;
+  port: number;
+  // Each service has its own table types; the launcher only drives their lifecycle.
+  definition: ServiceDefinition<never>;
+  main: string;
+}
+
+const root = new URL('../../../', import.meta.url);
+
+function entry(name: string): string {
+  return fileURLToPath(new URL(`services/${name}/src/main.ts`, root));
+}
+
+/** Every service that exists today, with its port from ARCHITECTURE.md §2. */
+export const services: RegisteredService[] = [
+  { name: 'settings', port: 8114, definition: settingsService as ServiceDefinition<never>, main: entry('settings') },
+];
+
+/** The gateway's process entry point. */
+export const gatewayMain = fileURLToPath(new URL('services/gateway/src/main.ts', root));
+
+/** Ports move together by MERCATO_PORT_OFFSET (tests run a second platform beside a first). */
+export function portOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MERCATO_PORT_OFFSET;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 50_000) {
+    throw new Error(`MERCATO_PORT_OFFSET: invalid value ${JSON.stringify(raw)} (an integer 0–50000)`);
+  }
+  return n;
+}

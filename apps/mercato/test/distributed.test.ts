@@ -1,0 +1,58 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { infra, needs } from '@mercato/testing';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
+
+const pg = await needs('postgres');
+const nats = await needs('nats');
+const redis = await needs('redis');
+const skip = pg.skip || nats.skip || redis.skip;
+
+describe('npm run start:distributed', { skip }, () => {
+  test('runs settings and gateway as processes; a setting changed through the gateway is a setting.changed message on NATS', async () => {
+    const offset = randomOffset();
+    const base = `http://127.0.0.1:${8080 + offset}`;
+    const platform = startPlatform(['--mode', 'distributed'], {
+      MERCATO_PORT_OFFSET: String(offset),
+      POSTGRES_URL: infra.postgresUrl,
+      NATS_URL: infra.natsUrl,
+      REDIS_URL: infra.redisUrl,
+    });
+    const nc = await connect({ servers: infra.natsUrl });
+    try {
+      await waitFor200(`${base}/health/ready`, platform, 60_000);
+      const ready = (await (await fetch(`${base}/health/ready`)).json()) as Record<string, unknown>;
+      assert.ok(JSON.stringify(ready).includes('settings'), 'the gateway checks the settings process');
+
+      const key = `ci.check.${Date.now()}`;
+      const put = await fetch(`${base}/api/v1/settings/${key}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { answer: 42 }, description: 'distributed test' }),
+      });
+      assert.equal(put.status, 201, await put.clone().text());
+
+      const jsm = await jetstreamManager(nc);
+      let found: { type: string; data: { key: string; value: unknown } } | undefined;
+      const deadline = Date.now() + 10_000;
+      while (!found && Date.now() < deadline) {
+        try {
+          const msg = await jsm.streams.getMessage('SETTING', { last_by_subj: 'setting.changed' });
+          const event = msg?.json<{ type: string; data: { key: string; value: unknown } }>();
+          if (event?.data.key === key) found = event;
+        } catch {
+          // the stream appears with the first event
+        }
+        if (!found) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(found, `no setting.changed for ${key} on the SETTING stream`);
+      assert.equal(found.type, 'setting.changed');
+      assert.deepEqual(found.data.value, { answer: 42 });
+    } finally {
+      await nc.close();
+      assert.equal(await platform.stop(), 0, platform.output());
+    }
+  });
+});

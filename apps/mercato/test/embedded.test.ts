@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
+
+describe('npm start (embedded mode)', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  test('answers feature flags through the gateway, and a flag created through it survives a restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-embedded-'));
+    dirs.push(dataDir);
+    const offset = randomOffset();
+    const base = `http://127.0.0.1:${8080 + offset}`;
+    const env = { MERCATO_DATA_DIR: dataDir, MERCATO_PORT_OFFSET: String(offset) };
+
+    const first = startPlatform([], env);
+    try {
+      const ms = await waitFor200(`${base}/api/v1/feature-flags`, first, 30_000);
+      assert.ok(ms >= 0);
+      const created = await fetch(`${base}/api/v1/feature-flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: 'restart-check', enabled: true, rolloutPercentage: 100 }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+    } finally {
+      assert.equal(await first.stop(), 0, `Ctrl-C should stop cleanly:\n${first.output()}`);
+    }
+
+    const second = startPlatform([], env);
+    try {
+      await waitFor200(`${base}/health/ready`, second, 30_000);
+      const res = await fetch(`${base}/api/v1/feature-flags/restart-check`);
+      assert.equal(res.status, 200);
+      const flag = (await res.json()) as { key: string; enabled: boolean };
+      assert.equal(flag.key, 'restart-check');
+      assert.equal(flag.enabled, true);
+      const evaluated = await fetch(`${base}/api/feature-flags/restart-check/evaluate?subject=user-1`);
+      assert.equal(evaluated.status, 200);
+      assert.equal(((await evaluated.json()) as { enabled: boolean }).enabled, true);
+    } finally {
+      assert.equal(await second.stop(), 0, second.output());
+    }
+  });
+});
