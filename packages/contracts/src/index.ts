@@ -1,1 +1,3 @@
 export * from './envelope.ts';
+export * from './settings.ts';
+export * from './registry.ts';

@@ -1,0 +1,143 @@
+import {
+  PageOf,
+  pageResult,
+  PageQuery,
+  parseIfMatch,
+  versionEtag,
+  type ServiceApp,
+} from '@mercato/platform/http';
+import { Type } from 'typebox';
+import { AuditEntrySchema } from '../audit/audit.ts';
+import { changeMeta, WriteHeaders } from '../request-meta.ts';
+import { SETTING_KEY_PATTERN, SettingSchema } from './setting.ts';
+import type { SettingService } from './setting-service.ts';
+
+const tags = ['settings'];
+const Problem = Type.Ref('Problem');
+const KeyParams = Type.Object({ key: Type.String({ pattern: SETTING_KEY_PATTERN }) });
+const ListQuery = Type.Object({
+  ...PageQuery,
+  search: Type.Optional(Type.String({ maxLength: 100, description: 'matches key or description' })),
+});
+const HistoryQuery = Type.Object(PageQuery);
+const PutBody = Type.Object(
+  {
+    value: Type.Unknown({ description: 'any JSON; must satisfy the schema' }),
+    schema: Type.Optional(
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.Boolean()], {
+        description:
+          'JSON Schema (draft-07) of the value; on create defaults to {} (any JSON), on update keeps the current one',
+      }),
+    ),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+/** /api/v1/settings: typed settings, each validated by its own JSON Schema. */
+export function registerSettingRoutes(app: ServiceApp, settings: SettingService): void {
+  app.get(
+    '/api/v1/settings',
+    {
+      schema: {
+        tags,
+        summary: 'List settings',
+        querystring: ListQuery,
+        response: { 200: PageOf(SettingSchema), 400: Problem },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, search } = request.query;
+      const result = await settings.list({ page, pageSize, search });
+      return pageResult(result.items, page, pageSize, result.totalCount);
+    },
+  );
+
+  app.get(
+    '/api/v1/settings/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Get a setting (ETag = version)',
+        params: KeyParams,
+        response: { 200: SettingSchema, 400: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const setting = await settings.get(request.params.key);
+      return reply.header('etag', versionEtag(setting.version)).send(setting);
+    },
+  );
+
+  app.put(
+    '/api/v1/settings/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Create a setting (201) or update it (200, If-Match required)',
+        params: KeyParams,
+        headers: WriteHeaders,
+        body: PutBody,
+        response: {
+          200: SettingSchema,
+          201: SettingSchema,
+          400: Problem,
+          412: Problem,
+          422: Problem,
+          428: Problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      const { setting, created } = await settings.put(
+        request.params.key,
+        request.body,
+        expected,
+        changeMeta(request),
+      );
+      reply.header('etag', versionEtag(setting.version));
+      if (created) reply.code(201).header('location', `/api/v1/settings/${setting.key}`);
+      return reply.send(setting);
+    },
+  );
+
+  app.delete(
+    '/api/v1/settings/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a setting (If-Match required)',
+        params: KeyParams,
+        headers: WriteHeaders,
+        response: { 204: Type.Null(), 400: Problem, 404: Problem, 412: Problem, 428: Problem },
+      },
+    },
+    async (request, reply) => {
+      await settings.remove(
+        request.params.key,
+        parseIfMatch(request.headers['if-match']),
+        changeMeta(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/settings/:key/history',
+    {
+      schema: {
+        tags,
+        summary: "A setting's changes, newest first",
+        params: KeyParams,
+        querystring: HistoryQuery,
+        response: { 200: PageOf(AuditEntrySchema), 400: Problem, 404: Problem },
+      },
+    },
+    async (request) => {
+      const { page, pageSize } = request.query;
+      const result = await settings.history(request.params.key, page, pageSize);
+      return pageResult(result.items, page, pageSize, result.totalCount);
+    },
+  );
+}
