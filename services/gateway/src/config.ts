@@ -1,0 +1,142 @@
+import { ConfigError, loadConfig } from '@mercato/platform/config';
+import type { ServiceApp } from '@mercato/platform/http';
+import type { Logger } from '@mercato/platform/logging';
+import type { ServiceMetrics } from '@mercato/platform/metrics';
+import type { preHandlerHookHandler } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { isServiceName } from './routing/route-table.ts';
+
+/** The gateway process's environment settings. */
+export const GatewayConfigSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  UPSTREAMS: Type.String({
+    default: '',
+    description: 'Services behind the gateway: `name=url,name=url` or a JSON object {"name":"url"}',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma list of allowed origins, `*` for any; empty = CORS off',
+  }),
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 1 }),
+  BREAKER_FAILURES: Type.Integer({ default: 5, minimum: 1 }),
+  BREAKER_HALF_OPEN_MS: Type.Integer({ default: 10000, minimum: 1 }),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
+  HSTS_MAX_AGE: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description: 'Strict-Transport-Security max-age; 0 = off',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
+});
+export type GatewayConfig = Static<typeof GatewayConfigSchema>;
+
+/** How the gateway is built; the launcher passes this directly in embedded mode. */
+export interface GatewayOptions {
+  /** Service name → base URL (`http://127.0.0.1:8114`). Names not listed are "not deployed". */
+  upstreams: Readonly<Record<string, string>>;
+  logger?: Logger;
+  /** The registry /metrics serves; the gateway adds its upstream metrics to it. */
+  metrics?: ServiceMetrics;
+  /** Allowed CORS origins (`['*']` for any); empty or absent = no CORS headers at all. */
+  corsOrigins?: readonly string[];
+  upstreamTimeoutMs?: number;
+  /** Consecutive failures that open an upstream's circuit. */
+  breakerFailures?: number;
+  /** How long an open circuit rejects before one trial call is let through. */
+  breakerHalfOpenMs?: number;
+  bodyLimitBytes?: number;
+  /** Strict-Transport-Security max-age in seconds; 0 or absent = no HSTS header. */
+  hstsMaxAge?: number;
+  /** Per-upstream timeout of the aggregated /health/ready. */
+  healthTimeoutMs?: number;
+  /** How long the merged /openapi.json is reused. */
+  openapiCacheMs?: number;
+  /**
+   * Runs before every proxied request: the seam where identity's token verification goes.
+   * Defaults to a no-op (see src/auth/authenticate.ts).
+   */
+  authenticate?: preHandlerHookHandler;
+  /** Mounts more routes on the gateway (the launcher mounts the web UI). */
+  extraRoutes?: (app: ServiceApp) => void | Promise<void>;
+}
+
+/** Parses `name=url,name=url` or a JSON object into service → URL, checking names and URLs. */
+export function parseUpstreams(text: string): Record<string, string> {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  let entries: [string, unknown][];
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new ConfigError('UPSTREAMS: not valid JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError('UPSTREAMS: JSON must be an object of name → URL');
+    }
+    entries = Object.entries(parsed);
+  } else {
+    entries = trimmed.split(',').map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new ConfigError(`UPSTREAMS: expected name=url, got ${JSON.stringify(pair.trim())}`);
+      return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+    });
+  }
+  const out: Record<string, string> = {};
+  for (const [name, url] of entries) {
+    if (typeof url !== 'string') throw new ConfigError(`UPSTREAMS: URL of ${name} must be a string`);
+    out[name] = normalizeUpstream(name, url, (m) => new ConfigError(`UPSTREAMS: ${m}`));
+  }
+  return out;
+}
+
+/** Validates one upstream entry; returns its base URL without a trailing slash. */
+export function normalizeUpstream(
+  name: string,
+  url: string,
+  fail: (message: string) => Error = (m) => new Error(m),
+): string {
+  if (!isServiceName(name)) throw fail(`unknown service ${JSON.stringify(name)}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw fail(`${name}: invalid URL ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw fail(`${name}: URL must be http(s), got ${JSON.stringify(url)}`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '')
+    throw fail(`${name}: URL must not have a query or fragment`);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Parses a comma list of origins; empty → []. */
+export function parseOrigins(text: string): string[] {
+  return text
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+}
+
+/** Reads the gateway's settings from the environment. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const cfg = loadConfig(GatewayConfigSchema, env);
+  parseUpstreams(cfg.UPSTREAMS); // fail at start-up, naming the variable, not on first request
+  return cfg;
+}
+
+/** Turns environment settings into build options. */
+export function gatewayOptionsFromConfig(cfg: GatewayConfig): GatewayOptions {
+  return {
+    upstreams: parseUpstreams(cfg.UPSTREAMS),
+    corsOrigins: parseOrigins(cfg.CORS_ORIGINS),
+    upstreamTimeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
+    breakerFailures: cfg.BREAKER_FAILURES,
+    breakerHalfOpenMs: cfg.BREAKER_HALF_OPEN_MS,
+    bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    hstsMaxAge: cfg.HSTS_MAX_AGE,
+  };
+}

@@ -1,0 +1,111 @@
+import { createApp, registerHealthRoutes, type ServiceApp } from '@mercato/platform/http';
+import { createLogger } from '@mercato/platform/logging';
+import { createMetrics } from '@mercato/platform/metrics';
+import { Agent } from 'undici';
+import { authenticate } from './auth/authenticate.ts';
+import { normalizeUpstream, type GatewayOptions } from './config.ts';
+import { upstreamReadinessChecks } from './health.ts';
+import { MergedSpec, registerDocs } from './openapi/spec-routes.ts';
+import { registerProxyRoutes } from './proxy/proxy-routes.ts';
+import { Upstream } from './proxy/upstream.ts';
+import { createUpstreamMetrics } from './proxy/upstream-metrics.ts';
+import type { ServiceName } from './routing/route-table.ts';
+import { registerSecurity } from './security.ts';
+
+export type { GatewayOptions } from './config.ts';
+export { gatewayOptionsFromConfig, loadGatewayConfig, parseUpstreams } from './config.ts';
+export { RESOURCE_OWNERS, SERVICE_NAMES, SERVICE_PORTS, resolveRoute } from './routing/route-table.ts';
+export type { ServiceName, RouteMatch } from './routing/route-table.ts';
+export { GatewayErrors } from './errors.ts';
+
+/** A built gateway: listen with `app.listen`, stop with `close`. */
+export interface Gateway {
+  app: ServiceApp;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Builds the gateway (not listening): security headers and CORS, `/api/*` proxied to the
+ * owning services with a circuit breaker each, aggregated /health/ready, /metrics, the
+ * merged /openapi.json and Swagger UI on /docs. Used in-process by the launcher (embedded
+ * mode) and by src/main.ts (its own process).
+ */
+export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
+  const logger = opts.logger ?? createLogger({ service: 'gateway' });
+  const metrics = opts.metrics ?? createMetrics('gateway');
+  const timeoutMs = opts.upstreamTimeoutMs ?? 10_000;
+  const bodyLimit = opts.bodyLimitBytes ?? 1024 * 1024;
+
+  // One undici pool per upstream origin (the Agent keeps a Pool per origin), kept alive.
+  const agent = new Agent({ connections: 128, pipelining: 1, connect: { timeout: timeoutMs } });
+  const upstreamMetrics = createUpstreamMetrics(metrics.registry);
+  const upstreams = new Map<ServiceName, Upstream>();
+  const origins = new Set<string>();
+  for (const [name, url] of Object.entries(opts.upstreams)) {
+    const up = new Upstream({
+      name: name as ServiceName, // checked by normalizeUpstream just below
+      base: normalizeUpstream(name, url, (m) => new Error(`gateway upstreams: ${m}`)),
+      dispatcher: agent,
+      metrics: upstreamMetrics,
+      timeoutMs,
+      breakerFailures: opts.breakerFailures ?? 5,
+      breakerHalfOpenMs: opts.breakerHalfOpenMs ?? 10_000,
+      logger,
+    });
+    // Calls are matched to their breaker by origin.
+    if (origins.has(up.origin))
+      throw new Error(`gateway upstreams: ${name} shares ${up.origin} with another service`);
+    origins.add(up.origin);
+    upstreams.set(up.name, up);
+  }
+
+  const app = await createApp({
+    name: 'gateway',
+    logger,
+    metrics,
+    bodyLimit,
+    version: VERSION,
+    description: 'Routing, CORS, security headers, merged OpenAPI',
+  });
+  try {
+    await registerSecurity(app, { corsOrigins: opts.corsOrigins ?? [], hstsMaxAge: opts.hstsMaxAge ?? 0 });
+    const spec = new MergedSpec({
+      upstreams: [...upstreams.values()],
+      dispatcher: agent,
+      ttlMs: opts.openapiCacheMs ?? 30_000,
+      timeoutMs: Math.min(timeoutMs, 3000),
+      version: VERSION,
+    });
+    await registerDocs(app, spec);
+    registerHealthRoutes(
+      app,
+      upstreamReadinessChecks(upstreams.values(), agent, opts.healthTimeoutMs ?? 1500),
+      metrics,
+    );
+    await registerProxyRoutes(app, {
+      upstreams,
+      fallback: agent,
+      timeoutMs,
+      bodyLimit,
+      authenticate: opts.authenticate ?? authenticate,
+    });
+    if (opts.extraRoutes) await opts.extraRoutes(app);
+    // After the server has stopped and in-flight requests are done: drop the pooled sockets.
+    app.addHook('onClose', async () => {
+      await agent.destroy();
+    });
+    await app.ready();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await agent.destroy();
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    close: () => (closing ??= app.close()),
+  };
+}

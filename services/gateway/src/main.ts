@@ -1,0 +1,21 @@
+import { createLogger } from '@mercato/platform/logging';
+import { createMetrics } from '@mercato/platform/metrics';
+import { closeOnSignals } from '@mercato/platform/runtime';
+import { gatewayOptionsFromConfig, loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { buildGateway } from './gateway.ts';
+
+// The gateway as its own process (distributed mode): settings from the environment.
+const logger = createLogger({ service: 'gateway' });
+let cfg: GatewayConfig;
+try {
+  cfg = loadGatewayConfig();
+} catch (err) {
+  logger.fatal(err instanceof Error ? err.message : String(err));
+  process.exit(78); // EX_CONFIG
+}
+const options = gatewayOptionsFromConfig(cfg);
+const metrics = createMetrics('gateway', { processMetrics: true });
+const gateway = await buildGateway({ ...options, logger, metrics });
+const address = await gateway.app.listen({ port: cfg.PORT, host: cfg.HOST });
+logger.info({ address, upstreams: options.upstreams }, 'gateway listening');
+closeOnSignals(gateway.close, logger, cfg.SHUTDOWN_TIMEOUT_MS);

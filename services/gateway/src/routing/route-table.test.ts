@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RESOURCE_OWNERS, SERVICE_NAMES, isServiceName, publicPath, resolveRoute } from './route-table.ts';
+
+describe('route table', () => {
+  it('sends each resource to the service that owns it, path unchanged', () => {
+    const cases: [string, string][] = [
+      ['/api/v1/settings', 'settings'],
+      ['/api/v1/feature-flags/new-checkout/evaluate', 'settings'],
+      ['/api/v1/products/019a/variants', 'catalog'],
+      ['/api/v1/categories', 'catalog'],
+      ['/api/v1/brands', 'catalog'],
+      ['/api/v1/inventory/reservations', 'inventory'],
+      ['/api/v1/auth/login', 'identity'],
+      ['/api/v1/users/me', 'identity'],
+      ['/api/v1/api-keys', 'identity'],
+      ['/api/v1/oauth/token', 'identity'],
+      ['/api/v1/customers/me/addresses', 'customer'],
+      ['/api/v1/carts/1/lines', 'cart'],
+      ['/api/v1/discounts', 'discount'],
+      ['/api/v1/checkout', 'checkout'],
+      ['/api/v1/orders/1', 'order'],
+      ['/api/v1/returns', 'order'],
+      ['/api/v1/payments', 'payment'],
+      ['/api/v1/shipments/1/tracking', 'shipping'],
+      ['/api/v1/shipping/rates', 'shipping'],
+      ['/api/v1/notifications', 'notification'],
+      ['/api/v1/reviews', 'review'],
+      ['/api/v1/sellers', 'seller'],
+      ['/api/v1/analytics/kpis', 'analytics'],
+    ];
+    for (const [path, service] of cases) {
+      assert.deepEqual(resolveRoute(path), { service, path }, path);
+    }
+  });
+
+  it('maps every resource to a known service', () => {
+    for (const [resource, service] of Object.entries(RESOURCE_OWNERS)) {
+      assert.ok(SERVICE_NAMES.includes(service), `${resource} → ${service}`);
+    }
+  });
+
+  it('treats /api/<resource> as v1 and rewrites the path', () => {
+    assert.deepEqual(resolveRoute('/api/settings'), { service: 'settings', path: '/api/v1/settings' });
+    assert.deepEqual(resolveRoute('/api/orders/42/cancel'), {
+      service: 'order',
+      path: '/api/v1/orders/42/cancel',
+    });
+    assert.deepEqual(resolveRoute('/api/products/'), { service: 'catalog', path: '/api/v1/products/' });
+  });
+
+  it("maps /api/v1/admin/<service>/dead-letters to that service's /admin/dead-letters", () => {
+    assert.deepEqual(resolveRoute('/api/v1/admin/settings/dead-letters'), {
+      service: 'settings',
+      path: '/admin/dead-letters',
+    });
+    assert.deepEqual(resolveRoute('/api/v1/admin/order/dead-letters/0191/replay'), {
+      service: 'order',
+      path: '/admin/dead-letters/0191/replay',
+    });
+    assert.deepEqual(resolveRoute('/api/admin/catalog/dead-letters'), {
+      service: 'catalog',
+      path: '/admin/dead-letters',
+    });
+  });
+
+  it('does not route other admin paths or unknown services', () => {
+    assert.equal(resolveRoute('/api/v1/admin/settings/users'), undefined);
+    assert.equal(resolveRoute('/api/v1/admin/nope/dead-letters'), undefined);
+    assert.equal(resolveRoute('/api/v1/admin/gateway/dead-letters'), undefined);
+    assert.equal(resolveRoute('/api/v1/admin/settings'), undefined);
+    assert.equal(resolveRoute('/api/v1/admin'), undefined);
+    assert.equal(resolveRoute('/api/v1/admin/settings/dead-lettersX'), undefined);
+  });
+
+  it('knows nothing of unknown resources, other versions and paths outside /api', () => {
+    for (const path of [
+      '/api/v1/unknown',
+      '/api/v1/settingsx',
+      '/api/v1/',
+      '/api/v1',
+      '/api/',
+      '/api/v2/settings',
+      '/api/v1/constructor',
+      '/api/__proto__',
+      '/health/ready',
+      '/apis/v1/settings',
+      '/',
+    ]) {
+      assert.equal(resolveRoute(path), undefined, path);
+    }
+  });
+
+  it('gives the public path of an upstream path only when the gateway routes it there', () => {
+    assert.equal(publicPath('settings', '/api/v1/settings/{key}'), '/api/v1/settings/{key}');
+    assert.equal(publicPath('settings', '/api/v1/products'), undefined);
+    assert.equal(publicPath('settings', '/internal/cache'), undefined);
+    assert.equal(
+      publicPath('order', '/admin/dead-letters/{id}/replay'),
+      '/api/v1/admin/order/dead-letters/{id}/replay',
+    );
+  });
+
+  it('recognises service names', () => {
+    assert.equal(isServiceName('settings'), true);
+    assert.equal(isServiceName('gateway'), false);
+    assert.equal(isServiceName('toString'), false);
+  });
+});
