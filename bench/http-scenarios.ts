@@ -40,7 +40,11 @@ const flagKey = `bench-flag-${Date.now()}`;
 const settingKey = `bench.setting.${Date.now()}`;
 
 async function call(method: string, url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
 }
 await call('POST', `${gateway}/api/v1/feature-flags`, {
@@ -49,7 +53,9 @@ await call('POST', `${gateway}/api/v1/feature-flags`, {
   rolloutPercentage: 50,
   allowList: ['vip-1'],
 });
-await call('PUT', `${gateway}/api/v1/settings/${settingKey}`, { value: { currency: 'EUR', taxIncluded: true } });
+await call('PUT', `${gateway}/api/v1/settings/${settingKey}`, {
+  value: { currency: 'EUR', taxIncluded: true },
+});
 
 interface Row {
   scenario: string;

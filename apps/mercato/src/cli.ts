@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   });
   const command = positionals[0] ?? 'help';
   const mode = values.mode;
-  if (mode !== 'embedded' && mode !== 'distributed') throw new Error(`--mode must be embedded or distributed, not ${mode}`);
+  if (mode !== 'embedded' && mode !== 'distributed')
+    throw new Error(`--mode must be embedded or distributed, not ${mode}`);
 
   switch (command) {
     case 'start':

@@ -30,7 +30,11 @@ export function distributedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
 }
 
 /** The database URL of one service: same server as POSTGRES_URL, database `mercato_<service>`. */
-export function serviceDatabaseUrl(postgresUrl: string, service: string, env: NodeJS.ProcessEnv = process.env): string {
+export function serviceDatabaseUrl(
+  postgresUrl: string,
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const own = env[`${service.toUpperCase()}_DATABASE_URL`];
   if (own) return own;
   const u = new URL(postgresUrl);
@@ -43,7 +47,9 @@ export function serviceDatabaseUrl(postgresUrl: string, service: string, env: No
  * on PostgreSQL (a database per service, created when missing), NATS JetStream and Redis.
  * Resolves once every process answers /health/ready.
  */
-export async function startDistributed(opts: DistributedOptions): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDistributed(
+  opts: DistributedOptions,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = createLogger({ service: 'mercato' });
   const children: ChildProcess[] = [];
   const alive = new Set<ChildProcess>();

@@ -63,7 +63,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   const gateway = await buildGateway({ upstreams, logger: createLogger({ service: 'gateway' }) });
   const url = await gateway.app.listen({ port: opts.gatewayPort, host: opts.host });
   const shown = `http://localhost:${opts.gatewayPort}`;
-  logger.info({ url: shown, ms: Date.now() - started, dataDir: opts.dataDir }, 'Mercato is running (embedded)');
+  logger.info(
+    { url: shown, ms: Date.now() - started, dataDir: opts.dataDir },
+    'Mercato is running (embedded)',
+  );
   process.stdout.write(
     `\nMercato is running (embedded mode) in ${Date.now() - started} ms\n` +
       `  API and web:   ${shown}\n` +

@@ -13,8 +13,12 @@ import { ensurePgDatabase } from '@mercato/platform/db';
  * and, for seed, loads its demo data. Events written by seeds stay in the outbox and are
  * published when the service next runs.
  */
-export async function runMaintenance(command: 'migrate' | 'seed', mode: 'embedded' | 'distributed'): Promise<void> {
-  const pglite = mode === 'embedded' ? await openPGlite(path.join(embeddedOptionsFromEnv().dataDir, 'pglite')) : undefined;
+export async function runMaintenance(
+  command: 'migrate' | 'seed',
+  mode: 'embedded' | 'distributed',
+): Promise<void> {
+  const pglite =
+    mode === 'embedded' ? await openPGlite(path.join(embeddedOptionsFromEnv().dataDir, 'pglite')) : undefined;
   const bus = createMemoryBus();
   try {
     for (const s of services) {

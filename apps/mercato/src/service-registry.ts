@@ -19,7 +19,12 @@ function entry(name: string): string {
 
 /** Every service that exists today, with its port from ARCHITECTURE.md §2. */
 export const services: RegisteredService[] = [
-  { name: 'settings', port: 8114, definition: settingsService as unknown as ServiceDefinition<never>, main: entry('settings') },
+  {
+    name: 'settings',
+    port: 8114,
+    definition: settingsService as unknown as ServiceDefinition<never>,
+    main: entry('settings'),
+  },
 ];
 
 /** The gateway's process entry point. */

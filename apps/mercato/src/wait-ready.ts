@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Polls url until it answers 200, or throws after timeoutMs. */
-export async function waitReady(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitReady(
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {

@@ -14,6 +14,16 @@ export function testPglite(): Promise<PGlite> {
   return sharedPglite;
 }
 
+/**
+ * Closes the shared PGlite (call in a file's last `after`). An open PGlite keeps a 10 s
+ * stats timer armed after writes, which holds the test process open that long.
+ */
+export async function closeTestPglite(): Promise<void> {
+  const pglite = sharedPglite;
+  sharedPglite = undefined;
+  if (pglite) await (await pglite).close();
+}
+
 /** URL of the PostgreSQL database the tests use (created when missing). */
 export function testPgUrl(): string {
   const u = new URL(infra.postgresUrl);

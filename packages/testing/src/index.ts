@@ -1,3 +1,4 @@
 export * from './infra.ts';
 export * from './databases.ts';
 export * from './services.ts';
+export * from './wait.ts';

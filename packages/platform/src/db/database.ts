@@ -5,8 +5,7 @@ import { PGliteDialect } from './pglite-dialect.ts';
 
 /** Where a service's data lives. */
 export type DatabaseTarget =
-  | { kind: 'pg'; url: string; poolMax?: number }
-  | { kind: 'pglite'; pglite: PGlite };
+  { kind: 'pg'; url: string; poolMax?: number } | { kind: 'pglite'; pglite: PGlite };
 
 /**
  * A service's handle on its schema. `db` qualifies every table with the schema (Kysely
@@ -54,7 +53,9 @@ const pgliteParsers = {
 
 /** Opens a PGlite instance (in memory when dataDir is absent), ready for use. */
 export async function openPGlite(dataDir?: string): Promise<PGlite> {
-  const pglite = new PGlite(dataDir, { parsers: pgliteParsers });
+  // One options object: PGlite drops the second argument when the first is not a string,
+  // so `new PGlite(undefined, { parsers })` (in memory) would silently lose the parsers.
+  const pglite = new PGlite({ ...(dataDir === undefined ? {} : { dataDir }), parsers: pgliteParsers });
   await pglite.waitReady;
   return pglite;
 }
@@ -89,7 +90,15 @@ export function createDatabase<DB = unknown>(target: DatabaseTarget, schema: str
         afterCommitHooks.set(trx, hooks);
         return fn(trx);
       });
-      for (const h of hooks) h();
+      // The transaction has committed: a failing hook must not make the caller believe it
+      // did not (a retry would do the work twice), nor stop the hooks after it.
+      for (const h of hooks) {
+        try {
+          h();
+        } catch (err) {
+          process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitHookWarning');
+        }
+      }
       return result;
     },
     async ping() {

@@ -34,7 +34,10 @@ export class AppError extends Error {
   }
 }
 
-type ErrorFactory = (detail?: string, extra?: { errors?: FieldError[]; headers?: Record<string, string> }) => AppError;
+type ErrorFactory = (
+  detail?: string,
+  extra?: { errors?: FieldError[]; headers?: Record<string, string> },
+) => AppError;
 
 /**
  * Declares a service's error codes once; returns a factory per code and the catalog

@@ -104,7 +104,11 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: `Mercato ${opts.name}`, version: opts.version ?? '0.1.0', description: opts.description },
+      info: {
+        title: `Mercato ${opts.name}`,
+        version: opts.version ?? '0.1.0',
+        description: opts.description,
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

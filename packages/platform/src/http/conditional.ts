@@ -15,9 +15,10 @@ export function parseIfMatch(header: string | string[] | undefined): number | '*
   if (!value) return undefined;
   if (value === '*') return '*';
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
-  if (!m) throw CommonErrors.VALIDATION_FAILED('If-Match must hold a resource version', {
-    errors: [{ path: '/headers/if-match', message: 'must be a version such as "3"' }],
-  });
+  if (!m)
+    throw CommonErrors.VALIDATION_FAILED('If-Match must hold a resource version', {
+      errors: [{ path: '/headers/if-match', message: 'must be a version such as "3"' }],
+    });
   return Number(m[1]);
 }
 

@@ -1,7 +1,14 @@
 export { createApp, newTraceparent } from './app.ts';
 export type { ServiceApp, AppOptions } from './app.ts';
 export { defineService, buildService } from './service.ts';
-export type { ServiceDefinition, ServiceContext, ServiceRuntime, RuntimeDeps, Worker, Tx } from './service.ts';
+export type {
+  ServiceDefinition,
+  ServiceContext,
+  ServiceRuntime,
+  RuntimeDeps,
+  Worker,
+  Tx,
+} from './service.ts';
 export { registerHealthRoutes, registerDeadLetterRoutes } from './kit-routes.ts';
 export type { ReadinessCheck } from './kit-routes.ts';
 export { installProblemHandlers, sendProblem, toAppError, validationFieldErrors } from './problem-handler.ts';

@@ -19,7 +19,11 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 }
 
 /** /health/live, /health/ready (503 when a dependency is down) and /metrics. */
-export function registerHealthRoutes(app: ServiceApp, checks: ReadinessCheck[], metrics: ServiceMetrics): void {
+export function registerHealthRoutes(
+  app: ServiceApp,
+  checks: ReadinessCheck[],
+  metrics: ServiceMetrics,
+): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
@@ -29,7 +33,10 @@ export function registerHealthRoutes(app: ServiceApp, checks: ReadinessCheck[], 
           await withTimeout(c.check(), 2000);
           return [c.name, { status: 'up' }] as const;
         } catch (err) {
-          return [c.name, { status: 'down', error: err instanceof Error ? err.message : String(err) }] as const;
+          return [
+            c.name,
+            { status: 'down', error: err instanceof Error ? err.message : String(err) },
+          ] as const;
         }
       }),
     );

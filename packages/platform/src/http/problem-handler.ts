@@ -21,7 +21,6 @@ export function validationFieldErrors(part: string | undefined, errors: AjvLikeE
   });
 }
 
-
 /** Translates any thrown error into an AppError; unknown errors become a 500 that says nothing. */
 export function toAppError(err: FastifyError | Error): AppError {
   if (err instanceof AppError) return err;
@@ -45,7 +44,11 @@ export function toAppError(err: FastifyError | Error): AppError {
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors (bad JSON syntax, bad params): safe to describe.
-    return new AppError('BAD_REQUEST', { status: fe.statusCode, title: 'The request could not be read' }, fe.message);
+    return new AppError(
+      'BAD_REQUEST',
+      { status: fe.statusCode, title: 'The request could not be read' },
+      fe.message,
+    );
   }
   return CommonErrors.INTERNAL();
 }
@@ -68,6 +71,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
     return sendProblem(request, reply, appErr);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, CommonErrors.ROUTE_NOT_FOUND(`${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      request,
+      reply,
+      CommonErrors.ROUTE_NOT_FOUND(`${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

@@ -5,7 +5,12 @@ import { loadMigrations, migrate, platformMigrations } from '../db/migrator.ts';
 import { createIdempotencyStore, registerIdempotency } from '../idempotency/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
 import type { EventBus } from '../messaging/bus.ts';
-import { createConsumer, type Consumer, type EventHandlerSpec, type RetryPolicy } from '../messaging/consumer.ts';
+import {
+  createConsumer,
+  type Consumer,
+  type EventHandlerSpec,
+  type RetryPolicy,
+} from '../messaging/consumer.ts';
 import { createDeadLetterStore, type DeadLetterStore } from '../messaging/dead-letters.ts';
 import { createOutbox, type Outbox } from '../messaging/outbox.ts';
 import { createRelay, type Relay, type RelayOptions } from '../messaging/relay.ts';
@@ -41,6 +46,8 @@ export interface ServiceDefinition<DB = unknown> {
   routes(app: ServiceApp, ctx: ServiceContext<DB>): void | Promise<void>;
   subscriptions?(ctx: ServiceContext<DB>): EventHandlerSpec<DB>[];
   workers?(ctx: ServiceContext<DB>): Worker[];
+  /** Loads demo data; must be idempotent (`mercato seed` and every embedded start run it). */
+  seed?(ctx: ServiceContext<DB>): Promise<void>;
 }
 
 /** Declares a service (typed identity function, so definitions read the same everywhere). */
@@ -71,6 +78,8 @@ export interface ServiceRuntime<DB = unknown> {
   relay: Relay;
   consumers: Consumer[];
   deadLetters: DeadLetterStore;
+  /** Runs the definition's seed, if any. */
+  seed(): Promise<void>;
   /** Starts relay, consumers and workers (not the HTTP listener). */
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<string>;
@@ -79,17 +88,27 @@ export interface ServiceRuntime<DB = unknown> {
 }
 
 /** Builds a service on the given adapters: migrates its schema and assembles its app. */
-export async function buildService<DB>(def: ServiceDefinition<DB>, deps: RuntimeDeps): Promise<ServiceRuntime<DB>> {
+export async function buildService<DB>(
+  def: ServiceDefinition<DB>,
+  deps: RuntimeDeps,
+): Promise<ServiceRuntime<DB>> {
   const logger = deps.logger ?? createLogger({ service: def.name });
   const metrics = createMetrics(def.name, { processMetrics: deps.processMetrics ?? false });
   const schema = deps.schema ?? def.schema;
   const database = createDatabase<DB>(deps.database, schema);
   await migrate(database, [...(await platformMigrations()), ...(await loadMigrations(def.migrations))]);
 
-  let relay: Relay | undefined;
-  const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay?.kick() });
-  relay = createRelay(database, deps.bus, { logger, metrics }, deps.relay);
-  const ctx: ServiceContext<DB> = { name: def.name, database, outbox, cache: deps.cache, bus: deps.bus, logger, metrics };
+  const relay = createRelay(database, deps.bus, { logger, metrics }, deps.relay);
+  const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay.kick() });
+  const ctx: ServiceContext<DB> = {
+    name: def.name,
+    database,
+    outbox,
+    cache: deps.cache,
+    bus: deps.bus,
+    logger,
+    metrics,
+  };
 
   const consumers = (def.subscriptions?.(ctx) ?? []).map((spec) =>
     createConsumer(def.name, database, deps.bus, spec, { logger, metrics, retry: deps.retry }),
@@ -98,7 +117,13 @@ export async function buildService<DB>(def: ServiceDefinition<DB>, deps: Runtime
   const deadLetters = createDeadLetterStore(database, () => consumers);
   const idempotency = createIdempotencyStore(database);
 
-  const app = await createApp({ name: def.name, logger, metrics, bodyLimit: deps.bodyLimit, description: def.description });
+  const app = await createApp({
+    name: def.name,
+    logger,
+    metrics,
+    bodyLimit: deps.bodyLimit,
+    description: def.description,
+  });
   registerHealthRoutes(
     app,
     [
@@ -126,6 +151,9 @@ export async function buildService<DB>(def: ServiceDefinition<DB>, deps: Runtime
     relay,
     consumers,
     deadLetters,
+    async seed() {
+      await def.seed?.(ctx);
+    },
     async start() {
       if (started) return;
       started = true;

@@ -59,7 +59,10 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       case 'in_flight':
         throw CommonErrors.IDEMPOTENCY_REQUEST_IN_FLIGHT(undefined, { headers: { 'retry-after': '1' } });
       case 'replay':
-        reply.code(claim.response.status).headers(claim.response.headers).header('idempotent-replayed', 'true');
+        reply
+          .code(claim.response.status)
+          .headers(claim.response.headers)
+          .header('idempotent-replayed', 'true');
         return reply.send(claim.response.body);
     }
   });
@@ -68,7 +71,8 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = undefined;
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    const body =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
     if (reply.statusCode >= 500 || body === undefined) {
       await store.release(claim.scope, claim.key);
       return payload;

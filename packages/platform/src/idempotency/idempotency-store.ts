@@ -26,7 +26,9 @@ interface Row {
 
 /** A stable hash of the parts of a request that make it "the same request". */
 export function requestFingerprint(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(parts ?? null))
+    .digest('hex');
 }
 
 /**
@@ -34,7 +36,10 @@ export function requestFingerprint(parts: unknown): string {
  * atomically (insert, or take over an expired record, or an in-flight one abandoned by a
  * crashed process after `abandonAfterMs`).
  */
-export function createIdempotencyStore(database: KitDatabase, opts: { ttlMs?: number; abandonAfterMs?: number } = {}) {
+export function createIdempotencyStore(
+  database: KitDatabase,
+  opts: { ttlMs?: number; abandonAfterMs?: number } = {},
+) {
   const ttlMs = opts.ttlMs ?? 24 * 3600_000;
   const abandonAfterMs = opts.abandonAfterMs ?? 120_000;
   const table = sql.id(database.schema, 'idempotency_keys');
@@ -51,7 +56,8 @@ export function createIdempotencyStore(database: KitDatabase, opts: { ttlMs?: nu
              or (${table}.state = 'in_flight' and ${table}.created_at < now() - ${abandonAfterMs} * interval '1 millisecond')
         returning key`.execute(database.db);
       if (taken.rows.length > 0) return { kind: 'claimed' };
-      const found = await sql<Row>`select request_hash, state, response_status, response_headers, response_body
+      const found =
+        await sql<Row>`select request_hash, state, response_status, response_headers, response_body
         from ${table} where scope = ${scope} and key = ${key}`.execute(database.db);
       const row = found.rows[0];
       // Deleted between our insert attempt and read (a 5xx released it): treat as in flight; the client retries.
@@ -60,7 +66,11 @@ export function createIdempotencyStore(database: KitDatabase, opts: { ttlMs?: nu
       if (row.state === 'in_flight') return { kind: 'in_flight' };
       return {
         kind: 'replay',
-        response: { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body ?? '' },
+        response: {
+          status: row.response_status ?? 200,
+          headers: row.response_headers ?? {},
+          body: row.response_body ?? '',
+        },
       };
     },
 
@@ -72,7 +82,9 @@ export function createIdempotencyStore(database: KitDatabase, opts: { ttlMs?: nu
 
     /** Forgets a claim whose request failed on our side (5xx), so the client may retry. */
     async release(scope: string, key: string): Promise<void> {
-      await sql`delete from ${table} where scope = ${scope} and key = ${key} and state = 'in_flight'`.execute(database.db);
+      await sql`delete from ${table} where scope = ${scope} and key = ${key} and state = 'in_flight'`.execute(
+        database.db,
+      );
     },
 
     async purgeExpired(): Promise<number> {

@@ -1,4 +1,4 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import { currentContext, traceIdOf } from '../context/index.ts';
 import { maskText, maskValue } from './mask.ts';
 
@@ -11,6 +11,12 @@ export interface LoggerOptions {
   level?: string;
   /** Where to write; stdout when absent (tests pass a capture stream). */
   destination?: DestinationStream;
+}
+
+function serializeError(err: unknown): unknown {
+  // Anything but an Error (a string, a plain object) is masked as it is.
+  if (!(err instanceof Error)) return maskValue(err);
+  return maskValue({ ...pino.stdSerializers.err(err) });
 }
 
 /**
@@ -27,12 +33,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       level: (label: string) => ({ level: label }),
       log: (obj: Record<string, unknown>) => maskValue(obj) as Record<string, unknown>,
     },
-    serializers: {
-      err: (err: unknown) => {
-        const s = pino.stdSerializers.err(err as Error);
-        return { ...s, message: maskText(String(s.message ?? '')), stack: maskText(String(s.stack ?? '')) };
-      },
-    },
+    // `err` and `error` fields: every property of the error is masked, not only message and
+    // stack (a pg unique violation's `detail` holds the duplicate value, e.g. an email).
+    serializers: { err: serializeError, error: serializeError },
     hooks: {
       // Messages are masked too: `log.info('mail sent to a@b.c')` must not leak the address.
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
@@ -49,5 +52,17 @@ export function createLogger(opts: LoggerOptions): Logger {
       return traceId ? { correlationId: ctx.correlationId, traceId } : { correlationId: ctx.correlationId };
     },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  const logger = opts.destination ? pino(options, opts.destination) : pino(options);
+  // Child-logger fields (`logger.child({ email })`) bypass formatters.log, and pino drops a
+  // bindings formatter for children: mask them here. Children inherit this method.
+  // pino's generic signature (custom levels) does not survive the wrapping; the call is the same.
+  const child = logger.child as unknown as (
+    this: Logger,
+    bindings: Bindings,
+    options?: ChildLoggerOptions,
+  ) => Logger;
+  logger.child = function (this: Logger, bindings: Bindings, childOptions?: ChildLoggerOptions) {
+    return child.call(this, maskValue(bindings) as Bindings, childOptions);
+  } as unknown as Logger['child'];
+  return logger;
 }

@@ -55,7 +55,10 @@ export function createConsumer<DB>(
   deps: { logger: Logger; metrics?: ServiceMetrics; retry?: RetryPolicy },
 ): Consumer {
   const consumer = `${service}-${spec.name}`;
-  const policy = { ...(deps.retry ?? defaultRetryPolicy), ...(spec.maxAttempts ? { maxAttempts: spec.maxAttempts } : {}) };
+  const policy = {
+    ...(deps.retry ?? defaultRetryPolicy),
+    ...(spec.maxAttempts ? { maxAttempts: spec.maxAttempts } : {}),
+  };
   const inbox = sql.id(database.schema, 'inbox');
   const deadLetters = sql.id(database.schema, 'dead_letters');
   let subscription: Subscription | undefined;
@@ -80,7 +83,10 @@ export function createConsumer<DB>(
       on conflict (consumer, event_id) do update set error = excluded.error, attempts = excluded.attempts,
         created_at = now(), replayed_at = null`.execute(database.db);
     deps.metrics?.deadLetters.inc({ consumer });
-    deps.logger.error({ consumer, eventId: event.id, eventType: event.type, attempts }, 'event dead-lettered');
+    deps.logger.error(
+      { consumer, eventId: event.id, eventType: event.type, attempts },
+      'event dead-lettered',
+    );
   }
 
   async function onDelivery(event: EventEnvelope, delivery: Delivery): Promise<void> {

@@ -51,7 +51,9 @@ export function createDeadLetterStore(database: KitDatabase, consumers: () => Co
       const where = opts.includeReplayed ? sql`true` : sql`replayed_at is null`;
       const rows = await sql<Row>`select * from ${table} where ${where}
         order by created_at desc limit ${opts.limit ?? 50} offset ${opts.offset ?? 0}`.execute(database.db);
-      const count = await sql<{ n: string }>`select count(*) as n from ${table} where ${where}`.execute(database.db);
+      const count = await sql<{ n: string }>`select count(*) as n from ${table} where ${where}`.execute(
+        database.db,
+      );
       return { items: rows.rows.map(toDeadLetter), totalCount: Number(count.rows[0]?.n ?? 0) };
     },
 
@@ -66,12 +68,15 @@ export function createDeadLetterStore(database: KitDatabase, consumers: () => Co
         await consumer.apply(row.envelope);
       } catch (err) {
         const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        await sql`update ${table} set attempts = attempts + 1, error = ${message} where id = ${id}`.execute(database.db);
+        await sql`update ${table} set attempts = attempts + 1, error = ${message} where id = ${id}`.execute(
+          database.db,
+        );
         throw CommonErrors.CONFLICT(`replay failed again: ${message}`);
       }
-      const updated = await sql<Row>`update ${table} set replayed_at = now() where id = ${id} returning *`.execute(
-        database.db,
-      );
+      const updated =
+        await sql<Row>`update ${table} set replayed_at = now() where id = ${id} returning *`.execute(
+          database.db,
+        );
       return toDeadLetter(updated.rows[0] as Row);
     },
   };

@@ -44,10 +44,12 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
 
   async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
     if (drafts.length === 0) return [];
+    // Registered first: outside a Database transaction this throws before anything is written
+    // (an autocommitted event would go out while the caller sees an error).
+    if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
     const envelopes = drafts.map((d) => envelope(d));
     const values = envelopes.map((e) => sql`(${e.id}, ${e.type}, ${JSON.stringify(e)}::jsonb)`);
     await sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}`.execute(trx);
-    if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
     return envelopes;
   }
 

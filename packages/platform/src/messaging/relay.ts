@@ -78,12 +78,17 @@ export function createRelay(
     return published;
   }
 
-  async function round(exec: Parameters<RawBuilder<unknown>['execute']>[0]): Promise<number> {
-    const rows = await sql<Row>`select seq, envelope from ${table} order by seq limit ${batchSize}`.execute(exec);
+  /** One batch: publishes, deletes the acknowledged prefix; `complete` is false when a publish failed. */
+  async function round(
+    exec: Parameters<RawBuilder<unknown>['execute']>[0],
+  ): Promise<{ published: number; complete: boolean }> {
+    const rows = await sql<Row>`select seq, envelope from ${table} order by seq limit ${batchSize}`.execute(
+      exec,
+    );
     if (rows.rows.length === 0) {
       deps.metrics?.outboxBacklog.set(0);
       deps.metrics?.relayLagSeconds.set(0);
-      return 0;
+      return { published: 0, complete: true };
     }
     const published = await publishAll(rows.rows);
     if (published > 0) {
@@ -91,17 +96,24 @@ export function createRelay(
       await sql`delete from ${table} where seq = any(${seqs}::bigint[])`.execute(exec);
       deps.metrics?.relayPublished.inc(published);
     }
-    if (published < rows.rows.length) throw new Error('relay: publish incomplete');
-    return published;
+    return { published, complete: published === rows.rows.length };
   }
 
   async function runOnce(): Promise<number> {
-    if (database.kind === 'pglite') return round(database.db);
-    return database.transaction(async (trx) => {
-      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as ok`.execute(trx);
-      if (!got.rows[0]?.ok) return 0;
-      return round(trx);
-    });
+    const result =
+      database.kind === 'pglite'
+        ? await round(database.db)
+        : await database.transaction(async (trx) => {
+            const got = await sql<{
+              ok: boolean;
+            }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as ok`.execute(trx);
+            if (!got.rows[0]?.ok) return { published: 0, complete: true };
+            return round(trx);
+          });
+    // Raised after the commit: thrown inside the transaction it would undo the deletion of
+    // the rows the bus did acknowledge, and they would be published again next round.
+    if (!result.complete) throw new Error('relay: publish incomplete');
+    return result.published;
   }
 
   async function updateGauges(): Promise<void> {

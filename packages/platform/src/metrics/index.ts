@@ -49,7 +49,11 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       help: 'Age of the oldest unpublished outbox row (as of the last relay round)',
       registers,
     }),
-    relayPublished: new Counter({ name: 'relay_published_total', help: 'Events published by the relay', registers }),
+    relayPublished: new Counter({
+      name: 'relay_published_total',
+      help: 'Events published by the relay',
+      registers,
+    }),
     relayFailures: new Counter({ name: 'relay_failures_total', help: 'Relay rounds that failed', registers }),
     eventsHandled: new Counter({
       name: 'events_handled_total',

@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
 import type { Cache } from '../cache/cache.ts';
-import { createMemoryCache } from '../cache/memory-cache.ts';
 import { createRedisCache } from '../cache/redis-cache.ts';
 import { loadConfig } from '../config/index.ts';
 import { ensurePgDatabase } from '../db/database.ts';

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { closeTestPglite, dropSchema, needs, testTarget, uniqueSchema } from '@mercato/testing';
+import { createDatabase, sql, type Database, type DatabaseTarget } from './index.ts';
+import {
+  MigrationChecksumError,
+  loadMigrations,
+  migrate,
+  platformMigrations,
+  type Migration,
+} from './migrator.ts';
+
+const base: Migration[] = [
+  { id: '0001_items', sql: 'create table items (id int primary key, name text not null)' },
+  // Depends on 0001: fails when run first.
+  { id: '0002_items_price', sql: 'alter table items add column price int not null default 0' },
+  // A script: several statements, one with a semicolon inside a literal.
+  {
+    id: '0003_seed',
+    sql: "insert into items (id, name, price) values (1, 'a;b', 5);\ninsert into items (id, name) values (2, 'c');",
+  },
+];
+
+async function appliedIds(database: Database, schema: string): Promise<string[]> {
+  const r = await sql<{
+    id: string;
+  }>`select id from ${sql.id(schema, 'schema_migrations')} order by applied_at, id`.execute(database.db);
+  return r.rows.map((row) => row.id);
+}
+
+async function tableExists(database: Database, schema: string, table: string): Promise<boolean> {
+  const r = await sql<{
+    found: string | null;
+  }>`select to_regclass(${`${schema}.${table}`})::text as found`.execute(database.db);
+  return r.rows[0]?.found != null;
+}
+
+after(closeTestPglite);
+
+for (const kind of ['pglite', 'pg'] as const) {
+  const opts = kind === 'pg' ? await needs('postgres') : {};
+
+  describe(`migrate (${kind})`, opts, () => {
+    let target: DatabaseTarget;
+    const schemas: string[] = [];
+    const handles: Database[] = [];
+
+    function open(schema: string): Database {
+      const database = createDatabase(target, schema);
+      handles.push(database);
+      return database;
+    }
+    function newSchema(): string {
+      const s = uniqueSchema('mig');
+      schemas.push(s);
+      return s;
+    }
+
+    before(async () => {
+      target = await testTarget(kind);
+    });
+    after(async () => {
+      for (const h of handles) await h.close();
+      for (const s of schemas) await dropSchema(target, s);
+    });
+
+    test('applies pending migrations in order, once, into the schema, and records each with its checksum', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      const done = await migrate(database, base);
+      assert.deepEqual(done, ['0001_items', '0002_items_price', '0003_seed']);
+      const items = await sql<{ id: number; name: string; price: number }>`
+        select id, name, price from ${sql.id(schema, 'items')} order by id`.execute(database.db);
+      assert.deepEqual(items.rows, [
+        { id: 1, name: 'a;b', price: 5 },
+        { id: 2, name: 'c', price: 0 },
+      ]);
+      const recorded = await sql<{ id: string; checksum: string }>`
+        select id, checksum from ${sql.id(schema, 'schema_migrations')} order by id`.execute(database.db);
+      assert.deepEqual(
+        recorded.rows.map((r) => r.id),
+        ['0001_items', '0002_items_price', '0003_seed'],
+      );
+      for (const r of recorded.rows) assert.match(r.checksum, /^[0-9a-f]{64}$/);
+      // Unqualified names landed in the service schema, not in public.
+      assert.equal(await tableExists(database, 'public', 'items'), false);
+    });
+
+    test('a re-run applies nothing and changes no data; a new migration is applied alone', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      await migrate(database, base);
+      assert.deepEqual(await migrate(database, base), []);
+      const count = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.id(schema, 'items')}`.execute(database.db);
+      assert.equal(count.rows[0]?.n, 2, 'the seed did not run twice');
+      const next = { id: '0004_more', sql: "insert into items (id, name) values (3, 'd')" };
+      assert.deepEqual(await migrate(database, [...base, next]), ['0004_more']);
+      assert.deepEqual(await appliedIds(database, schema), [
+        '0001_items',
+        '0002_items_price',
+        '0003_seed',
+        '0004_more',
+      ]);
+    });
+
+    test('an applied migration edited afterwards raises MigrationChecksumError and applies nothing else', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      await migrate(database, base);
+      const edited = [{ ...base[0]!, sql: `${base[0]!.sql} -- changed` }, base[1]!, base[2]!];
+      const pending = { id: '0004_more', sql: 'create table more (id int)' };
+      await assert.rejects(migrate(database, [...edited, pending]), (err: unknown) => {
+        assert.ok(err instanceof MigrationChecksumError);
+        assert.match(err.message, /0001_items/);
+        assert.match(err.message, new RegExp(schema));
+        return true;
+      });
+      assert.equal(await tableExists(database, schema, 'more'), false);
+      assert.deepEqual(await appliedIds(database, schema), ['0001_items', '0002_items_price', '0003_seed']);
+    });
+
+    test('line endings are not an edit: the same migration saved with CRLF passes', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      const lf = { id: '0001_x', sql: 'create table x (\n  id int\n)' };
+      await migrate(database, [lf]);
+      assert.deepEqual(await migrate(database, [{ ...lf, sql: lf.sql.replaceAll('\n', '\r\n') }]), []);
+    });
+
+    test('a failing migration rolls back the whole run', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      const broken = { id: '0004_broken', sql: 'alter table nowhere add column y int' };
+      await assert.rejects(migrate(database, [...base, broken]));
+      assert.equal(await tableExists(database, schema, 'items'), false);
+      assert.deepEqual(await migrate(database, base), ['0001_items', '0002_items_price', '0003_seed']);
+    });
+
+    test('duplicate migration ids are refused before anything runs', async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      await assert.rejects(migrate(database, [base[0]!, base[0]!]), /duplicate migration id 0001_items/);
+      assert.equal(await tableExists(database, schema, 'schema_migrations'), false);
+    });
+
+    test('two concurrent migrate() calls on one schema both succeed and apply each migration exactly once', async () => {
+      const schema = newSchema();
+      // Two handles: on PostgreSQL two pools, hence two connections racing for the advisory lock.
+      const a = open(schema);
+      const b = open(schema);
+      const counted: Migration[] = [
+        ...base,
+        { id: '0004_runs', sql: 'create table runs (n int); insert into runs values (1);' },
+      ];
+      const [ra, rb] = await Promise.all([migrate(a, counted), migrate(b, counted)]);
+      const all = [...ra, ...rb].sort();
+      assert.deepEqual(all, counted.map((m) => m.id).sort(), 'each migration applied by exactly one caller');
+      assert.ok(ra.length === 0 || rb.length === 0, 'one caller applied everything, the other nothing');
+      const runs = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(schema, 'runs')}`.execute(
+        a.db,
+      );
+      assert.equal(runs.rows[0]?.n, 1);
+      assert.deepEqual((await appliedIds(a, schema)).sort(), counted.map((m) => m.id).sort());
+    });
+
+    test('concurrent runs on different schemas do not block each other into failure', async () => {
+      const s1 = newSchema();
+      const s2 = newSchema();
+      const [r1, r2] = await Promise.all([migrate(open(s1), base), migrate(open(s2), base)]);
+      assert.equal(r1.length, 3);
+      assert.equal(r2.length, 3);
+    });
+
+    test("the kit's own migrations create the outbox, inbox, dead-letter and idempotency tables", async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      const kit = await platformMigrations();
+      assert.ok(kit.every((m) => m.id.startsWith('platform/')));
+      await migrate(database, kit);
+      for (const t of ['outbox', 'inbox', 'dead_letters', 'idempotency_keys']) {
+        assert.equal(await tableExists(database, schema, t), true, t);
+      }
+    });
+  });
+}
+
+describe('loadMigrations', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mercato-mig-'));
+    await writeFile(join(dir, '0002_second.sql'), 'select 2;');
+    await writeFile(join(dir, '0001_first.sql'), 'select 1;');
+    await writeFile(join(dir, '0010_tenth.sql'), 'select 10;');
+    await writeFile(join(dir, 'README.md'), 'not a migration');
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('reads the .sql files of a folder in name order, ids without the extension, with a prefix', async () => {
+    const found = await loadMigrations(dir, 'svc/');
+    assert.deepEqual(
+      found.map((m) => m.id),
+      ['svc/0001_first', 'svc/0002_second', 'svc/0010_tenth'],
+    );
+    assert.equal(found[0]?.sql, 'select 1;');
+  });
+});
