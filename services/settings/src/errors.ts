@@ -1,6 +1,6 @@
 import { defineErrors } from '@mercato/platform/errors';
 
-/** The settings service's error codes (listed in docs/errors/settings.md). */
+/** The settings service's error codes (listed in docs/errors.md). */
 export const SettingsErrors = defineErrors({
   SETTINGS_SETTING_NOT_FOUND: { status: 404, title: 'Setting not found' },
   SETTINGS_FLAG_NOT_FOUND: { status: 404, title: 'Feature flag not found' },

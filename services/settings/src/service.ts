@@ -1,5 +1,6 @@
 import { defineService } from '@mercato/platform/http';
 import type { SettingsDB } from './db.ts';
+import { SettingsErrors } from './errors.ts';
 import { registerFlagRoutes } from './feature-flags/flag-routes.ts';
 import { createFlagService } from './feature-flags/flag-service.ts';
 import { seedSettings } from './seed.ts';
@@ -11,6 +12,7 @@ export const settingsService = defineService<SettingsDB>({
   name: 'settings',
   schema: 'settings',
   description: 'Typed settings (each validated by its JSON Schema) and feature flags with stable rollouts',
+  errors: SettingsErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
   routes(app, ctx) {
     registerSettingRoutes(app, createSettingService(ctx));

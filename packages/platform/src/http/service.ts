@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Cache } from '../cache/index.ts';
+import type { ErrorSpec } from '../errors/index.ts';
 import { createDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
 import { loadMigrations, migrate, platformMigrations } from '../db/migrator.ts';
 import { createIdempotencyStore, registerIdempotency } from '../idempotency/index.ts';
@@ -41,6 +42,8 @@ export interface ServiceDefinition<DB = unknown> {
   name: string;
   schema: string;
   description?: string;
+  /** The service's error codes (errors.ts catalog); docs/errors.md must list each. */
+  errors?: Readonly<Record<string, ErrorSpec>>;
   /** Folder of `NNNN_what.sql` files. */
   migrations: URL;
   routes(app: ServiceApp, ctx: ServiceContext<DB>): void | Promise<void>;
