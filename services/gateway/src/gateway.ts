@@ -68,6 +68,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     bodyLimit,
     version: VERSION,
     description: 'Routing, CORS, security headers, merged OpenAPI',
+    openapiRoute: false,
   });
   try {
     await registerSecurity(app, { corsOrigins: opts.corsOrigins ?? [], hstsMaxAge: opts.hstsMaxAge ?? 0 });

@@ -4,11 +4,12 @@ import { needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { flagCacheKey } from '../src/feature-flags/flag-service.ts';
 import { settingsService } from '../src/service.ts';
-import { call, closeSharedPglite, eventsFor, expectProblem, type Reply } from './support.ts';
+import { closeTestPglite } from '@mercato/testing';
+import { call, eventsFor, expectProblem, type Reply } from './support.ts';
 
 const BASE = '/api/v1/feature-flags';
 
-after(closeSharedPglite);
+after(closeTestPglite);
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`feature flags API (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {

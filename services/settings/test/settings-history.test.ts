@@ -3,9 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { settingsService } from '../src/service.ts';
-import { call, closeSharedPglite, eventsFor, expectProblem } from './support.ts';
+import { closeTestPglite } from '@mercato/testing';
+import { call, eventsFor, expectProblem } from './support.ts';
 
-after(closeSharedPglite);
+after(closeTestPglite);
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { settingsService } from '../src/service.ts';
-import { call, closeSharedPglite, eventsFor, expectProblem } from './support.ts';
+import { closeTestPglite } from '@mercato/testing';
+import { call, eventsFor, expectProblem } from './support.ts';
 
 const LIMIT_SCHEMA = {
   type: 'object',
@@ -12,7 +13,7 @@ const LIMIT_SCHEMA = {
   additionalProperties: false,
 };
 
-after(closeSharedPglite);
+after(closeTestPglite);
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`settings API (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { testPglite, type TestService } from '@mercato/testing';
+import type { TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 
 // Response bodies are read field by field and checked with assertions; typing each shape
@@ -51,12 +51,4 @@ export function expectProblem(reply: Reply, status: number, code: string): Body 
   assert.equal(reply.body.code, code);
   assert.equal(reply.body.status, status);
   return reply.body;
-}
-
-/**
- * Closes the per-process PGlite of @mercato/testing after the last suite of a file: left
- * open, it keeps the test process alive for ~10 s after the tests finish.
- */
-export async function closeSharedPglite(): Promise<void> {
-  await (await testPglite()).close();
 }

@@ -10,8 +10,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { randomBytes } from 'node:crypto';
-import { runWithContext } from '../context/index.ts';
+import { isTraceparent, newTraceparent, runWithContext } from '../context/index.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
@@ -35,18 +34,14 @@ export interface AppOptions {
   bodyLimit?: number;
   version?: string;
   description?: string;
+  /** Mount GET /openapi.json with this app's own spec (default true; the gateway serves a merged one). */
+  openapiRoute?: boolean;
 }
 
 // ajv-formats is CommonJS whose typings NodeNext cannot call; require gives the plugin function.
 const addFormats = createRequire(import.meta.url)('ajv-formats') as Plugin<unknown>;
 
 const CORRELATION = /^[\w.:-]{1,128}$/;
-const TRACEPARENT = /^00-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
-
-/** A fresh W3C traceparent, so logs and events correlate even when the caller sent none. */
-export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
-}
 
 /**
  * The Fastify app every service and the gateway start from: correlation id (accepted,
@@ -81,7 +76,7 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
     runWithContext(
       {
         correlationId: request.id,
-        traceparent: typeof tp === 'string' && TRACEPARENT.test(tp) ? tp : newTraceparent(),
+        traceparent: isTraceparent(tp) ? tp : newTraceparent(),
         ...(auth ? { authorization: auth } : {}),
       },
       done,
@@ -118,6 +113,8 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
     },
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (opts.openapiRoute !== false) {
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
   return app;
 }

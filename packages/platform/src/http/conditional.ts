@@ -29,3 +29,19 @@ export function checkVersion(expected: number | '*' | undefined, current: number
     throw CommonErrors.PRECONDITION_FAILED(`expected version ${expected}, current version is ${current}`);
   }
 }
+
+/** An expected version as parseIfMatch reads it: a number, `*` (any), or undefined (header absent). */
+export type ExpectedVersion = number | '*' | undefined;
+
+/**
+ * For changes that must say which version they read: no If-Match → 428, another
+ * version → 412. `If-Match: *` is an explicit "whatever the current version".
+ */
+export function requireVersion(expected: ExpectedVersion, current: number): void {
+  if (expected === undefined) {
+    throw CommonErrors.PRECONDITION_REQUIRED('send If-Match with the version you read (its ETag)', {
+      errors: [{ path: '/headers/if-match', message: 'is required' }],
+    });
+  }
+  checkVersion(expected, current);
+}

@@ -1,4 +1,4 @@
-export { createApp, newTraceparent } from './app.ts';
+export { createApp } from './app.ts';
 export type { ServiceApp, AppOptions } from './app.ts';
 export { defineService, buildService } from './service.ts';
 export type {
@@ -12,5 +12,6 @@ export type {
 export { registerHealthRoutes, registerDeadLetterRoutes } from './kit-routes.ts';
 export type { ReadinessCheck } from './kit-routes.ts';
 export { installProblemHandlers, sendProblem, toAppError, validationFieldErrors } from './problem-handler.ts';
-export { parseIfMatch, checkVersion, versionEtag } from './conditional.ts';
+export { parseIfMatch, checkVersion, requireVersion, versionEtag } from './conditional.ts';
+export type { ExpectedVersion } from './conditional.ts';
 export { ProblemSchema, PageQuery, PageOf, pageResult, MoneySchema } from './schemas.ts';

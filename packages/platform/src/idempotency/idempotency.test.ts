@@ -261,4 +261,9 @@ describe('requestFingerprint', () => {
     assert.notEqual(a, requestFingerprint({ params: { id: '1' }, query: {}, body: { name: 'x' } }));
     assert.match(a, /^[0-9a-f]{64}$/);
   });
+
+  test('does not depend on the order of fields: the same body reordered is the same request', () => {
+    const a = requestFingerprint({ body: { name: 'x', qty: 2, nested: { a: 1, b: 2 } } });
+    assert.equal(a, requestFingerprint({ body: { nested: { b: 2, a: 1 }, qty: 2, name: 'x' } }));
+  });
 });

@@ -1,6 +1,5 @@
 import swaggerUi from '@fastify/swagger-ui';
 import type { ServiceApp } from '@mercato/platform/http';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { Upstream } from '../proxy/upstream.ts';
 import { mergeSpecs, type OpenApiDoc, type UpstreamDoc } from './merge.ts';
@@ -101,30 +100,15 @@ export class MergedSpec {
   }
 }
 
-function isSpecRequest(request: FastifyRequest): boolean {
-  if (request.method !== 'GET') return false;
-  const url = request.url;
-  return url === '/openapi.json' || url.startsWith('/openapi.json?');
-}
-
 /**
- * `/openapi.json` answers the merged spec and `/docs` serves Swagger UI (from the installed
- * package, no CDN) on it. createApp already mounts its own `/openapi.json` (the gateway's
- * few routes), and a route cannot be mounted twice, so the merged spec is answered in an
- * onRequest hook before the kit's route is reached; the check costs one string compare
- * on other requests. Register after the security headers so these answers carry them.
+ * `/openapi.json` answers the merged spec (createApp is told not to mount its own) and
+ * `/docs` serves Swagger UI (from the installed package, no CDN) on it. Register after the
+ * security headers so these answers carry them.
  */
 export async function registerDocs(app: ServiceApp, spec: MergedSpec): Promise<void> {
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (!isSpecRequest(request)) {
-      done();
-      return;
-    }
-    // Answered here: done() is not called, so the kit's own /openapi.json route never runs.
-    spec.get().then(
-      (built) => reply.type('application/json; charset=utf-8').send(built.json),
-      (err: unknown) => reply.send(err),
-    );
+  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
+    const built = await spec.get();
+    return reply.type('application/json; charset=utf-8').send(built.json);
   });
 
   await app.register(swaggerUi, {

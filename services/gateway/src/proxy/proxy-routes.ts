@@ -15,7 +15,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayErrors } from '../errors.ts';
 import { resolveRoute, type ServiceName } from '../routing/route-table.ts';
 import { passthroughParser } from './body-passthrough.ts';
-import { isTraceparent, newTraceparent } from './trace.ts';
+import { currentContext, isTraceparent, newTraceparent } from '@mercato/platform/context';
 import type { Upstream } from './upstream.ts';
 
 /** What the proxy routes need. */
@@ -46,9 +46,11 @@ function rewriteRequestHeaders(
   headers: IncomingHttpHeaders | Http2IncomingHttpHeaders,
 ): IncomingHttpHeaders | Http2IncomingHttpHeaders {
   headers['x-correlation-id'] = request.id;
-  // A caller's valid trace context passes as is; otherwise the trace starts here.
-  // (The kit keeps its own in the request context, which @mercato/platform does not export.)
-  if (!isTraceparent(headers.traceparent)) headers.traceparent = newTraceparent();
+  // The kit settled the trace context for this request (the caller's when valid, else a
+  // new one) so the gateway's logs and the upstream's carry the same trace id.
+  const traceparent = currentContext()?.traceparent;
+  if (traceparent) headers.traceparent = traceparent;
+  else if (!isTraceparent(headers.traceparent)) headers.traceparent = newTraceparent();
   const xff = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = xff ? `${String(xff)}, ${request.ip}` : request.ip;
   // Set from what the gateway saw, never trusted from the caller: upstreams build links from them.

@@ -1,11 +1,14 @@
 import type { FeatureFlagChangedV1 } from '@mercato/contracts';
 import { getOrLoad } from '@mercato/platform/cache';
-import type { ServiceContext } from '@mercato/platform/http';
+import {
+  requireVersion,
+  type ExpectedVersion as Expected,
+  type ServiceContext,
+} from '@mercato/platform/http';
 import { insertAudit, listAudit } from '../audit/audit-repository.ts';
 import type { AuditEntry, ChangeMeta, Paged, PageRequest } from '../audit/audit.ts';
 import type { SettingsDB } from '../db.ts';
 import { SettingsErrors } from '../errors.ts';
-import { requireVersion, type Expected } from '../preconditions.ts';
 import { flagRepository as repo, type FlagFields } from './flag-repository.ts';
 import { evaluateFlag } from './flag-rollout.ts';
 import type { CreateFlagInput, Evaluation, FeatureFlag, UpdateFlagInput } from './flag.ts';

@@ -1,11 +1,15 @@
 import type { SettingChangedV1 } from '@mercato/contracts';
 import { CommonErrors } from '@mercato/platform/errors';
-import type { ServiceContext, Tx } from '@mercato/platform/http';
+import {
+  requireVersion,
+  type ExpectedVersion as Expected,
+  type ServiceContext,
+  type Tx,
+} from '@mercato/platform/http';
 import { listAudit, insertAudit } from '../audit/audit-repository.ts';
 import type { AuditEntry, ChangeMeta, Paged, PageRequest } from '../audit/audit.ts';
 import type { SettingsDB } from '../db.ts';
 import { SettingsErrors } from '../errors.ts';
-import { requireVersion, type Expected } from '../preconditions.ts';
 import { settingRepository as repo } from './setting-repository.ts';
 import type { Setting, SettingInput } from './setting.ts';
 import { assertValueMatches, compileValueSchema } from './value-schema.ts';
