@@ -7,7 +7,8 @@ import { createMemoryBus } from '@mercato/platform/messaging';
 import { closeOnSignals } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { portOffset, services } from './service-registry.ts';
+import { launcherConfig } from './launcher-config.ts';
+import { services } from './service-registry.ts';
 
 /** Options of an embedded start; every field has an environment variable. */
 export interface EmbeddedOptions {
@@ -20,13 +21,13 @@ export interface EmbeddedOptions {
 
 /** Reads embedded-mode options from the environment (see the README's configuration table). */
 export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
-  const offset = portOffset(env);
+  const cfg = launcherConfig(env);
   return {
-    dataDir: path.resolve(env.MERCATO_DATA_DIR ?? '.data'),
-    host: env.HOST ?? 'localhost',
-    gatewayPort: Number(env.GATEWAY_PORT ?? 8080) + offset,
-    offset,
-    seed: env.MERCATO_SEED !== 'false',
+    dataDir: path.resolve(cfg.MERCATO_DATA_DIR),
+    host: cfg.HOST,
+    gatewayPort: cfg.GATEWAY_PORT + cfg.MERCATO_PORT_OFFSET,
+    offset: cfg.MERCATO_PORT_OFFSET,
+    seed: cfg.MERCATO_SEED,
   };
 }
 

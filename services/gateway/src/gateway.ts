@@ -93,6 +93,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       authenticate: opts.authenticate ?? authenticate,
     });
     if (opts.extraRoutes) await opts.extraRoutes(app);
+    // Until the web app is mounted here, the root leads a visitor to the API documentation.
+    if (!app.hasRoute({ method: 'GET', url: '/' })) {
+      app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs', 302));
+    }
     // After the server has stopped and in-flight requests are done: drop the pooled sockets.
     app.addHook('onClose', async () => {
       await agent.destroy();

@@ -192,6 +192,17 @@ describe('gateway surface: health, OpenAPI, docs, seams', () => {
     }
   });
 
+  it('leads a visitor at the root to the API documentation', async () => {
+    const gw = await startGateway({ upstreams: { settings: settings.url } });
+    try {
+      const res = await fetch(`${gw.url}/`, { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), '/docs');
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('runs the authenticate seam before proxying, and mounts extra routes', async () => {
     const gw = await startGateway({
       upstreams: { settings: settings.url },

@@ -1,0 +1,24 @@
+import { loadConfig } from '@mercato/platform/config';
+import { Type, type Static } from 'typebox';
+
+/** Environment of the launcher (README, "Configuration"); a bad value stops start-up naming it. */
+export const LauncherConfig = Type.Object({
+  HOST: Type.String({ default: 'localhost', minLength: 1 }),
+  GATEWAY_PORT: Type.Integer({ default: 8080, minimum: 1, maximum: 65535 }),
+  MERCATO_PORT_OFFSET: Type.Integer({ default: 0, minimum: 0, maximum: 50_000 }),
+  MERCATO_DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
+  MERCATO_SEED: Type.Boolean({ default: true }),
+  POSTGRES_URL: Type.String({
+    default: 'postgres://postgres@127.0.0.1:5432/postgres',
+    pattern: '^postgres(ql)?://',
+  }),
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', minLength: 1 }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  MERCATO_READY_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+});
+export type LauncherConfig = Static<typeof LauncherConfig>;
+
+/** The launcher's settings from env. */
+export function launcherConfig(env: NodeJS.ProcessEnv = process.env): LauncherConfig {
+  return loadConfig(LauncherConfig, env);
+}
