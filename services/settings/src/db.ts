@@ -54,8 +54,3 @@ export interface SettingsDB {
 export function jsonb(value: unknown) {
   return sql<unknown>`${JSON.stringify(value)}::jsonb`;
 }
-
-/** A `%…%` ILIKE pattern in which `%`, `_` and `\` of the user's input match themselves. */
-export function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

@@ -2,6 +2,8 @@ export { createDatabase, openPGlite, afterCommit, ensurePgDatabase } from './dat
 export type { Database, DatabaseTarget } from './database.ts';
 export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
 export type { Migration } from './migrator.ts';
+export { fetchPage, likePattern } from './paging.ts';
+export type { PageWindow } from './paging.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
 export { sql } from 'kysely';
 export type { QueryExecutorProvider as Executor } from 'kysely';

@@ -1,4 +1,4 @@
-import type { Kysely } from '@mercato/platform/db';
+import { fetchPage, type Kysely } from '@mercato/platform/db';
 import { newId } from '@mercato/platform/ids';
 import { jsonb, type SettingsDB } from '../db.ts';
 import type { AuditAction, AuditEntity, AuditEntry, ChangeMeta, Paged } from './audit.ts';
@@ -42,18 +42,11 @@ export async function listAudit(
   pageSize: number,
 ): Promise<Paged<AuditEntry>> {
   const where = db.selectFrom('audit_log').where('entity', '=', entity).where('key', '=', key);
-  const [count, rows] = await Promise.all([
-    where.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    where
-      .selectAll()
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-  ]);
+  const { rows, totalCount } = await fetchPage(where, { page, pageSize }, (query) =>
+    query.selectAll().orderBy('at', 'desc').orderBy('id', 'desc'),
+  );
   return {
-    totalCount: Number(count.n),
+    totalCount,
     items: rows.map((r) => ({
       id: r.id,
       entity: r.entity,

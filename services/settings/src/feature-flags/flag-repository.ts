@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable } from '@mercato/platform/db';
+import { fetchPage, likePattern, sql, type Kysely, type Selectable } from '@mercato/platform/db';
 import type { Paged, PageRequest } from '../audit/audit.ts';
-import { likePattern, type FeatureFlagsTable, type SettingsDB } from '../db.ts';
+import { type FeatureFlagsTable, type SettingsDB } from '../db.ts';
 import type { FeatureFlag } from './flag.ts';
 
 function toFlag(row: Selectable<FeatureFlagsTable>): FeatureFlag {
@@ -44,16 +44,8 @@ export const flagRepository = {
       const pattern = likePattern(q.search);
       where = where.where((eb) => eb.or([eb('key', 'ilike', pattern), eb('description', 'ilike', pattern)]));
     }
-    const [count, rows] = await Promise.all([
-      where.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      where
-        .selectAll()
-        .orderBy('key')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-    ]);
-    return { items: rows.map(toFlag), totalCount: Number(count.n) };
+    const { rows, totalCount } = await fetchPage(where, q, (query) => query.selectAll().orderBy('key'));
+    return { items: rows.map(toFlag), totalCount };
   },
 
   async find(

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from '@mercato/platform/db';
-import { jsonb, likePattern, type SettingsDB, type SettingsTable } from '../db.ts';
+import { fetchPage, likePattern, sql, type Kysely, type Selectable } from '@mercato/platform/db';
+import { jsonb, type SettingsDB, type SettingsTable } from '../db.ts';
 import type { Paged, PageRequest } from '../audit/audit.ts';
 import type { Setting } from './setting.ts';
 
@@ -24,16 +24,8 @@ export const settingRepository = {
       const pattern = likePattern(q.search);
       where = where.where((eb) => eb.or([eb('key', 'ilike', pattern), eb('description', 'ilike', pattern)]));
     }
-    const [count, rows] = await Promise.all([
-      where.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      where
-        .selectAll()
-        .orderBy('key')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-    ]);
-    return { items: rows.map(toSetting), totalCount: Number(count.n) };
+    const { rows, totalCount } = await fetchPage(where, q, (query) => query.selectAll().orderBy('key'));
+    return { items: rows.map(toSetting), totalCount };
   },
 
   async find(
