@@ -46,6 +46,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   for (const s of services) {
     const runtime = await buildService(s.definition, {
       database: { kind: 'pglite', pglite },
+      mode: 'embedded',
       bus,
       cache: createMemoryCache({ namespace: s.name }),
       logger: createLogger({ service: s.name }),

@@ -30,7 +30,12 @@ export async function runMaintenance(
         await ensurePgDatabase(url);
         target = { kind: 'pg', url };
       }
-      const runtime = await buildService(s.definition, { database: target, bus, cache: createMemoryCache() });
+      const runtime = await buildService(s.definition, {
+        database: target,
+        mode,
+        bus,
+        cache: createMemoryCache(),
+      });
       if (command === 'seed') await runtime.seed();
       await runtime.close();
       process.stdout.write(`${s.name}: ${command} done\n`);

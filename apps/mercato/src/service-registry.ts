@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@mercato/platform/http';
+import { identityService } from '@mercato/identity';
 import { settingsService } from '@mercato/settings';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,12 @@ function entry(name: string): string {
 
 /** Every service that exists today, with its port from ARCHITECTURE.md §2. */
 export const services: RegisteredService[] = [
+  {
+    name: 'identity',
+    port: 8101,
+    definition: identityService as unknown as ServiceDefinition<never>,
+    main: entry('identity'),
+  },
   {
     name: 'settings',
     port: 8114,

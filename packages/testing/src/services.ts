@@ -51,7 +51,7 @@ export interface TestService<DB> {
 export async function startTestService<DB>(
   def: ServiceDefinition<DB>,
   kind: DbKind,
-  opts: { bus?: EventBus; cache?: Cache; maxAttempts?: number } = {},
+  opts: { bus?: EventBus; cache?: Cache; maxAttempts?: number; mode?: 'embedded' | 'distributed' } = {},
 ): Promise<TestService<DB>> {
   const target = await testTarget(kind);
   const schema = uniqueSchema(def.schema);
@@ -71,6 +71,7 @@ export async function startTestService<DB>(
   const { logger, logs } = captureLogger(def.name);
   const runtime = await buildService(def, {
     database: target,
+    mode: opts.mode ?? 'embedded',
     schema,
     bus,
     cache,

@@ -22,6 +22,8 @@ import { registerDeadLetterRoutes, registerHealthRoutes, type ReadinessCheck } f
 /** What a service's routes, handlers and workers are given. */
 export interface ServiceContext<DB = unknown> {
   name: string;
+  /** embedded: one process, PGlite, demo conveniences allowed; distributed: production rules (no secret defaults). */
+  mode: 'embedded' | 'distributed';
   database: Database<DB>;
   outbox: Outbox;
   cache: Cache;
@@ -68,6 +70,8 @@ export interface RuntimeDeps {
   relay?: RelayOptions;
   bodyLimit?: number;
   processMetrics?: boolean;
+  /** Runtime mode (default distributed: the strict one). */
+  mode?: 'embedded' | 'distributed';
   /** Overrides the definition's schema (tests give each run a schema of its own). */
   schema?: string;
   /** Extra readiness checks (e.g. upstreams). */
@@ -105,6 +109,7 @@ export async function buildService<DB>(
   const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay.kick() });
   const ctx: ServiceContext<DB> = {
     name: def.name,
+    mode: deps.mode ?? 'distributed',
     database,
     outbox,
     cache: deps.cache,

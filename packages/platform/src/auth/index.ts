@@ -1,0 +1,3 @@
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, permissionsOf, isPermission } from './permissions.ts';
+export type { Permission, Role } from './permissions.ts';
+export type { Principal, MercatoClaims } from './principal.ts';

@@ -1,0 +1,30 @@
+/**
+ * Who is calling, as established from a verified access token. Every Mercato access
+ * token (EdDSA JWT from identity) carries these claims: sub, email (users), roles,
+ * permissions, scope, iss, aud, exp, and `ptype`.
+ */
+export interface Principal {
+  /** User id, or the client id of a service account. */
+  subject: string;
+  /** user: a person signed in; service: a client-credentials token; api_key: a token exchanged for an API key. */
+  kind: 'user' | 'service' | 'api_key';
+  email?: string;
+  roles: string[];
+  permissions: string[];
+  /** OAuth scopes (space-separated in the token). */
+  scopes: string[];
+  /** Rate-limit tier: anonymous, authenticated or premium. */
+  tier: 'authenticated' | 'premium';
+  /** The token id (jti), for revocation checks and audit. */
+  tokenId?: string;
+}
+
+/** The access-token claims Mercato adds to the registered ones. */
+export interface MercatoClaims {
+  ptype: Principal['kind'];
+  email?: string;
+  roles: string[];
+  permissions: string[];
+  scope: string;
+  tier?: Principal['tier'];
+}
