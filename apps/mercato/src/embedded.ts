@@ -1,4 +1,5 @@
 import { buildGateway } from '@mercato/gateway';
+import { createTokenVerifier } from '@mercato/platform/auth';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { openPGlite } from '@mercato/platform/db';
 import { buildService, type ServiceRuntime } from '@mercato/platform/http';
@@ -42,11 +43,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   const pglite = await openPGlite(path.join(opts.dataDir, 'pglite'));
   const bus = createMemoryBus({ logger });
   const runtimes: ServiceRuntime<never>[] = [];
+  const identityPort = (services.find((s) => s.name === 'identity')?.port ?? 8101) + opts.offset;
+  const auth = createTokenVerifier({
+    issuer: process.env.IDENTITY_ISSUER ?? 'http://localhost:8080',
+    audience: process.env.IDENTITY_AUDIENCE ?? 'mercato',
+    keys: new URL(`http://127.0.0.1:${identityPort}/.well-known/jwks.json`),
+  });
   const upstreams: Record<string, string> = {};
   for (const s of services) {
     const runtime = await buildService(s.definition, {
       database: { kind: 'pglite', pglite },
       mode: 'embedded',
+      auth,
       bus,
       cache: createMemoryCache({ namespace: s.name }),
       logger: createLogger({ service: s.name }),

@@ -2,3 +2,4 @@ export * from './infra.ts';
 export * from './databases.ts';
 export * from './services.ts';
 export * from './wait.ts';
+export * from './auth.ts';

@@ -4,6 +4,7 @@ import { buildService, type ServiceDefinition, type ServiceRuntime } from '@merc
 import { createLogger, type Logger } from '@mercato/platform/logging';
 import { createMemoryBus, type EventBus } from '@mercato/platform/messaging';
 import { Writable } from 'node:stream';
+import { testAuth } from './auth.ts';
 import { dropSchema, testTarget, uniqueSchema, type DbKind } from './databases.ts';
 
 /** Log lines a test captured (parsed JSON), for assertions such as "no secret was logged". */
@@ -72,6 +73,7 @@ export async function startTestService<DB>(
   const runtime = await buildService(def, {
     database: target,
     mode: opts.mode ?? 'embedded',
+    auth: (await testAuth()).verifier,
     schema,
     bus,
     cache,

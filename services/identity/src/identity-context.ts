@@ -12,12 +12,19 @@ export interface IdentityContext {
   tokens: TokenIssuer;
 }
 
-/** Builds identity's shared parts once per service instance. */
-export function createIdentityContext(
+const built = new WeakMap<ServiceContext<IdentityDB>, IdentityContext>();
+
+/** Identity's shared parts, built once per service instance (routes and the token verifier share them). */
+export function identityContextOf(
   ctx: ServiceContext<IdentityDB>,
   env: NodeJS.ProcessEnv = process.env,
 ): IdentityContext {
-  const config = identityConfig(env);
-  const keys = createSigningKeys(ctx);
-  return { ctx, config, keys, tokens: createTokenIssuer(keys, config) };
+  let identity = built.get(ctx);
+  if (!identity) {
+    const config = identityConfig(env);
+    const keys = createSigningKeys(ctx);
+    identity = { ctx, config, keys, tokens: createTokenIssuer(keys, config) };
+    built.set(ctx, identity);
+  }
+  return identity;
 }

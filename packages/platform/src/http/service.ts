@@ -1,5 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Cache } from '../cache/index.ts';
+import { registerAuth } from '../auth/auth-plugin.ts';
+import type { TokenVerifier } from '../auth/token-verifier.ts';
 import type { ErrorSpec } from '../errors/index.ts';
 import { createDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
 import { loadMigrations, migrate, platformMigrations } from '../db/migrator.ts';
@@ -51,6 +53,8 @@ export interface ServiceDefinition<DB = unknown> {
   routes(app: ServiceApp, ctx: ServiceContext<DB>): void | Promise<void>;
   subscriptions?(ctx: ServiceContext<DB>): EventHandlerSpec<DB>[];
   workers?(ctx: ServiceContext<DB>): Worker[];
+  /** Verifies access tokens itself (identity checks its own keys) instead of the runtime's verifier. */
+  tokenVerifier?(ctx: ServiceContext<DB>): TokenVerifier;
   /** Loads demo data; must be idempotent (`mercato seed` and every embedded start run it). */
   seed?(ctx: ServiceContext<DB>): Promise<void>;
 }
@@ -70,6 +74,8 @@ export interface RuntimeDeps {
   relay?: RelayOptions;
   bodyLimit?: number;
   processMetrics?: boolean;
+  /** Verifies bearer tokens (identity's JWKS); without one, any bearer token is refused. */
+  auth?: TokenVerifier;
   /** Runtime mode (default distributed: the strict one). */
   mode?: 'embedded' | 'distributed';
   /** Overrides the definition's schema (tests give each run a schema of its own). */
@@ -143,6 +149,7 @@ export async function buildService<DB>(
     metrics,
   );
   registerDeadLetterRoutes(app, deadLetters);
+  registerAuth(app, def.tokenVerifier?.(ctx) ?? deps.auth);
   registerIdempotency(app, idempotency);
   await def.routes(app, ctx);
   await app.ready();

@@ -18,6 +18,9 @@ declare module 'fastify' {
 }
 
 function callerOf(request: FastifyRequest): string {
+  // The verified subject, when there is one: a client whose access token was refreshed
+  // between two tries is still the same caller.
+  if (request.principal) return `${request.principal.kind}:${request.principal.subject}`;
   const who = request.headers.authorization ?? request.headers['x-api-key'] ?? '';
   const value = Array.isArray(who) ? who.join(',') : who;
   return value ? createHash('sha256').update(value).digest('hex').slice(0, 32) : 'anonymous';

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Type } from 'typebox';
-import { closeTestPglite, needs, startTestService, waitFor, type TestService } from '@mercato/testing';
+import {
+  closeTestPglite,
+  needs,
+  startTestService,
+  testAuth,
+  waitFor,
+  type TestService,
+} from '@mercato/testing';
 import { sql } from 'kysely';
 import { defineErrors } from '../errors/index.ts';
 import { defineService } from '../http/service.ts';
@@ -196,8 +203,9 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     test('different callers using the same key do not collide', async () => {
       const key = 'shared-key-1';
-      const alice = { authorization: 'Bearer alice-token' };
-      const bob = { authorization: 'Bearer bob-token' };
+      const auth = await testAuth();
+      const alice = await auth.headers({ subject: 'alice' });
+      const bob = await auth.headers({ subject: 'bob' });
       const a = await post(key, { name: 'eta-a' }, alice);
       const b = await post(key, { name: 'eta-b' }, bob);
       assert.equal(a.statusCode, 201);
@@ -208,6 +216,9 @@ for (const kind of ['pglite', 'pg'] as const) {
       const aAgain = await post(key, { name: 'eta-a' }, alice);
       assert.equal(aAgain.headers['idempotent-replayed'], 'true');
       assert.equal(aAgain.body, a.body);
+      // A fresh token of the same caller (refreshed between two tries) is the same caller.
+      const aliceRefreshed = await post(key, { name: 'eta-a' }, await auth.headers({ subject: 'alice' }));
+      assert.equal(aliceRefreshed.headers['idempotent-replayed'], 'true');
       assert.equal(await rowsNamed('eta-a'), 1);
       assert.equal(await rowsNamed('eta-b'), 1);
     });

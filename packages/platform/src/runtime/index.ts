@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { createTokenVerifier } from '../auth/token-verifier.ts';
 import type { Cache } from '../cache/cache.ts';
 import { createRedisCache } from '../cache/redis-cache.ts';
 import { loadConfig } from '../config/index.ts';
@@ -20,6 +21,13 @@ export const ServiceProcessConfig = Type.Object({
   EVENT_MAX_ATTEMPTS: Type.Integer({ default: 5, minimum: 1 }),
   EVENT_RETRY_BASE_MS: Type.Integer({ default: 500, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
+  IDENTITY_JWKS_URL: Type.String({
+    default: 'http://127.0.0.1:8101/.well-known/jwks.json',
+    pattern: '^https?://',
+    description: 'where access-token verification keys are published',
+  }),
+  IDENTITY_ISSUER: Type.String({ default: 'http://localhost:8080', minLength: 1 }),
+  IDENTITY_AUDIENCE: Type.String({ default: 'mercato', minLength: 1 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
 });
 export type ServiceProcessConfig = Static<typeof ServiceProcessConfig>;
@@ -76,7 +84,7 @@ export async function runServiceProcess<DB>(
     logger.fatal(String(err instanceof Error ? err.message : err));
     process.exit(78);
   }
-  const telemetry = await startTelemetry(def.name);
+  const telemetry = await startTelemetry(def.name, { logger });
   const { bus, cache } = await connectDistributed(def.name, cfg, logger);
   const runtime = await buildService(def, {
     database: { kind: 'pg', url: cfg.DATABASE_URL, poolMax: cfg.DATABASE_POOL_MAX },
@@ -84,6 +92,12 @@ export async function runServiceProcess<DB>(
     cache,
     logger,
     processMetrics: true,
+    mode: 'distributed',
+    auth: createTokenVerifier({
+      issuer: cfg.IDENTITY_ISSUER,
+      audience: cfg.IDENTITY_AUDIENCE,
+      keys: new URL(cfg.IDENTITY_JWKS_URL),
+    }),
     bodyLimit: cfg.BODY_LIMIT_BYTES,
     retry: { maxAttempts: cfg.EVENT_MAX_ATTEMPTS, baseDelayMs: cfg.EVENT_RETRY_BASE_MS, maxDelayMs: 60_000 },
   });
