@@ -14,6 +14,7 @@ import { isTraceparent, newTraceparent, runWithContext } from '../context/index.
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
+import { serverSpanTraceparent } from '../telemetry/trace.ts';
 import { installProblemHandlers } from './problem-handler.ts';
 import { ProblemSchema } from './schemas.ts';
 
@@ -76,7 +77,11 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
     runWithContext(
       {
         correlationId: request.id,
-        traceparent: isTraceparent(tp) ? tp : newTraceparent(),
+        // Tracing on: the server span's context (it continues the caller's traceparent), so
+        // logs' traceId and the events' traceparent match the exported spans.
+        traceparent:
+          serverSpanTraceparent(request.method, request.routeOptions.url) ??
+          (isTraceparent(tp) ? tp : newTraceparent()),
         ...(auth ? { authorization: auth } : {}),
       },
       done,

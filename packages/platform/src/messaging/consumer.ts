@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
+import { inConsumerSpan } from '../telemetry/trace.ts';
 import { RetryLater, type Delivery, type EventBus, type Subscription } from './bus.ts';
 
 /** A service's subscription: which events, and what to do with one, inside a transaction. */
@@ -64,15 +65,19 @@ export function createConsumer<DB>(
   let subscription: Subscription | undefined;
 
   async function apply(event: EventEnvelope): Promise<boolean> {
-    const ctx = { correlationId: event.correlationId, traceparent: event.traceparent, causationId: event.id };
-    return runWithContext(ctx, () =>
-      database.transaction(async (trx) => {
-        const inserted = await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
-          on conflict do nothing returning event_id`.execute(trx);
-        if (inserted.rows.length === 0) return false;
-        await spec.handle(trx, event);
-        return true;
-      }),
+    // With tracing on, the handler runs in a consumer span continuing the event's trace,
+    // and the request context carries that span's traceparent (logs, events it writes).
+    return inConsumerSpan({ event, consumer, system: bus.kind }, (traceparent) =>
+      runWithContext({ correlationId: event.correlationId, traceparent, causationId: event.id }, () =>
+        database.transaction(async (trx) => {
+          const inserted =
+            await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
+            on conflict do nothing returning event_id`.execute(trx);
+          if (inserted.rows.length === 0) return false;
+          await spec.handle(trx, event);
+          return true;
+        }),
+      ),
     );
   }
 

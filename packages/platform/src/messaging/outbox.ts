@@ -1,8 +1,9 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { sql, type QueryExecutorProvider } from 'kysely';
-import { currentContext } from '../context/index.ts';
+import { currentContext, type RequestContext } from '../context/index.ts';
 import { afterCommit } from '../db/database.ts';
 import { newId } from '../ids/index.ts';
+import { activeTraceparent } from '../telemetry/trace.ts';
 
 /** An event as a use case states it; the outbox completes the envelope. */
 export interface EventDraft<T = unknown> {
@@ -25,8 +26,11 @@ export interface Outbox {
 export function createOutbox(opts: { source: string; schema: string; onCommitted?: () => void }): Outbox {
   const table = sql.id(opts.schema, 'outbox');
 
-  function envelope<T>(draft: EventDraft<T>): EventEnvelope<T> {
-    const ctx = currentContext();
+  function envelope<T>(
+    draft: EventDraft<T>,
+    ctx: RequestContext | undefined,
+    traceparent?: string,
+  ): EventEnvelope<T> {
     const env: EventEnvelope<T> = {
       id: newId(),
       type: draft.type,
@@ -38,7 +42,7 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
       data: draft.data,
     };
     if (ctx?.causationId) env.causationId = ctx.causationId;
-    if (ctx?.traceparent) env.traceparent = ctx.traceparent;
+    if (traceparent) env.traceparent = traceparent;
     return env;
   }
 
@@ -47,7 +51,11 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
     // Registered first: outside a Database transaction this throws before anything is written
     // (an autocommitted event would go out while the caller sees an error).
     if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
-    const envelopes = drafts.map((d) => envelope(d));
+    const ctx = currentContext();
+    // The active span's context (tracing on) so the consumer's span continues this trace
+    // as its child; otherwise the request context's traceparent, for log correlation.
+    const traceparent = activeTraceparent() ?? ctx?.traceparent;
+    const envelopes = drafts.map((d) => envelope(d, ctx, traceparent));
     const values = envelopes.map((e) => sql`(${e.id}, ${e.type}, ${JSON.stringify(e)}::jsonb)`);
     await sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}`.execute(trx);
     return envelopes;

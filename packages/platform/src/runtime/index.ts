@@ -84,7 +84,7 @@ export async function runServiceProcess<DB>(
     logger.fatal(String(err instanceof Error ? err.message : err));
     process.exit(78);
   }
-  const telemetry = await startTelemetry(def.name);
+  const telemetry = await startTelemetry(def.name, { logger });
   const { bus, cache } = await connectDistributed(def.name, cfg, logger);
   const runtime = await buildService(def, {
     database: { kind: 'pg', url: cfg.DATABASE_URL, poolMax: cfg.DATABASE_POOL_MAX },
