@@ -23,10 +23,12 @@ declare module 'fastify' {
 
 const REALM = 'Bearer realm="mercato"';
 
+// Only the Bearer scheme is ours: other schemes (Basic client credentials at the OAuth
+// token endpoint) are left to the route. A malformed Bearer value is '' (refused).
 function bearerOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  const header = request.headers.authorization?.trim();
+  if (!header || !/^Bearer(\s|$)/i.test(header)) return undefined;
+  const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
   return m ? m[1] : '';
 }
 

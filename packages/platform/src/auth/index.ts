@@ -5,3 +5,5 @@ export { createTokenVerifier, InvalidTokenError } from './token-verifier.ts';
 export type { TokenVerifier, TokenVerifierOptions, KeySource } from './token-verifier.ts';
 export { registerAuth } from './auth-plugin.ts';
 export type { AuthRequirement } from './auth-plugin.ts';
+export { createClientCredentials } from './client-credentials.ts';
+export type { ClientCredentialsOptions, ServiceCredentials, TokenProvider } from './client-credentials.ts';

@@ -19,6 +19,8 @@ export interface TokenVerifierOptions {
   audience: string;
   /** The JWKS URL (cached; refetched on an unknown kid) or a loader of the key set. */
   keys: KeySource;
+  /** Least time between two reloads of the key set for unknown kids (default 5 s). */
+  reloadCooldownMs?: number;
   /** Seconds of clock skew tolerated on exp/nbf/iat (default 5). */
   clockToleranceSeconds?: number;
 }
@@ -40,7 +42,7 @@ type KeyResolver = (header: JWTHeaderParameters, input: FlattenedJWSInput) => Pr
 
 // A loaded key set is reused for a minute, and reloaded at once when a token names a kid
 // it lacks (a rotation happened), at most every 5 s, so forged kids cannot hammer the loader.
-function localResolver(load: () => Promise<JSONWebKeySet>): KeyResolver {
+function localResolver(load: () => Promise<JSONWebKeySet>, cooldownMs: number): KeyResolver {
   let set: { resolve: ReturnType<typeof createLocalJWKSet>; at: number } | undefined;
   let lastReload = 0;
   const reload = async () => {
@@ -53,7 +55,7 @@ function localResolver(load: () => Promise<JSONWebKeySet>): KeyResolver {
     try {
       return (await resolve(header, input)) as CryptoKey;
     } catch (err) {
-      if (err instanceof joseErrors.JWKSNoMatchingKey && Date.now() - lastReload > 5_000) {
+      if (err instanceof joseErrors.JWKSNoMatchingKey && Date.now() - lastReload >= cooldownMs) {
         return (await (
           await reload()
         )(header, input)) as CryptoKey;
@@ -78,10 +80,11 @@ function describe(err: unknown): string {
  * JWKS, issuer, audience, expiry. `alg: none` and every other algorithm are refused.
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
+  const cooldown = opts.reloadCooldownMs ?? 5_000;
   const resolver: KeyResolver =
     opts.keys instanceof URL
-      ? (createRemoteJWKSet(opts.keys, { cacheMaxAge: 600_000, cooldownDuration: 5_000 }) as KeyResolver)
-      : localResolver(opts.keys);
+      ? (createRemoteJWKSet(opts.keys, { cacheMaxAge: 600_000, cooldownDuration: cooldown }) as KeyResolver)
+      : localResolver(opts.keys, cooldown);
   return {
     async verify(token) {
       try {
