@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The mercato command: start (embedded | distributed), migrate, seed.
+// The mercato command: start (embedded | distributed), migrate, seed, rotate-keys.
 import { parseArgs } from 'node:util';
 
 const usage = `Usage: mercato <command> [options]
@@ -8,6 +8,8 @@ Commands:
   start [--mode embedded|distributed]   run the platform (default: embedded)
   migrate                               apply every service's migrations (distributed databases)
   seed                                  load demo data (embedded data dir, or distributed databases with --mode distributed)
+  rotate-keys [--mode embedded|distributed]
+                                        make a new token signing key current (prints its kid); embedded: platform stopped
   help                                  show this text
 `;
 
@@ -35,6 +37,12 @@ async function main(): Promise<void> {
     case 'seed': {
       const { runMaintenance } = await import('./maintenance.ts');
       await runMaintenance(command, mode);
+      return;
+    }
+    case 'rotate-keys': {
+      const { rotateKeys } = await import('./rotate-keys.ts');
+      // Only the kid on stdout, so scripts can capture it.
+      process.stdout.write(`${await rotateKeys(mode)}\n`);
       return;
     }
     case 'help':

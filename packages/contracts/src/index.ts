@@ -1,3 +1,4 @@
 export * from './envelope.ts';
+export * from './identity.ts';
 export * from './settings.ts';
 export * from './registry.ts';

@@ -1,5 +1,24 @@
 import type { TSchema } from 'typebox';
+import {
+  PasswordChangedV1,
+  PasswordResetRequestedV1,
+  UserLockedV1,
+  UserMfaChangedV1,
+  UserRegisteredV1,
+  UserRolesChangedV1,
+  UserStatusChangedV1,
+  UserVerifiedV1,
+  VerificationRequestedV1,
+} from './identity.ts';
 import { FeatureFlagChangedV1, SettingChangedV1 } from './settings.ts';
+import {
+  IdentityApiKeyCreatedV1,
+  IdentityApiKeyRevokedV1,
+  IdentityClientCreatedV1,
+  IdentityClientDisabledV1,
+  IdentityClientSecretRotatedV1,
+  IdentitySigningKeyRotatedV1,
+} from './identity-oauth.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -16,4 +35,21 @@ export interface EventSchemaEntry {
 export const eventSchemas: EventSchemaEntry[] = [
   { type: 'setting.changed', version: 1, schema: SettingChangedV1 },
   { type: 'feature_flag.changed', version: 1, schema: FeatureFlagChangedV1 },
+  { type: 'user.registered', version: 1, schema: UserRegisteredV1 },
+  { type: 'identity.verification_requested', version: 1, schema: VerificationRequestedV1 },
+  { type: 'user.verified', version: 1, schema: UserVerifiedV1 },
+  { type: 'identity.password_reset_requested', version: 1, schema: PasswordResetRequestedV1 },
+  { type: 'user.password_changed', version: 1, schema: PasswordChangedV1 },
+  { type: 'user.locked', version: 1, schema: UserLockedV1 },
+  { type: 'user.roles_changed', version: 1, schema: UserRolesChangedV1 },
+  { type: 'user.disabled', version: 1, schema: UserStatusChangedV1 },
+  { type: 'user.enabled', version: 1, schema: UserStatusChangedV1 },
+  { type: 'user.mfa_enabled', version: 1, schema: UserMfaChangedV1 },
+  { type: 'user.mfa_disabled', version: 1, schema: UserMfaChangedV1 },
+  { type: 'identity.client_created', version: 1, schema: IdentityClientCreatedV1 },
+  { type: 'identity.client_disabled', version: 1, schema: IdentityClientDisabledV1 },
+  { type: 'identity.client_secret_rotated', version: 1, schema: IdentityClientSecretRotatedV1 },
+  { type: 'identity.api_key_created', version: 1, schema: IdentityApiKeyCreatedV1 },
+  { type: 'identity.api_key_revoked', version: 1, schema: IdentityApiKeyRevokedV1 },
+  { type: 'identity.signing_key_rotated', version: 1, schema: IdentitySigningKeyRotatedV1 },
 ];

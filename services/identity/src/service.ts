@@ -4,6 +4,20 @@ import { IdentityErrors } from './errors.ts';
 import { identityContextOf } from './identity-context.ts';
 import { createTokenVerifier } from '@mercato/platform/auth';
 import { registerJwksRoutes } from './oidc/jwks-routes.ts';
+import { registerAccountRoutes } from './accounts/account-routes.ts';
+import { seedIdentity } from './seed.ts';
+import { bootstrapAdminWorker } from './users/bootstrap-admin.ts';
+import { createSessionService } from './accounts/session-service.ts';
+import { registerApiKeyRoutes } from './api-keys/api-key-routes.ts';
+import { createApiKeyService } from './api-keys/api-key-service.ts';
+import { registerApiKeyExchangeRoutes } from './api-keys/exchange-routes.ts';
+import { registerClientRoutes } from './clients/client-routes.ts';
+import { createClientService } from './clients/client-service.ts';
+import { registerKeyRoutes } from './keys/key-routes.ts';
+import { registerOAuthRoutes } from './oauth/oauth-routes.ts';
+import { createOAuthService } from './oauth/oauth-service.ts';
+import { registerUserInfoRoutes } from './oauth/userinfo-routes.ts';
+import { registerDiscoveryRoutes } from './oidc/discovery-routes.ts';
 
 /** The identity service: accounts, tokens, roles, MFA, API keys, OAuth2/OIDC (port 8101, schema `identity`). */
 export const identityService = defineService<IdentityDB>({
@@ -25,5 +39,20 @@ export const identityService = defineService<IdentityDB>({
   async routes(app, ctx) {
     const identity = identityContextOf(ctx);
     registerJwksRoutes(app, identity.keys);
+    registerAccountRoutes(app, identity);
+    registerDiscoveryRoutes(app, identity.config.IDENTITY_ISSUER);
+    registerKeyRoutes(app, identity.keys);
+    const clients = createClientService(ctx);
+    registerClientRoutes(app, clients);
+    const sessions = createSessionService(identity);
+    registerOAuthRoutes(app, createOAuthService({ tokens: identity.tokens, sessions, clients }));
+    registerUserInfoRoutes(app, ctx);
+    const apiKeys = createApiKeyService(identity);
+    registerApiKeyRoutes(app, apiKeys);
+    registerApiKeyExchangeRoutes(app, apiKeys);
   },
+  workers(ctx) {
+    return [bootstrapAdminWorker(() => identityContextOf(ctx))];
+  },
+  seed: seedIdentity,
 });

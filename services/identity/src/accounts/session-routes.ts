@@ -1,0 +1,106 @@
+import type { ServiceApp } from '@mercato/platform/http';
+import { Type } from 'typebox';
+import {
+  EmailField,
+  MfaRequiredSchema,
+  PasswordField,
+  Problem,
+  SecretField,
+  tags,
+  TokenSetSchema,
+} from './auth-schemas.ts';
+import { currentUserId } from './current-user.ts';
+import type { SessionService } from './session-service.ts';
+
+const LoginBody = Type.Object(
+  { email: EmailField, password: PasswordField },
+  { additionalProperties: false },
+);
+const MfaBody = Type.Object(
+  {
+    mfaToken: Type.String({ minLength: 1, maxLength: 4096, description: 'from the first login step' }),
+    code: Type.String({ minLength: 6, maxLength: 64, description: 'a TOTP code or a recovery code' }),
+  },
+  { additionalProperties: false },
+);
+const RefreshBody = Type.Object({ refreshToken: SecretField }, { additionalProperties: false });
+const LoginProblems = { 400: Problem, 401: Problem, 403: Problem, 423: Problem };
+
+/** Sign-in and sign-out: /api/v1/auth/login, /login/mfa, /refresh, /logout, /logout-all. */
+export function registerSessionRoutes(app: ServiceApp, sessions: SessionService): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password: tokens, or an MFA step token when MFA is on',
+        body: LoginBody,
+        response: { 200: Type.Union([TokenSetSchema, MfaRequiredSchema]), ...LoginProblems },
+      },
+    },
+    async (request) => {
+      const result = await sessions.passwordLogin(request.body);
+      return result.kind === 'tokens'
+        ? result.tokens
+        : { mfaRequired: true as const, mfaToken: result.mfaToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login/mfa',
+    {
+      schema: {
+        tags,
+        summary: 'Second sign-in step: the MFA token and a TOTP or recovery code',
+        body: MfaBody,
+        response: { 200: TokenSetSchema, ...LoginProblems },
+      },
+    },
+    async (request) => sessions.completeMfa(request.body),
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'New tokens for a refresh token (which stops working; reusing it revokes the session)',
+        body: RefreshBody,
+        response: { 200: TokenSetSchema, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => sessions.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out this session (revokes the refresh token and its rotations)',
+        body: RefreshBody,
+        response: { 204: Type.Null(), 400: Problem },
+      },
+    },
+    async (request, reply) => {
+      await sessions.logout(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout-all',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags,
+        summary: 'Sign out everywhere (revokes every refresh token of the caller)',
+        response: { 204: Type.Null(), 401: Problem },
+      },
+    },
+    async (request, reply) => {
+      await sessions.logoutAll(currentUserId(request));
+      return reply.code(204).send(null);
+    },
+  );
+}

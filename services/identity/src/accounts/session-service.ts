@@ -1,0 +1,92 @@
+import { IdentityErrors } from '../errors.ts';
+import type { IdentityContext } from '../identity-context.ts';
+import { verifySecondFactor } from '../mfa/second-factor.ts';
+import { createCredentialChecker, lockedError } from './credential-check.ts';
+import { refreshTokenRepository as refreshTokens } from './refresh-token-repository.ts';
+import type { LoginResult, SessionPort, TokenSet } from './session-port.ts';
+import { createTokenSessions, type PendingSession } from './token-sessions.ts';
+import { userRepository as users } from './user-repository.ts';
+
+/** Sign-in for the REST routes: the OAuth SessionPort plus the MFA step and sign-out. */
+export interface SessionService extends SessionPort {
+  /** Second step of a sign-in with MFA: the MFA token of step one and a TOTP or recovery code. */
+  completeMfa(input: {
+    mfaToken: string;
+    code: string;
+    clientId?: string;
+    scope?: string;
+  }): Promise<TokenSet>;
+  /** Signs out one session: revokes the token's family (unknown tokens are ignored). */
+  logout(refreshToken: string): Promise<void>;
+  /** Signs out everywhere: revokes every refresh token of the user. */
+  logoutAll(userId: string): Promise<void>;
+}
+
+/**
+ * The sign-in use cases (also what the OAuth token endpoint's password and refresh_token
+ * grants call, so both doors share lockout, MFA and rotation).
+ */
+export function createSessionService(identity: IdentityContext): SessionService {
+  const { database } = identity.ctx;
+  const credentials = createCredentialChecker(identity);
+  const sessions = createTokenSessions(identity);
+
+  async function start(
+    user: Parameters<typeof sessions.open>[1],
+    opts: { clientId?: string; scope?: string },
+  ): Promise<TokenSet> {
+    const pending = await database.transaction((trx) =>
+      sessions.open(trx, user, {
+        scope: opts.scope ?? '',
+        ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      }),
+    );
+    return sessions.finish(pending);
+  }
+
+  return {
+    async passwordLogin(input): Promise<LoginResult> {
+      const user = await credentials.check(input.email, input.password);
+      if (user.mfa_enabled_at) {
+        return { kind: 'mfa_required', mfaToken: await identity.tokens.signMfa(user.id) };
+      }
+      return { kind: 'tokens', tokens: await start(user, input) };
+    },
+
+    async completeMfa(input) {
+      let userId: string;
+      try {
+        userId = await identity.tokens.verifyMfa(input.mfaToken);
+      } catch {
+        throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
+      }
+      const user = await users.findById(database.db, userId);
+      if (!user?.mfa_enabled_at) throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
+      credentials.assertNotLocked(user);
+      if (user.status !== 'active') throw IdentityErrors.IDENTITY_ACCOUNT_DISABLED();
+      const pending = await database.transaction(async (trx): Promise<PendingSession | undefined> => {
+        if (!(await verifySecondFactor(trx, user, input.code))) return undefined;
+        return sessions.open(trx, user, {
+          scope: input.scope ?? '',
+          ...(input.clientId ? { clientId: input.clientId } : {}),
+        });
+      });
+      if (!pending) {
+        // Wrong codes count like wrong passwords: guessing 6 digits must hit the lockout too.
+        const lockedUntil = await credentials.recordFailure(user.id);
+        if (lockedUntil) throw lockedError(Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+        throw IdentityErrors.IDENTITY_MFA_CODE_INVALID();
+      }
+      await credentials.clearFailures(user);
+      return sessions.finish(pending);
+    },
+
+    refresh: (refreshToken, opts) => sessions.rotate(refreshToken, opts?.clientId),
+    revokeRefreshToken: (refreshToken) => sessions.revokeFamilyOf(refreshToken),
+    logout: (refreshToken) => sessions.revokeFamilyOf(refreshToken),
+
+    async logoutAll(userId) {
+      await database.transaction((trx) => refreshTokens.revokeForUser(trx, userId));
+    },
+  };
+}
