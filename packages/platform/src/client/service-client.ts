@@ -13,6 +13,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { Pool } from 'undici';
+import { applyServiceToken, type ServiceCredentials } from '../auth/client-credentials.ts';
 import { currentContext } from '../context/index.ts';
 import { AppError, CommonErrors } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
@@ -61,6 +62,8 @@ export interface ServiceClientOptions {
   };
   /** Sent on every call, e.g. a service credential in `authorization`. */
   headers?: Record<string, string>;
+  /** The service's own token (createClientCredentials); when it is sent: see ServiceCredentials. */
+  credentials?: ServiceCredentials;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -178,6 +181,7 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
     const target = withQuery(basePath + (path.startsWith('/') ? path : `/${path}`), ro.query);
     const body = ro.body === undefined ? undefined : JSON.stringify(ro.body);
     const headers = outgoingHeaders(opts.headers, ro, body !== undefined);
+    await applyServiceToken(opts.credentials, headers, ro.headers);
     const policy = IDEMPOTENT.has(method) ? idempotentPolicy : onceOnlyPolicy;
     try {
       const res = await policy.execute(({ signal }) => attempt(method, target, headers, body, signal));
