@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
 import { embeddedOptionsFromEnv, startEmbedded } from '../apps/mercato/src/embedded.ts';
+import { adminHeaders, prepareBenchEnv } from './admin-session.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const connections = Number(values.connections);
 const offset = 30_000;
 process.env.MERCATO_PORT_OFFSET = String(offset);
 process.env.LOG_LEVEL = 'warn';
+prepareBenchEnv();
 
 let stop: () => Promise<void>;
 let dataDir: string | undefined;
@@ -39,10 +41,11 @@ const settings = `http://127.0.0.1:${8114 + offset}`;
 const flagKey = `bench-flag-${Date.now()}`;
 const settingKey = `bench.setting.${Date.now()}`;
 
+const admin = await adminHeaders(gateway);
 async function call(method: string, url: string, body: unknown): Promise<void> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...admin },
     body: JSON.stringify(body),
   });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);

@@ -80,6 +80,10 @@ export async function startDistributed(
     clearTimeout(force);
   };
 
+  // Every process finds identity on its (offset) port unless the environment says otherwise:
+  // the services and the gateway verify tokens against its JWKS, the gateway exchanges API keys.
+  const identityUrl = `http://127.0.0.1:${(services.find((s) => s.name === 'identity')?.port ?? 8101) + opts.offset}`;
+  const jwksUrl = process.env.IDENTITY_JWKS_URL ?? `${identityUrl}/.well-known/jwks.json`;
   try {
     const upstreams: string[] = [];
     for (const s of services) {
@@ -91,6 +95,7 @@ export async function startDistributed(
         DATABASE_URL: databaseUrl,
         NATS_URL: opts.natsUrl,
         REDIS_URL: opts.redisUrl,
+        IDENTITY_JWKS_URL: jwksUrl,
       });
       await waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child));
       upstreams.push(`${s.name}=http://127.0.0.1:${port}`);
@@ -99,7 +104,10 @@ export async function startDistributed(
       PORT: String(opts.gatewayPort),
       HOST: opts.host,
       UPSTREAMS: upstreams.join(','),
+      // Rate-limit counters shared by every gateway instance (RATE_LIMIT_* pass through the environment).
       REDIS_URL: opts.redisUrl,
+      IDENTITY_JWKS_URL: jwksUrl,
+      IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,
     });
     await waitReady(`http://127.0.0.1:${opts.gatewayPort}/health/ready`, opts.readyTimeoutMs, () =>
       alive.has(gateway),

@@ -1,4 +1,4 @@
-import { buildGateway } from '@mercato/gateway';
+import { buildGateway, loadRateLimitOptions } from '@mercato/gateway';
 import { createTokenVerifier } from '@mercato/platform/auth';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { openPGlite } from '@mercato/platform/db';
@@ -70,7 +70,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     await runtime.listen(s.port + opts.offset, '127.0.0.1');
     upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   }
-  const gateway = await buildGateway({ upstreams, logger: createLogger({ service: 'gateway' }) });
+  const gateway = await buildGateway({
+    upstreams,
+    logger: createLogger({ service: 'gateway' }),
+    // The services' verifier (identity's JWKS on its port); rate limits from the same
+    // RATE_LIMIT_* variables as the gateway process, counted in memory (one gateway here).
+    auth: { tokenVerifier: auth, identityUrl: `http://127.0.0.1:${identityPort}` },
+    rateLimit: loadRateLimitOptions(),
+  });
   const url = await gateway.app.listen({ port: opts.gatewayPort, host: opts.host });
   const shown = `http://localhost:${opts.gatewayPort}`;
   logger.info(

@@ -3,12 +3,19 @@ import { connect } from '@nats-io/transport-node';
 import { infra, needs } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 const pg = await needs('postgres');
 const nats = await needs('nats');
 const redis = await needs('redis');
 const skip = pg.skip || nats.skip || redis.skip;
+
+function identityTestDatabase(): string {
+  const u = new URL(infra.postgresUrl);
+  u.pathname = '/mercato_identity_launcher_test';
+  return u.toString();
+}
 
 describe('npm run start:distributed', { skip }, () => {
   test('runs settings and gateway as processes; a setting changed through the gateway is a setting.changed message on NATS', async () => {
@@ -19,6 +26,10 @@ describe('npm run start:distributed', { skip }, () => {
       POSTGRES_URL: infra.postgresUrl,
       NATS_URL: infra.natsUrl,
       REDIS_URL: infra.redisUrl,
+      ...ADMIN_ENV,
+      // identity's own database for this test: the bootstrap admin is created only when no
+      // admin exists, so a shared mercato_identity with another admin would refuse our sign-in.
+      IDENTITY_DATABASE_URL: identityTestDatabase(),
     });
     const nc = await connect({ servers: infra.natsUrl });
     try {
@@ -29,7 +40,7 @@ describe('npm run start:distributed', { skip }, () => {
       const key = `ci.check.${Date.now()}`;
       const put = await fetch(`${base}/api/v1/settings/${key}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(await adminAuthorization(base)) },
         body: JSON.stringify({ value: { answer: 42 }, description: 'distributed test' }),
       });
       assert.equal(put.status, 201, await put.clone().text());

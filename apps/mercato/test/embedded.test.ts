@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 describe('npm start (embedded mode)', () => {
@@ -11,23 +12,32 @@ describe('npm start (embedded mode)', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  test('answers feature flags through the gateway, and a flag created through it survives a restart', async () => {
+  test('answers feature flags through the gateway, and a flag an admin created through it survives a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-embedded-'));
     dirs.push(dataDir);
     const offset = randomOffset();
     const base = `http://127.0.0.1:${8080 + offset}`;
-    const env = { MERCATO_DATA_DIR: dataDir, MERCATO_PORT_OFFSET: String(offset) };
+    const env = { MERCATO_DATA_DIR: dataDir, MERCATO_PORT_OFFSET: String(offset), ...ADMIN_ENV };
 
     const first = startPlatform([], env);
     try {
       const ms = await waitFor200(`${base}/api/v1/feature-flags`, first, 30_000);
       assert.ok(ms >= 0);
-      const created = await fetch(`${base}/api/v1/feature-flags`, {
+      const body = JSON.stringify({ key: 'restart-check', enabled: true, rolloutPercentage: 100 });
+      const anonymous = await fetch(`${base}/api/v1/feature-flags`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'restart-check', enabled: true, rolloutPercentage: 100 }),
+        body,
+      });
+      assert.equal(anonymous.status, 401, 'writes need an admin');
+      assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer/);
+      const created = await fetch(`${base}/api/v1/feature-flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await adminAuthorization(base)) },
+        body,
       });
       assert.equal(created.status, 201, await created.clone().text());
+      assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
     } finally {
       assert.equal(await first.stop(), 0, `Ctrl-C should stop cleanly:\n${first.output()}`);
     }

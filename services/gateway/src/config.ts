@@ -2,9 +2,22 @@ import { ConfigError, loadConfig } from '@mercato/platform/config';
 import type { ServiceApp } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
 import type { ServiceMetrics } from '@mercato/platform/metrics';
-import type { preHandlerHookHandler } from 'fastify';
+import type { TokenVerifier } from '@mercato/platform/auth';
 import { Type, type Static } from 'typebox';
+import type { RateLimitStore } from './rate-limit/store.ts';
 import { isServiceName } from './routing/route-table.ts';
+
+const PerMinute = (def: number, what: string) =>
+  Type.Integer({ default: def, minimum: 1, description: `requests per window of ${what}` });
+
+/** The rate-limit settings (also read by the launcher for the in-process gateway). */
+export const RateLimitConfigSchema = Type.Object({
+  RATE_LIMIT_ANONYMOUS: PerMinute(100, 'a client IP without credentials'),
+  RATE_LIMIT_AUTHENTICATED: PerMinute(1000, 'a signed-in user or API key'),
+  RATE_LIMIT_PREMIUM: PerMinute(10000, 'a premium-tier user or API key'),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+});
+export type RateLimitConfig = Static<typeof RateLimitConfigSchema>;
 
 /** The gateway process's environment settings. */
 export const GatewayConfigSchema = Type.Object({
@@ -28,6 +41,29 @@ export const GatewayConfigSchema = Type.Object({
     description: 'Strict-Transport-Security max-age; 0 = off',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
+  IDENTITY_JWKS_URL: Type.String({
+    default: 'http://127.0.0.1:8101/.well-known/jwks.json',
+    pattern: '^https?://',
+    description: 'where access-token verification keys are published',
+  }),
+  IDENTITY_ISSUER: Type.String({ default: 'http://localhost:8080', minLength: 1 }),
+  IDENTITY_AUDIENCE: Type.String({ default: 'mercato', minLength: 1 }),
+  IDENTITY_URL: Type.String({
+    default: 'http://127.0.0.1:8101',
+    pattern: '^https?://',
+    description: 'identity, for the API-key exchange (POST /internal/api-keys/exchange)',
+  }),
+  TOKEN_CACHE_SIZE: Type.Integer({
+    default: 10000,
+    minimum: 0,
+    description: 'verified access tokens remembered (until exp, at most 60 s); 0 = verify every request',
+  }),
+  REDIS_URL: Type.String({
+    default: '',
+    pattern: '^(rediss?://.*)?$',
+    description: 'rate-limit counters shared by every gateway instance; empty = in this process only',
+  }),
+  ...RateLimitConfigSchema.properties,
 });
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
@@ -52,13 +88,37 @@ export interface GatewayOptions {
   healthTimeoutMs?: number;
   /** How long the merged /openapi.json is reused. */
   openapiCacheMs?: number;
-  /**
-   * Runs before every proxied request: the seam where identity's token verification goes.
-   * Defaults to a no-op (see src/auth/authenticate.ts).
-   */
-  authenticate?: preHandlerHookHandler;
+  /** Bearer-token verification and the API-key exchange (defaults: identity on 127.0.0.1:8101). */
+  auth?: GatewayAuthOptions;
+  /** Requests per window per caller (defaults: 100 / 1,000 / 10,000 per 60 s, in memory). */
+  rateLimit?: GatewayRateLimitOptions;
   /** Mounts more routes on the gateway (the launcher mounts the web UI). */
   extraRoutes?: (app: ServiceApp) => void | Promise<void>;
+}
+
+/** How the gateway establishes who calls (src/auth/). */
+export interface GatewayAuthOptions {
+  /** Verifies bearer tokens; default: the kit's verifier over jwksUrl, issuer and audience. */
+  tokenVerifier?: TokenVerifier;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** Identity's base URL for `POST /internal/api-keys/exchange`. */
+  identityUrl?: string;
+  /** Verified tokens remembered until they expire (at most 60 s); default 10,000, 0 = off. */
+  tokenCacheSize?: number;
+}
+
+/** Limits per caller and where the counters live (src/rate-limit/). */
+export interface GatewayRateLimitOptions {
+  anonymous?: number;
+  authenticated?: number;
+  premium?: number;
+  windowSeconds?: number;
+  /** Counters in Redis (shared by every instance); absent = in this process. */
+  redisUrl?: string;
+  /** A store of the caller's own (tests); the gateway does not close it. Wins over redisUrl. */
+  store?: RateLimitStore;
 }
 
 /** Parses `name=url,name=url` or a JSON object into service → URL, checking names and URLs. */
@@ -128,9 +188,35 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   return cfg;
 }
 
+/** Rate limits from environment settings, without the store. */
+export function rateLimitOptionsFromConfig(cfg: RateLimitConfig): GatewayRateLimitOptions {
+  return {
+    anonymous: cfg.RATE_LIMIT_ANONYMOUS,
+    authenticated: cfg.RATE_LIMIT_AUTHENTICATED,
+    premium: cfg.RATE_LIMIT_PREMIUM,
+    windowSeconds: cfg.RATE_LIMIT_WINDOW_SECONDS,
+  };
+}
+
+/** Reads only the rate-limit variables (the launcher's in-process gateway). */
+export function loadRateLimitOptions(env: NodeJS.ProcessEnv = process.env): GatewayRateLimitOptions {
+  return rateLimitOptionsFromConfig(loadConfig(RateLimitConfigSchema, env));
+}
+
 /** Turns environment settings into build options. */
 export function gatewayOptionsFromConfig(cfg: GatewayConfig): GatewayOptions {
   return {
+    auth: {
+      jwksUrl: cfg.IDENTITY_JWKS_URL,
+      issuer: cfg.IDENTITY_ISSUER,
+      audience: cfg.IDENTITY_AUDIENCE,
+      identityUrl: cfg.IDENTITY_URL,
+      tokenCacheSize: cfg.TOKEN_CACHE_SIZE,
+    },
+    rateLimit: {
+      ...rateLimitOptionsFromConfig(cfg),
+      ...(cfg.REDIS_URL ? { redisUrl: cfg.REDIS_URL } : {}),
+    },
     upstreams: parseUpstreams(cfg.UPSTREAMS),
     corsOrigins: parseOrigins(cfg.CORS_ORIGINS),
     upstreamTimeoutMs: cfg.UPSTREAM_TIMEOUT_MS,

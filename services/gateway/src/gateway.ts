@@ -2,7 +2,7 @@ import { createApp, registerHealthRoutes, type ServiceApp } from '@mercato/platf
 import { createLogger } from '@mercato/platform/logging';
 import { createMetrics } from '@mercato/platform/metrics';
 import { Agent } from 'undici';
-import { authenticate } from './auth/authenticate.ts';
+import { createAccessControl } from './access-control.ts';
 import { normalizeUpstream, type GatewayOptions } from './config.ts';
 import { upstreamReadinessChecks } from './health.ts';
 import { MergedSpec, registerDocs } from './openapi/spec-routes.ts';
@@ -12,8 +12,16 @@ import { createUpstreamMetrics } from './proxy/upstream-metrics.ts';
 import type { ServiceName } from './routing/route-table.ts';
 import { registerSecurity } from './security.ts';
 
-export type { GatewayOptions } from './config.ts';
-export { gatewayOptionsFromConfig, loadGatewayConfig, parseUpstreams } from './config.ts';
+export type { GatewayAuthOptions, GatewayOptions, GatewayRateLimitOptions } from './config.ts';
+export {
+  gatewayOptionsFromConfig,
+  loadGatewayConfig,
+  loadRateLimitOptions,
+  parseUpstreams,
+} from './config.ts';
+export type { RateLimitStore, RateLimitHit } from './rate-limit/store.ts';
+export { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
+export { createRedisRateLimitStore } from './rate-limit/redis-store.ts';
 export { RESOURCE_OWNERS, SERVICE_NAMES, SERVICE_PORTS, resolveRoute } from './routing/route-table.ts';
 export type { ServiceName, RouteMatch } from './routing/route-table.ts';
 export { GatewayErrors } from './errors.ts';
@@ -27,7 +35,8 @@ export interface Gateway {
 const VERSION = '0.1.0';
 
 /**
- * Builds the gateway (not listening): security headers and CORS, `/api/*` proxied to the
+ * Builds the gateway (not listening): security headers and CORS, bearer tokens and API
+ * keys verified and rate limits applied, `/api/*` and `/.well-known/*` proxied to the
  * owning services with a circuit breaker each, aggregated /health/ready, /metrics, the
  * merged /openapi.json and Swagger UI on /docs. Used in-process by the launcher (embedded
  * mode) and by src/main.ts (its own process).
@@ -61,6 +70,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     upstreams.set(up.name, up);
   }
 
+  const access = createAccessControl(opts.auth ?? {}, opts.rateLimit ?? {}, logger, metrics);
+
   const app = await createApp({
     name: 'gateway',
     logger,
@@ -71,6 +82,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     openapiRoute: false,
   });
   try {
+    app.decorateRequest('gatewayIdentity', null);
+    // The gateway's own endpoints are limited per client IP whatever the credentials (a
+    // token is not even verified there); proxied routes are limited in authenticate.
+    app.addHook('onRequest', access.limitOwnEndpoints);
     await registerSecurity(app, { corsOrigins: opts.corsOrigins ?? [], hstsMaxAge: opts.hstsMaxAge ?? 0 });
     const spec = new MergedSpec({
       upstreams: [...upstreams.values()],
@@ -90,7 +105,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       fallback: agent,
       timeoutMs,
       bodyLimit,
-      authenticate: opts.authenticate ?? authenticate,
+      authenticate: access.authenticate,
     });
     if (opts.extraRoutes) await opts.extraRoutes(app);
     // Until the web app is mounted here, the root leads a visitor to the API documentation.
@@ -100,11 +115,13 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     // After the server has stopped and in-flight requests are done: drop the pooled sockets.
     app.addHook('onClose', async () => {
       await agent.destroy();
+      await access.close();
     });
     await app.ready();
   } catch (err) {
     await app.close().catch(() => undefined);
     await agent.destroy();
+    await access.close();
     throw err;
   }
 

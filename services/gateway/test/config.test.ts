@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gatewayOptionsFromConfig, loadGatewayConfig, parseOrigins, parseUpstreams } from '../src/config.ts';
+import {
+  gatewayOptionsFromConfig,
+  loadGatewayConfig,
+  loadRateLimitOptions,
+  parseOrigins,
+  parseUpstreams,
+} from '../src/config.ts';
 
 describe('gateway config', () => {
   it('reads upstreams as a name=url list or as JSON, trimming trailing slashes', () => {
@@ -49,5 +55,42 @@ describe('gateway config', () => {
     assert.equal(opts.upstreamTimeoutMs, 300);
     assert.equal(opts.breakerFailures, 3);
     assert.deepEqual(parseOrigins('*'), ['*']);
+  });
+
+  it('reads identity and rate-limit settings, with memory counters unless REDIS_URL is set', () => {
+    const defaults = gatewayOptionsFromConfig(loadGatewayConfig({}));
+    assert.deepEqual(defaults.auth, {
+      jwksUrl: 'http://127.0.0.1:8101/.well-known/jwks.json',
+      issuer: 'http://localhost:8080',
+      audience: 'mercato',
+      identityUrl: 'http://127.0.0.1:8101',
+      tokenCacheSize: 10000,
+    });
+    assert.deepEqual(defaults.rateLimit, {
+      anonymous: 100,
+      authenticated: 1000,
+      premium: 10000,
+      windowSeconds: 60,
+    });
+    const set = gatewayOptionsFromConfig(
+      loadGatewayConfig({
+        IDENTITY_URL: 'http://identity:8101',
+        RATE_LIMIT_ANONYMOUS: '10',
+        RATE_LIMIT_PREMIUM: '50000',
+        RATE_LIMIT_WINDOW_SECONDS: '1',
+        REDIS_URL: 'redis://redis:6379',
+      }),
+    );
+    assert.equal(set.auth?.identityUrl, 'http://identity:8101');
+    assert.deepEqual(set.rateLimit, {
+      anonymous: 10,
+      authenticated: 1000,
+      premium: 50000,
+      windowSeconds: 1,
+      redisUrl: 'redis://redis:6379',
+    });
+    assert.deepEqual(loadRateLimitOptions({ RATE_LIMIT_AUTHENTICATED: '5' }).authenticated, 5);
+    assert.throws(() => loadGatewayConfig({ RATE_LIMIT_ANONYMOUS: '0' }), /RATE_LIMIT_ANONYMOUS/);
+    assert.throws(() => loadGatewayConfig({ REDIS_URL: 'http://x' }), /REDIS_URL/);
   });
 });

@@ -1,5 +1,3 @@
-import { CommonErrors } from '@mercato/platform/errors';
-import { sendProblem } from '@mercato/platform/http';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Type } from 'typebox';
@@ -203,20 +201,21 @@ describe('gateway surface: health, OpenAPI, docs, seams', () => {
     }
   });
 
-  it('runs the authenticate seam before proxying, and mounts extra routes', async () => {
+  it('verifies bearer tokens before proxying, and mounts extra routes', async () => {
     const gw = await startGateway({
       upstreams: { settings: settings.url },
-      authenticate: (request, reply, done) => {
-        if (request.headers.authorization === 'Bearer ok') done();
-        else sendProblem(request, reply, CommonErrors.UNAUTHORIZED());
-      },
       extraRoutes: (app) => {
         app.get('/', async (_req, reply) => reply.type('text/html').send('<h1>web</h1>'));
       },
     });
     try {
-      assert.equal((await fetch(`${gw.url}/api/v1/settings/a`)).status, 401);
-      const ok = await fetch(`${gw.url}/api/v1/settings/a`, { headers: { authorization: 'Bearer ok' } });
+      const refused = await fetch(`${gw.url}/api/v1/settings/a`, { headers: { authorization: 'Bearer ok' } });
+      assert.equal(refused.status, 401);
+      assert.match(
+        refused.headers.get('www-authenticate') ?? '',
+        /^Bearer realm="mercato", error="invalid_token"/,
+      );
+      const ok = await fetch(`${gw.url}/api/v1/settings/a`);
       assert.equal(ok.status, 200);
       assert.deepEqual(await ok.json(), { key: 'a' });
       assert.equal(await (await fetch(`${gw.url}/`)).text(), '<h1>web</h1>');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'node:http';
+import { testAuth } from '@mercato/testing';
 import { startGateway, startRawUpstream, type RawUpstream, type TestGateway } from './helpers.ts';
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
@@ -92,11 +93,12 @@ describe('gateway proxying', () => {
   it('forwards the caller headers upstream and adds X-Forwarded-*', async () => {
     upstream.respond = (_seen, res) => res.end('ok');
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const { authorization } = await (await testAuth()).headers({ roles: ['admin'] });
     const res = await fetch(`${gw.url}/api/v1/settings/a`, {
       method: 'PUT',
       body: '{}',
       headers: {
-        authorization: 'Bearer abc',
+        authorization,
         'idempotency-key': 'k-1',
         'if-match': '"3"',
         'if-none-match': '"4"',
@@ -106,7 +108,7 @@ describe('gateway proxying', () => {
     });
     await res.text();
     const h = upstream.seen.at(-1)?.headers ?? {};
-    assert.equal(h.authorization, 'Bearer abc');
+    assert.equal(h.authorization, authorization);
     assert.equal(h['idempotency-key'], 'k-1');
     assert.equal(h['if-match'], '"3"');
     assert.equal(h['if-none-match'], '"4"');

@@ -1,6 +1,7 @@
 import { createApp, type ServiceApp } from '@mercato/platform/http';
 import { createLogger } from '@mercato/platform/logging';
 import { createMetrics } from '@mercato/platform/metrics';
+import { testAuth } from '@mercato/testing';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildGateway, type Gateway, type GatewayOptions } from '../src/gateway.ts';
@@ -91,8 +92,13 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** A gateway trusting the tests' token authority (testAuth) unless opts.auth says otherwise. */
 export async function startGateway(opts: GatewayOptions): Promise<TestGateway> {
-  const gateway = await buildGateway({ logger: quietLogger('gateway'), ...opts });
+  const gateway = await buildGateway({
+    logger: quietLogger('gateway'),
+    ...opts,
+    auth: { tokenVerifier: (await testAuth()).verifier, ...opts.auth },
+  });
   const url = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return { url, gateway, close: () => gateway.close() };
 }

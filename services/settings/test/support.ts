@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TestService } from '@mercato/testing';
+import { testAuth, type MintOptions, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 
 // Response bodies are read field by field and checked with assertions; typing each shape
@@ -13,22 +13,31 @@ export interface Reply {
   body: Body;
 }
 
-/** One request through app.inject, JSON in and out. */
+/** The admin the tests act as: one subject, so idempotent replays share their scope. */
+export const ADMIN: MintOptions = { subject: '0190a000-0000-7000-8000-00000000ad01', roles: ['admin'] };
+
+/**
+ * One request through app.inject, JSON in and out. Writes are sent as ADMIN (a real token
+ * from the test authority) unless `as` says otherwise: `'anonymous'` sends no token, or a
+ * token of its own (e.g. `{ roles: ['customer'] }`). Reads are anonymous unless `as` is given.
+ */
 export async function call(
   svc: TestService<SettingsDB>,
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
-  opts: { body?: unknown; headers?: Record<string, string> } = {},
+  opts: { body?: unknown; headers?: Record<string, string>; as?: MintOptions | 'anonymous' } = {},
 ): Promise<Reply> {
+  const as = opts.as ?? (method === 'GET' ? 'anonymous' : ADMIN);
+  const auth = as === 'anonymous' ? {} : await (await testAuth()).headers(as);
   const res = await svc.runtime.app.inject({
     method,
     url,
-    headers: opts.headers,
+    headers: { ...auth, ...opts.headers },
     ...(opts.body === undefined
       ? {}
       : {
           payload: JSON.stringify(opts.body),
-          headers: { 'content-type': 'application/json', ...opts.headers },
+          headers: { 'content-type': 'application/json', ...auth, ...opts.headers },
         }),
   });
   return { status: res.statusCode, headers: res.headers, body: res.body ? res.json() : undefined };

@@ -7,3 +7,4 @@ export { registerAuth } from './auth-plugin.ts';
 export type { AuthRequirement } from './auth-plugin.ts';
 export { createClientCredentials } from './client-credentials.ts';
 export type { ClientCredentialsOptions, ServiceCredentials, TokenProvider } from './client-credentials.ts';
+export { cachingVerifier } from './verified-token-cache.ts';

@@ -9,6 +9,7 @@ import {
   type CryptoKey,
 } from 'jose';
 import type { MercatoClaims, Principal } from './principal.ts';
+import { cachingVerifier } from './verified-token-cache.ts';
 
 /** Where a verifier finds the issuer's public keys. */
 export type KeySource = URL | (() => Promise<JSONWebKeySet>);
@@ -21,6 +22,12 @@ export interface TokenVerifierOptions {
   keys: KeySource;
   /** Least time between two reloads of the key set for unknown kids (default 5 s). */
   reloadCooldownMs?: number;
+  /**
+   * Verified tokens remembered (by the whole token, until exp and at most 60 s), so a
+   * client sending the same token on every request costs one signature check a minute.
+   * Default 10,000; 0 turns the cache off.
+   */
+  cacheMaxEntries?: number;
   /** Seconds of clock skew tolerated on exp/nbf/iat (default 5). */
   clockToleranceSeconds?: number;
 }
@@ -85,35 +92,38 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     opts.keys instanceof URL
       ? (createRemoteJWKSet(opts.keys, { cacheMaxAge: 600_000, cooldownDuration: cooldown }) as KeyResolver)
       : localResolver(opts.keys, cooldown);
-  return {
-    async verify(token) {
-      try {
-        const { payload } = await jwtVerify<Partial<MercatoClaims>>(token, resolver, {
-          issuer: opts.issuer,
-          audience: opts.audience,
-          algorithms: ['EdDSA'],
-          typ: 'at+jwt',
-          clockTolerance: opts.clockToleranceSeconds ?? 5,
-          requiredClaims: ['sub', 'exp', 'iat'],
-        });
-        const kind = payload.ptype;
-        if (kind !== 'user' && kind !== 'service' && kind !== 'api_key') {
-          throw new InvalidTokenError('the token does not say who it was issued to');
+  return cachingVerifier(
+    {
+      async verify(token) {
+        try {
+          const { payload } = await jwtVerify<Partial<MercatoClaims>>(token, resolver, {
+            issuer: opts.issuer,
+            audience: opts.audience,
+            algorithms: ['EdDSA'],
+            typ: 'at+jwt',
+            clockTolerance: opts.clockToleranceSeconds ?? 5,
+            requiredClaims: ['sub', 'exp', 'iat'],
+          });
+          const kind = payload.ptype;
+          if (kind !== 'user' && kind !== 'service' && kind !== 'api_key') {
+            throw new InvalidTokenError('the token does not say who it was issued to');
+          }
+          return {
+            subject: payload.sub as string,
+            kind,
+            ...(payload.email ? { email: payload.email } : {}),
+            roles: Array.isArray(payload.roles) ? payload.roles : [],
+            permissions: Array.isArray(payload.permissions) ? payload.permissions : [],
+            scopes: typeof payload.scope === 'string' && payload.scope ? payload.scope.split(' ') : [],
+            tier: payload.tier === 'premium' ? 'premium' : 'authenticated',
+            ...(payload.jti ? { tokenId: payload.jti } : {}),
+          };
+        } catch (err) {
+          if (err instanceof InvalidTokenError) throw err;
+          throw new InvalidTokenError(describe(err));
         }
-        return {
-          subject: payload.sub as string,
-          kind,
-          ...(payload.email ? { email: payload.email } : {}),
-          roles: Array.isArray(payload.roles) ? payload.roles : [],
-          permissions: Array.isArray(payload.permissions) ? payload.permissions : [],
-          scopes: typeof payload.scope === 'string' && payload.scope ? payload.scope.split(' ') : [],
-          tier: payload.tier === 'premium' ? 'premium' : 'authenticated',
-          ...(payload.jti ? { tokenId: payload.jti } : {}),
-        };
-      } catch (err) {
-        if (err instanceof InvalidTokenError) throw err;
-        throw new InvalidTokenError(describe(err));
-      }
+      },
     },
-  };
+    opts.cacheMaxEntries ?? 10_000,
+  );
 }

@@ -7,11 +7,11 @@ import type {
   HTTPMethods,
   RawServerBase,
   RouteGenericInterface,
-  preHandlerHookHandler,
 } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
 import type { Dispatcher } from 'undici';
+import { applyIdentity } from '../auth/authenticate.ts';
 import { GatewayErrors } from '../errors.ts';
 import { resolveRoute, type ServiceName } from '../routing/route-table.ts';
 import { passthroughParser } from './body-passthrough.ts';
@@ -25,7 +25,8 @@ export interface ProxyDeps {
   fallback: Dispatcher;
   timeoutMs: number;
   bodyLimit: number;
-  authenticate: preHandlerHookHandler;
+  /** Verifies the caller and applies its rate limit before anything is proxied (src/auth). */
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -38,7 +39,8 @@ function pathOf(url: string): string {
 /**
  * Headers the upstream gets besides the caller's own (Authorization, Idempotency-Key,
  * If-Match, If-None-Match, traceparent … pass as sent): the correlation id the gateway
- * settled on (given or generated), the trace context and X-Forwarded-*. The object is the
+ * settled on (given or generated), the trace context, X-Forwarded-* and the verified
+ * caller's identity (X-API-Key and client-sent x-mercato-* dropped). The object is the
  * copy reply-from made for this call, so it is changed in place.
  */
 function rewriteRequestHeaders(
@@ -46,6 +48,7 @@ function rewriteRequestHeaders(
   headers: IncomingHttpHeaders | Http2IncomingHttpHeaders,
 ): IncomingHttpHeaders | Http2IncomingHttpHeaders {
   headers['x-correlation-id'] = request.id;
+  applyIdentity(request.gatewayIdentity, headers);
   // The kit settled the trace context for this request (the caller's when valid, else a
   // new one) so the gateway's logs and the upstream's carry the same trace id.
   const traceparent = currentContext()?.traceparent;
@@ -147,12 +150,14 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
     });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', passthroughParser(deps.bodyLimit));
-    scope.route({
-      method: METHODS,
-      url: '/api/*',
-      schema: { hide: true },
-      preHandler: deps.authenticate,
-      handler: proxy,
-    });
+    for (const url of ['/api/*', '/.well-known/*']) {
+      scope.route({
+        method: METHODS,
+        url,
+        schema: { hide: true },
+        preHandler: deps.authenticate,
+        handler: proxy,
+      });
+    }
   });
 }

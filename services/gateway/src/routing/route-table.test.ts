@@ -64,6 +64,17 @@ describe('route table', () => {
     });
   });
 
+  it('sends /.well-known/* (OIDC discovery, JWKS) to identity with the path unchanged', () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
+      assert.deepEqual(resolveRoute(path), { service: 'identity', path });
+    }
+    assert.equal(resolveRoute('/.well-known/'), undefined);
+    assert.equal(publicPath('identity', '/.well-known/jwks.json'), '/.well-known/jwks.json');
+    assert.equal(publicPath('settings', '/.well-known/jwks.json'), undefined);
+    // Identity's internal routes (the API-key exchange) are never reachable through the gateway.
+    assert.equal(resolveRoute('/internal/api-keys/exchange'), undefined);
+  });
+
   it('does not route other admin paths or unknown services', () => {
     assert.equal(resolveRoute('/api/v1/admin/settings/users'), undefined);
     assert.equal(resolveRoute('/api/v1/admin/nope/dead-letters'), undefined);

@@ -75,13 +75,16 @@ export interface RouteMatch {
 
 const API = '/api/';
 const V1 = '/api/v1/';
+// OIDC discovery and the JWKS live at the issuer's root (RFC 8414, OpenID Discovery), not under /api.
+const WELL_KNOWN = '/.well-known/';
 const DEAD_LETTERS = 'dead-letters';
 
 /**
  * Resolves a public path (no query string) to its owning service.
  * - `/api/v1/<resource>[/...]` → owner of resource, path unchanged;
  * - `/api/<resource>[/...]` → same as v1, path rewritten to `/api/v1/...`;
- * - `/api/v1/admin/<service>/dead-letters[/...]` → `<service>`, `/admin/dead-letters[/...]`.
+ * - `/api/v1/admin/<service>/dead-letters[/...]` → `<service>`, `/admin/dead-letters[/...]`;
+ * - `/.well-known/<name>` → identity, path unchanged (openid-configuration, jwks.json).
  * Returns undefined for anything else (unknown resource, other version, not under /api/).
  */
 export function resolveRoute(path: string): RouteMatch | undefined {
@@ -93,6 +96,8 @@ export function resolveRoute(path: string): RouteMatch | undefined {
   } else if (path.startsWith(API)) {
     rest = API.length;
     versioned = false;
+  } else if (path.startsWith(WELL_KNOWN) && path.length > WELL_KNOWN.length) {
+    return { service: 'identity', path };
   } else {
     return undefined;
   }

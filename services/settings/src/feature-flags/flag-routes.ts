@@ -19,6 +19,8 @@ import {
 import type { FlagService } from './flag-service.ts';
 
 const tags = ['feature-flags'];
+// Changing flags is for admins (settings:write); reading and evaluating them stay public.
+const WRITE = { permission: 'settings:write' } as const;
 const Problem = Type.Ref('Problem');
 const KeyParams = Type.Object({ key: Type.String({ pattern: FLAG_KEY_PATTERN }) });
 const ListQuery = Type.Object({
@@ -39,7 +41,7 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
   app.post(
     '/api/v1/feature-flags',
     {
-      config: { idempotency: 'optional' },
+      config: { idempotency: 'optional', auth: WRITE },
       schema: {
         tags,
         summary: 'Create a feature flag',
@@ -94,6 +96,7 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
   app.patch(
     '/api/v1/feature-flags/:key',
     {
+      config: { auth: WRITE },
       schema: {
         tags,
         summary: 'Change a feature flag (partial; If-Match required)',
@@ -113,6 +116,7 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
   app.delete(
     '/api/v1/feature-flags/:key',
     {
+      config: { auth: WRITE },
       schema: {
         tags,
         summary: 'Delete a feature flag (If-Match required)',

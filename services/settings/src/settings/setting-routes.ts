@@ -13,6 +13,8 @@ import { SETTING_KEY_PATTERN, SettingSchema } from './setting.ts';
 import type { SettingService } from './setting-service.ts';
 
 const tags = ['settings'];
+// Changing settings is for admins (identity grants settings:write to the admin role); reads stay public.
+const WRITE = { permission: 'settings:write' } as const;
 const Problem = Type.Ref('Problem');
 const KeyParams = Type.Object({ key: Type.String({ pattern: SETTING_KEY_PATTERN }) });
 const ListQuery = Type.Object({
@@ -72,6 +74,7 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
   app.put(
     '/api/v1/settings/:key',
     {
+      config: { auth: WRITE },
       schema: {
         tags,
         summary: 'Create a setting (201) or update it (200, If-Match required)',
@@ -105,6 +108,7 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
   app.delete(
     '/api/v1/settings/:key',
     {
+      config: { auth: WRITE },
       schema: {
         tags,
         summary: 'Delete a setting (If-Match required)',

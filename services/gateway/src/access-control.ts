@@ -1,0 +1,70 @@
+import { cachingVerifier, createTokenVerifier } from '@mercato/platform/auth';
+import { sendProblem } from '@mercato/platform/http';
+import type { Logger } from '@mercato/platform/logging';
+import type { ServiceMetrics } from '@mercato/platform/metrics';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createApiKeyExchange } from './auth/api-keys.ts';
+import { createAuthenticate, isIpLimitedPath } from './auth/authenticate.ts';
+import type { GatewayAuthOptions, GatewayRateLimitOptions } from './config.ts';
+import { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { createRateLimiter, type RateLimits } from './rate-limit/rate-limiter.ts';
+import { createRedisRateLimitStore } from './rate-limit/redis-store.ts';
+
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Who may call and how often: the gateway's hooks and what they hold open. */
+export interface AccessControl {
+  /** preHandler of proxied routes: credentials, then the caller's rate limit. */
+  authenticate: Hook;
+  /** onRequest of every route: limits the gateway's own endpoints per client IP. */
+  limitOwnEndpoints: Hook;
+  close(): Promise<void>;
+}
+
+/** Builds token verification, the API-key exchange and the rate limiter from the options. */
+export function createAccessControl(
+  auth: GatewayAuthOptions,
+  rl: GatewayRateLimitOptions,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): AccessControl {
+  const verifier = cachingVerifier(
+    auth.tokenVerifier ??
+      createTokenVerifier({
+        issuer: auth.issuer ?? 'http://localhost:8080',
+        audience: auth.audience ?? 'mercato',
+        keys: new URL(auth.jwksUrl ?? 'http://127.0.0.1:8101/.well-known/jwks.json'),
+        cacheMaxEntries: 0,
+      }),
+    auth.tokenCacheSize ?? 10_000,
+  );
+  const apiKeys = createApiKeyExchange({ identityUrl: auth.identityUrl ?? 'http://127.0.0.1:8101', logger });
+  // A store passed in belongs to the caller; one made here is closed here.
+  const ownsStore = rl.store === undefined;
+  const store =
+    rl.store ??
+    (rl.redisUrl ? createRedisRateLimitStore({ url: rl.redisUrl }) : createMemoryRateLimitStore());
+  const limits: RateLimits = {
+    anonymous: rl.anonymous ?? 100,
+    authenticated: rl.authenticated ?? 1000,
+    premium: rl.premium ?? 10_000,
+    windowSeconds: rl.windowSeconds ?? 60,
+  };
+  const limiter = createRateLimiter({ limits, store, logger, registry: metrics.registry });
+  logger.info({ store: store.kind, ...limits }, `rate limits counted in ${store.kind}`);
+
+  let closed: Promise<void> | undefined;
+  return {
+    authenticate: createAuthenticate({ verifier, apiKeys, limiter }),
+    async limitOwnEndpoints(request, reply) {
+      if (!isIpLimitedPath(request.url)) return undefined;
+      const limited = await limiter.check(`ip:${request.ip}`, 'anonymous', reply);
+      return limited === undefined ? undefined : sendProblem(request, reply, limited);
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await apiKeys.close();
+        if (ownsStore) await store.close();
+      })()),
+  };
+}
