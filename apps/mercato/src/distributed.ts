@@ -1,7 +1,8 @@
 import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { gatewayMain, portOffset, services } from './service-registry.ts';
+import { launcherConfig } from './launcher-config.ts';
+import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
 
 /** Where the distributed processes find their infrastructure (env, localhost defaults). */
@@ -17,15 +18,15 @@ export interface DistributedOptions {
 
 /** Reads distributed-mode options from the environment. */
 export function distributedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DistributedOptions {
-  const offset = portOffset(env);
+  const cfg = launcherConfig(env);
   return {
-    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    offset,
-    gatewayPort: Number(env.GATEWAY_PORT ?? 8080) + offset,
-    host: env.HOST ?? 'localhost',
-    readyTimeoutMs: Number(env.MERCATO_READY_TIMEOUT_MS ?? 60_000),
+    postgresUrl: cfg.POSTGRES_URL,
+    natsUrl: cfg.NATS_URL,
+    redisUrl: cfg.REDIS_URL,
+    offset: cfg.MERCATO_PORT_OFFSET,
+    gatewayPort: cfg.GATEWAY_PORT + cfg.MERCATO_PORT_OFFSET,
+    host: cfg.HOST,
+    readyTimeoutMs: cfg.MERCATO_READY_TIMEOUT_MS,
   };
 }
 

@@ -36,14 +36,3 @@ export const services: RegisteredService[] = [
 
 /** The gateway's process entry point. */
 export const gatewayMain = fileURLToPath(new URL('services/gateway/src/main.ts', root));
-
-/** Ports move together by MERCATO_PORT_OFFSET (tests run a second platform beside a first). */
-export function portOffset(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.MERCATO_PORT_OFFSET;
-  if (raw === undefined || raw === '') return 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 50_000) {
-    throw new Error(`MERCATO_PORT_OFFSET: invalid value ${JSON.stringify(raw)} (an integer 0–50000)`);
-  }
-  return n;
-}

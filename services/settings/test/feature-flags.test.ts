@@ -5,7 +5,7 @@ import type { SettingsDB } from '../src/db.ts';
 import { flagCacheKey } from '../src/feature-flags/flag-service.ts';
 import { settingsService } from '../src/service.ts';
 import { closeTestPglite } from '@mercato/testing';
-import { call, eventsFor, expectProblem, type Reply } from './support.ts';
+import { ADMIN, call, eventsFor, expectProblem, type Reply } from './support.ts';
 
 const BASE = '/api/v1/feature-flags';
 
@@ -250,11 +250,12 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     test('history lists the changes newest first with actor, before and after', async () => {
       const key = 'ev-history';
-      await create({ key }, { 'x-user-id': 'alice' });
+      await call(svc, 'POST', BASE, { body: { key }, as: { subject: 'alice', roles: ['admin'] } });
       await patch(key, { enabled: true }, 1);
       await call(svc, 'PATCH', `${BASE}/${key}`, {
         body: { rolloutPercentage: 5 },
-        headers: { 'if-match': '"2"', 'x-user-id': 'bob' },
+        headers: { 'if-match': '"2"' },
+        as: { subject: 'bob', roles: ['admin'] },
       });
       const res = await call(svc, 'GET', `${BASE}/${key}/history`);
       assert.equal(res.status, 200);
@@ -264,7 +265,7 @@ for (const kind of ['pglite', 'pg'] as const) {
         entries.map((e: { action: string; actor: string | null }) => [e.action, e.actor]),
         [
           ['updated', 'bob'],
-          ['updated', null],
+          ['updated', ADMIN.subject],
           ['created', 'alice'],
         ],
       );

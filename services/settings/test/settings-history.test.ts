@@ -4,7 +4,7 @@ import { needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { settingsService } from '../src/service.ts';
 import { closeTestPglite } from '@mercato/testing';
-import { call, eventsFor, expectProblem } from './support.ts';
+import { ADMIN, call, eventsFor, expectProblem } from './support.ts';
 
 after(closeTestPglite);
 
@@ -60,11 +60,12 @@ for (const kind of ['pglite', 'pg'] as const) {
 
       test('each committed change publishes exactly one setting.changed with the right values; rejected ones none', async () => {
         const key = 'events.flow';
-        const headers = { 'x-user-id': 'ops-1' };
-        await call(svc, 'PUT', url(key), { body: { value: { n: 1 }, schema: { type: 'object' } }, headers });
+        const as = { subject: 'ops-1', roles: ['admin'] };
+        await call(svc, 'PUT', url(key), { body: { value: { n: 1 }, schema: { type: 'object' } }, as });
         await call(svc, 'PUT', url(key), {
           body: { value: { n: 2 } },
-          headers: { ...headers, 'if-match': '"1"' },
+          headers: { 'if-match': '"1"' },
+          as,
         });
         expectProblem(
           await call(svc, 'PUT', url(key), { body: { value: { n: 9 } }, headers: { 'if-match': '"1"' } }),
@@ -94,7 +95,14 @@ for (const kind of ['pglite', 'pg'] as const) {
               version: 2,
               changedBy: 'ops-1',
             },
-            { key, action: 'deleted', value: null, previousValue: { n: 2 }, version: 3, changedBy: null },
+            {
+              key,
+              action: 'deleted',
+              value: null,
+              previousValue: { n: 2 },
+              version: 3,
+              changedBy: ADMIN.subject,
+            },
           ],
         );
         for (const e of events) {
@@ -107,11 +115,13 @@ for (const kind of ['pglite', 'pg'] as const) {
         const key = 'history.flow';
         await call(svc, 'PUT', url(key), {
           body: { value: 1 },
-          headers: { 'x-user-id': 'alice', 'x-correlation-id': 'corr-1' },
+          headers: { 'x-correlation-id': 'corr-1' },
+          as: { subject: 'alice', roles: ['admin'] },
         });
         await call(svc, 'PUT', url(key), {
           body: { value: 2 },
-          headers: { 'if-match': '"1"', 'x-user-id': 'bob' },
+          headers: { 'if-match': '"1"' },
+          as: { subject: 'bob', roles: ['admin'] },
         });
         await call(svc, 'DELETE', url(key), { headers: { 'if-match': '"2"' } });
 
@@ -122,7 +132,7 @@ for (const kind of ['pglite', 'pg'] as const) {
         assert.deepEqual(
           entries.map((e: { action: string; actor: string | null }) => [e.action, e.actor]),
           [
-            ['deleted', null],
+            ['deleted', ADMIN.subject],
             ['updated', 'bob'],
             ['created', 'alice'],
           ],

@@ -4,7 +4,7 @@ import { needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { settingsService } from '../src/service.ts';
 import { closeTestPglite } from '@mercato/testing';
-import { call, eventsFor, expectProblem } from './support.ts';
+import { ADMIN, call, eventsFor, expectProblem } from './support.ts';
 
 const LIMIT_SCHEMA = {
   type: 'object',
@@ -47,7 +47,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual(res.body.schema, {});
       assert.equal(res.body.description, 'shop title');
       assert.equal(res.body.version, 1);
-      assert.equal(res.body.updatedBy, null);
+      assert.equal(res.body.updatedBy, ADMIN.subject, 'the verified caller is the actor');
       assert.match(res.body.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
       const got = await call(svc, 'GET', url('shop.name'));
@@ -70,7 +70,8 @@ for (const kind of ['pglite', 'pg'] as const) {
       await call(svc, 'PUT', url('cart.limits'), { body: { value: { maxItems: 10 }, schema: LIMIT_SCHEMA } });
       const res = await call(svc, 'PUT', url('cart.limits'), {
         body: { value: { maxItems: 20, label: 'x' } },
-        headers: { 'if-match': '"1"', 'x-user-id': 'admin-7' },
+        headers: { 'if-match': '"1"' },
+        as: { subject: 'admin-7', roles: ['admin'] },
       });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.headers.etag, '"2"');
@@ -114,7 +115,7 @@ for (const kind of ['pglite', 'pg'] as const) {
             value: 'a',
             previousValue: null,
             version: 1,
-            changedBy: null,
+            changedBy: ADMIN.subject,
           },
           {
             key: 'stale.check',
@@ -122,7 +123,7 @@ for (const kind of ['pglite', 'pg'] as const) {
             value: 'b',
             previousValue: 'a',
             version: 2,
-            changedBy: null,
+            changedBy: ADMIN.subject,
           },
         ],
       );

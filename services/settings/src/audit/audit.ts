@@ -8,7 +8,9 @@ export const AuditEntrySchema = Type.Object({
   action: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
   before: Type.Unknown({ description: 'the resource before the change; null when created' }),
   after: Type.Unknown({ description: 'the resource after the change; null when deleted' }),
-  actor: Type.Union([Type.String(), Type.Null()], { description: 'x-user-id of the caller, if given' }),
+  actor: Type.Union([Type.String(), Type.Null()], {
+    description: 'the verified caller (token subject) who made the change',
+  }),
   correlationId: Type.Union([Type.String(), Type.Null()]),
   at: Type.String({ format: 'date-time' }),
 });
