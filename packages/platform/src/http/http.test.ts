@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Type } from 'typebox';
-import { closeTestPglite, needs, startTestService, type TestService } from '@mercato/testing';
+import { closeTestPglite, needs, startTestService, testAuth, type TestService } from '@mercato/testing';
 import { CommonErrors } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
 import type { EventBus } from '../messaging/bus.ts';
@@ -380,7 +380,17 @@ for (const kind of ['pglite', 'pg'] as const) {
       };
       // The in-process bus returns once the consumer gave up and parked the event.
       await svc.bus.publish(event);
-      const list = await inject({ method: 'GET', url: '/admin/dead-letters' });
+      // Operations routes need dead-letters:replay: anonymous callers and customers are refused.
+      await problem(await inject({ method: 'GET', url: '/admin/dead-letters' }), 401, 'UNAUTHORIZED');
+      const auth = await testAuth();
+      const customer = await auth.headers();
+      await problem(
+        await inject({ method: 'GET', url: '/admin/dead-letters', headers: customer }),
+        403,
+        'FORBIDDEN',
+      );
+      const headers = await auth.headers({ roles: ['admin'] });
+      const list = await inject({ method: 'GET', url: '/admin/dead-letters', headers });
       assert.equal(list.statusCode, 200);
       const page = list.json<{
         items: { id: string; eventId: string; consumer: string; attempts: number; error: string }[];
@@ -395,21 +405,21 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(dl?.attempts, 3);
       assert.match(dl?.error ?? '', /still broken/);
 
-      const failing = await inject({ method: 'POST', url: `/admin/dead-letters/${dl?.id}/replay` });
+      const failing = await inject({ method: 'POST', url: `/admin/dead-letters/${dl?.id}/replay`, headers });
       await problem(failing, 409, 'CONFLICT');
 
       poisonBroken = false;
-      const replayed = await inject({ method: 'POST', url: `/admin/dead-letters/${dl?.id}/replay` });
+      const replayed = await inject({ method: 'POST', url: `/admin/dead-letters/${dl?.id}/replay`, headers });
       assert.equal(replayed.statusCode, 200);
       assert.ok(replayed.json<{ replayedAt: string | null }>().replayedAt);
       assert.equal((await inject({ method: 'GET', url: `/items/${itemId}` })).statusCode, 200);
-      const open = await inject({ method: 'GET', url: '/admin/dead-letters' });
+      const open = await inject({ method: 'GET', url: '/admin/dead-letters', headers });
       assert.equal(open.json<{ totalCount: number }>().totalCount, 0);
-      const all = await inject({ method: 'GET', url: '/admin/dead-letters?includeReplayed=true' });
+      const all = await inject({ method: 'GET', url: '/admin/dead-letters?includeReplayed=true', headers });
       assert.equal(all.json<{ totalCount: number }>().totalCount, 1);
 
       await problem(
-        await inject({ method: 'POST', url: `/admin/dead-letters/${newId()}/replay` }),
+        await inject({ method: 'POST', url: `/admin/dead-letters/${newId()}/replay`, headers }),
         404,
         'DEAD_LETTER_NOT_FOUND',
       );

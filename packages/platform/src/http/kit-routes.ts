@@ -59,6 +59,7 @@ export function registerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore
   app.get(
     '/admin/dead-letters',
     {
+      config: { auth: { permission: 'dead-letters:replay' } },
       schema: {
         tags: ['operations'],
         summary: 'List events that consumers gave up on',
@@ -75,6 +76,7 @@ export function registerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore
   app.post(
     '/admin/dead-letters/:id/replay',
     {
+      config: { auth: { permission: 'dead-letters:replay' } },
       schema: {
         tags: ['operations'],
         summary: 'Run a dead-lettered event through its consumer again',
