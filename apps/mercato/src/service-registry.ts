@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@mercato/platform/http';
+import { catalogService } from '@mercato/catalog';
 import { identityService } from '@mercato/identity';
 import { settingsService } from '@mercato/settings';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,12 @@ export const services: RegisteredService[] = [
     port: 8101,
     definition: identityService as unknown as ServiceDefinition<never>,
     main: entry('identity'),
+  },
+  {
+    name: 'catalog',
+    port: 8103,
+    definition: catalogService as unknown as ServiceDefinition<never>,
+    main: entry('catalog'),
   },
   {
     name: 'settings',

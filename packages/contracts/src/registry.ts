@@ -19,6 +19,7 @@ import {
   IdentityClientSecretRotatedV1,
   IdentitySigningKeyRotatedV1,
 } from './identity-oauth.ts';
+import { PriceChangedV1, ProductChangedV1, ProductDeactivatedV1 } from './catalog.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -52,4 +53,8 @@ export const eventSchemas: EventSchemaEntry[] = [
   { type: 'identity.api_key_created', version: 1, schema: IdentityApiKeyCreatedV1 },
   { type: 'identity.api_key_revoked', version: 1, schema: IdentityApiKeyRevokedV1 },
   { type: 'identity.signing_key_rotated', version: 1, schema: IdentitySigningKeyRotatedV1 },
+  { type: 'product.created', version: 1, schema: ProductChangedV1 },
+  { type: 'product.updated', version: 1, schema: ProductChangedV1 },
+  { type: 'product.deactivated', version: 1, schema: ProductDeactivatedV1 },
+  { type: 'price.changed', version: 1, schema: PriceChangedV1 },
 ];

@@ -7,4 +7,13 @@ export type { PageWindow } from './paging.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
 export { sql } from 'kysely';
 export type { QueryExecutorProvider as Executor } from 'kysely';
-export type { Kysely, Transaction, Selectable, Insertable, Updateable, Generated, ColumnType } from 'kysely';
+export type {
+  Kysely,
+  Transaction,
+  Selectable,
+  Insertable,
+  Updateable,
+  Generated,
+  ColumnType,
+  ExpressionBuilder,
+} from 'kysely';

@@ -10,6 +10,7 @@ describe('route table', () => {
       ['/api/v1/products/019a/variants', 'catalog'],
       ['/api/v1/categories', 'catalog'],
       ['/api/v1/brands', 'catalog'],
+      ['/api/v1/variants/0190a000-0000-7000-8000-000000000001', 'catalog'],
       ['/api/v1/inventory/reservations', 'inventory'],
       ['/api/v1/auth/login', 'identity'],
       ['/api/v1/users/me', 'identity'],

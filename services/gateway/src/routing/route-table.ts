@@ -36,6 +36,7 @@ export const RESOURCE_OWNERS: Readonly<Record<string, ServiceName>> = {
   products: 'catalog',
   categories: 'catalog',
   brands: 'catalog',
+  variants: 'catalog',
   inventory: 'inventory',
   auth: 'identity',
   users: 'identity',

@@ -1,0 +1,86 @@
+import { sql, type ColumnType, type Generated } from '@mercato/platform/db';
+
+/** A jsonb column: read parsed, written through {@link jsonb}. */
+type Jsonb = ColumnType<unknown, unknown, unknown>;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+/** bigint: node-postgres reads it as a string (it may exceed 2^53); writes take numbers. */
+type BigIntColumn = ColumnType<string, number, number>;
+
+export interface BrandsTable {
+  id: string;
+  handle: string;
+  name: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CategoriesTable {
+  id: string;
+  handle: string;
+  name: string;
+  parent_id: string | null;
+  position: number;
+  path: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductsTable {
+  id: string;
+  handle: string;
+  title: string;
+  description: string | null;
+  status: 'draft' | 'active' | 'archived';
+  brand_id: string | null;
+  seller_id: string | null;
+  attributes: Jsonb;
+  images: Jsonb;
+  search_terms: string;
+  search: ColumnType<string, never, never>;
+  version: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductCategoriesTable {
+  product_id: string;
+  category_id: string;
+}
+
+export interface VariantsTable {
+  id: string;
+  product_id: string;
+  sku: string;
+  options: Jsonb;
+  price_amount: BigIntColumn;
+  currency: string;
+  compare_at_amount: ColumnType<string | null, number | null, number | null>;
+  weight_grams: number | null;
+  barcode: string | null;
+  position: number;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** The catalog schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
+export interface CatalogDB {
+  brands: BrandsTable;
+  categories: CategoriesTable;
+  products: ProductsTable;
+  product_categories: ProductCategoriesTable;
+  variants: VariantsTable;
+}
+
+/** A JSON value as a jsonb parameter. */
+export function jsonb(value: unknown) {
+  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
+}
+
+/** Postgres unique violations become the API's 409s: which one, by the constraint's name. */
+export function uniqueViolation(err: unknown): 'sku' | 'handle' | undefined {
+  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== '23505')
+    return undefined;
+  return String((err as { message?: unknown }).message).includes('sku') ? 'sku' : 'handle';
+}

@@ -1,0 +1,6 @@
+// Runs the catalog service alone (distributed mode): PostgreSQL, NATS and Redis from the
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default 8103).
+import { runServiceProcess } from '@mercato/platform/runtime';
+import { catalogService } from './service.ts';
+
+await runServiceProcess(catalogService, 8103);
