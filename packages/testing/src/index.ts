@@ -3,3 +3,4 @@ export * from './databases.ts';
 export * from './services.ts';
 export * from './wait.ts';
 export * from './auth.ts';
+export * from './http.ts';

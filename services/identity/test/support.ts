@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
-import type { EventEnvelope } from '@mercato/contracts';
-import type { TestService } from '@mercato/testing';
+import {
+  eventsFor,
+  injectJson,
+  type Body,
+  type Method,
+  type Reply,
+  type TestService,
+} from '@mercato/testing';
 import type { IdentityDB } from '../src/db.ts';
+
+export { eventsFor, expectProblem, type Body, type Reply } from '@mercato/testing';
 
 /**
  * Settings every identity test file wants, set before the service is built (identityConfig
@@ -16,54 +24,18 @@ export function useTestEnv(extra: Record<string, string> = {}): void {
   });
 }
 
-// Response bodies are read field by field and checked with assertions; typing each shape
-// here would repeat the route schemas, so tests read them as any.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Body = any;
-
-export interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  body: Body;
-}
-
 export type Svc = TestService<IdentityDB>;
 
 /** One request through app.inject, JSON in and out; `token` becomes a bearer header. */
 export async function call(
   svc: Svc,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  method: Method,
   url: string,
   opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await svc.runtime.app.inject({
-    method,
-    url,
-    headers,
-    ...(opts.body === undefined ? {} : { payload: JSON.stringify(opts.body) }),
-  });
-  return { status: res.statusCode, headers: res.headers, body: res.body ? res.json() : undefined };
-}
-
-/** Asserts a problem+json answer with the given status and code; returns its body. */
-export function expectProblem(reply: Reply, status: number, code: string): Body {
-  assert.equal(
-    reply.status,
-    status,
-    `expected ${status} ${code}, got ${reply.status}: ${JSON.stringify(reply.body)}`,
-  );
-  assert.match(String(reply.headers['content-type']), /^application\/problem\+json/);
-  assert.equal(reply.body.code, code);
-  return reply.body;
-}
-
-/** Events of a type for one subject (after flush), in order. */
-export async function eventsFor(svc: Svc, type: string, subject: string): Promise<EventEnvelope[]> {
-  await svc.flush();
-  return svc.published.filter((e) => e.type === type && e.subject === subject);
+  return injectJson(svc, method, url, { body: opts.body, headers });
 }
 
 let counter = 0;
