@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import assert from 'node:assert/strict';
+import { testAuth, type MintOptions } from './auth.ts';
 import type { TestService } from './services.ts';
 
 // Response bodies are read field by field and checked with assertions; typing each shape
@@ -56,4 +57,23 @@ export async function eventsFor<DB>(
 ): Promise<EventEnvelope[]> {
   await svc.flush();
   return svc.published.filter((e) => e.type === type && e.subject === subject);
+}
+
+/** The admin component tests act as: one subject, so idempotent replays share their scope. */
+export const TEST_ADMIN: MintOptions = { subject: '0190a000-0000-7000-8000-00000000ad01', roles: ['admin'] };
+
+/**
+ * A JSON request as a given caller: writes go as TEST_ADMIN (a real token from the test
+ * authority) unless `as` says otherwise — `'anonymous'` sends no token, or a token of its
+ * own (e.g. `{ roles: ['customer'] }`); reads are anonymous unless `as` is given.
+ */
+export async function callAs<DB>(
+  svc: TestService<DB>,
+  method: Method,
+  url: string,
+  opts: { body?: unknown; headers?: Record<string, string>; as?: MintOptions | 'anonymous' } = {},
+): Promise<Reply> {
+  const as = opts.as ?? (method === 'GET' ? 'anonymous' : TEST_ADMIN);
+  const auth = as === 'anonymous' ? {} : await (await testAuth()).headers(as);
+  return injectJson(svc, method, url, { body: opts.body, headers: { ...auth, ...opts.headers } });
 }
