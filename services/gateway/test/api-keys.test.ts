@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deadUrl, startGateway, startRawUpstream, type RawUpstream, type TestGateway } from './helpers.ts';
-import { PEER_AUDIENCE, PEER_ISSUER, startIdentityPeer, type IdentityPeer } from './identity-peer.ts';
+import { peerAuthOptions, startIdentityPeer, type IdentityPeer } from './identity-peer.ts';
 
 describe('gateway API keys (exchanged at identity over HTTP)', () => {
   let identity: IdentityPeer;
@@ -16,13 +16,8 @@ describe('gateway API keys (exchanged at identity over HTTP)', () => {
     upstream = await startRawUpstream();
     gw = await startGateway({
       upstreams: { settings: upstream.url },
-      auth: {
-        tokenVerifier: undefined,
-        jwksUrl: identity.jwksUrl,
-        issuer: PEER_ISSUER,
-        audience: PEER_AUDIENCE,
-        identityUrl: identity.url,
-      },
+      // No tokenVerifier: the gateway builds the kit's verifier over identity's JWKS URL.
+      auth: peerAuthOptions(identity),
     });
   });
   after(async () => {

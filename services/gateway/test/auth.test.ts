@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { startGateway, startRawUpstream, type RawUpstream, type TestGateway } from './helpers.ts';
-import { PEER_AUDIENCE, PEER_ISSUER, startIdentityPeer, type IdentityPeer } from './identity-peer.ts';
+import { peerAuthOptions, startIdentityPeer, type IdentityPeer } from './identity-peer.ts';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -108,14 +108,8 @@ describe('gateway bearer tokens (identity JWKS over HTTP)', () => {
     upstream = await startRawUpstream();
     gw = await startGateway({
       upstreams: { settings: upstream.url, identity: identity.url },
-      auth: {
-        // No tokenVerifier: the gateway builds the kit's verifier over identity's JWKS URL.
-        tokenVerifier: undefined,
-        jwksUrl: identity.jwksUrl,
-        issuer: PEER_ISSUER,
-        audience: PEER_AUDIENCE,
-        identityUrl: identity.url,
-      },
+      // No tokenVerifier: the gateway builds the kit's verifier over identity's JWKS URL.
+      auth: peerAuthOptions(identity),
     });
   });
   after(async () => {

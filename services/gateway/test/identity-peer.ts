@@ -112,3 +112,14 @@ async function signToken(
     .setExpirationTime(opts.ttl ?? '900s')
     .sign(key);
 }
+
+/** Gateway auth options that trust this peer: the kit's verifier over its JWKS, its key exchange. */
+export function peerAuthOptions(peer: IdentityPeer) {
+  return {
+    tokenVerifier: undefined,
+    jwksUrl: peer.jwksUrl,
+    issuer: PEER_ISSUER,
+    audience: PEER_AUDIENCE,
+    identityUrl: peer.url,
+  };
+}
