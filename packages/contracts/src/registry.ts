@@ -20,6 +20,14 @@ import {
   IdentitySigningKeyRotatedV1,
 } from './identity-oauth.ts';
 import { PriceChangedV1, ProductChangedV1, ProductDeactivatedV1 } from './catalog.ts';
+import {
+  InventoryCommittedV1,
+  InventoryLowStockV1,
+  InventoryReleasedV1,
+  InventoryReservedV1,
+  InventoryStockChangedV1,
+} from './inventory.ts';
+import { RatingUpdatedV1 } from './review.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -57,4 +65,10 @@ export const eventSchemas: EventSchemaEntry[] = [
   { type: 'product.updated', version: 1, schema: ProductChangedV1 },
   { type: 'product.deactivated', version: 1, schema: ProductDeactivatedV1 },
   { type: 'price.changed', version: 1, schema: PriceChangedV1 },
+  { type: 'inventory.reserved', version: 1, schema: InventoryReservedV1 },
+  { type: 'inventory.released', version: 1, schema: InventoryReleasedV1 },
+  { type: 'inventory.committed', version: 1, schema: InventoryCommittedV1 },
+  { type: 'inventory.stock_changed', version: 1, schema: InventoryStockChangedV1 },
+  { type: 'inventory.low_stock', version: 1, schema: InventoryLowStockV1 },
+  { type: 'rating.updated', version: 1, schema: RatingUpdatedV1 },
 ];
