@@ -4,3 +4,4 @@ export * from './services.ts';
 export * from './wait.ts';
 export * from './auth.ts';
 export * from './http.ts';
+export * from './events.ts';

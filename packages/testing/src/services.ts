@@ -39,6 +39,8 @@ export interface TestService<DB> {
   logs: CapturedLogs;
   /** Every event the bus carried (in publish order). */
   published: EventEnvelope[];
+  /** The SQL of every statement the service ran, in order (the relay's polling too). */
+  queries: string[];
   /** Publishes what is in the outbox now and waits until it is delivered. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -70,7 +72,9 @@ export async function startTestService<DB>(
   };
   const cache = opts.cache ?? createMemoryCache({ namespace: schema });
   const { logger, logs } = captureLogger(def.name);
+  const queries: string[] = [];
   const runtime = await buildService(def, {
+    onQuery: (text) => queries.push(text),
     database: target,
     mode: opts.mode ?? 'embedded',
     auth: (await testAuth()).verifier,
@@ -88,6 +92,7 @@ export async function startTestService<DB>(
     cache,
     logs,
     published,
+    queries,
     async flush() {
       await runtime.relay.drain();
     },

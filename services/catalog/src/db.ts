@@ -38,6 +38,10 @@ export interface ProductsTable {
   images: Jsonb;
   search_terms: string;
   search: ColumnType<string, never, never>;
+  /** numeric(3,2): read as a string like "4.50". */
+  rating_average: ColumnType<string, number | undefined, number>;
+  rating_count: ColumnType<number, number | undefined, number>;
+  rating_as_of: ColumnType<Date | null, Date | null | undefined, Date>;
   version: number;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -64,6 +68,14 @@ export interface VariantsTable {
   updated_at: UpdatedAt;
 }
 
+/** Availability per SKU, as inventory last published it. */
+export interface SkuStockTable {
+  sku: string;
+  available: number;
+  backorder: boolean;
+  as_of: Date;
+}
+
 /** The catalog schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface CatalogDB {
   brands: BrandsTable;
@@ -71,6 +83,7 @@ export interface CatalogDB {
   products: ProductsTable;
   product_categories: ProductCategoriesTable;
   variants: VariantsTable;
+  sku_stock: SkuStockTable;
 }
 
 /** A JSON value as a jsonb parameter. */

@@ -1,10 +1,21 @@
 import { defineService } from '@mercato/platform/http';
+import { afterCommit } from '@mercato/platform/db';
+import { catalogConfig, storeCacheControl } from './config.ts';
 import type { CatalogDB } from './db.ts';
 import { CatalogErrors } from './errors.ts';
+import { registerImportRoutes } from './import/import-routes.ts';
+import { createImportService } from './import/import-service.ts';
 import { registerAdminRoutes } from './products/admin-routes.ts';
 import { createListingService } from './products/listing-service.ts';
 import { createProductService } from './products/product-service.ts';
+import {
+  createStoreReadCache,
+  invalidatingWrites,
+  storeCacheInvalidator,
+} from './products/store-read-cache.ts';
 import { registerStoreRoutes } from './products/store-routes.ts';
+import { seedCatalog } from './seed/demo-seed.ts';
+import { signalConsumers } from './signals/signal-consumers.ts';
 import { registerTaxonomyRoutes } from './taxonomy/taxonomy-routes.ts';
 import { createTaxonomyService } from './taxonomy/taxonomy-service.ts';
 
@@ -16,9 +27,42 @@ export const catalogService = defineService<CatalogDB>({
   errors: CatalogErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
   routes(app, ctx) {
-    const products = createProductService(ctx);
+    const cfg = catalogConfig();
+    const listing = createListingService(ctx);
+    const reads = createStoreReadCache(
+      ctx,
+      createProductService(ctx),
+      listing,
+      cfg.CATALOG_CACHE_TTL_SECONDS * 1000,
+    );
+    const products = invalidatingWrites(
+      createProductService(ctx),
+      ['create', 'update', 'archive', 'restore', 'addVariant', 'updateVariant'],
+      reads.invalidate,
+    );
+    const taxonomy = invalidatingWrites(
+      createTaxonomyService(ctx),
+      ['createBrand', 'updateBrand', 'deleteBrand', 'createCategory', 'updateCategory', 'deleteCategory'],
+      reads.invalidate,
+    );
     registerAdminRoutes(app, products);
-    registerStoreRoutes(app, products, createListingService(ctx));
-    registerTaxonomyRoutes(app, createTaxonomyService(ctx));
+    registerStoreRoutes(app, reads, listing, storeCacheControl(cfg.CATALOG_HTTP_MAX_AGE_SECONDS));
+    registerTaxonomyRoutes(app, taxonomy);
+    registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], reads.invalidate));
   },
+  subscriptions(ctx) {
+    const invalidate = storeCacheInvalidator(ctx);
+    return [
+      {
+        // Every replica's writes (and imports) reach the shared cache through their events too.
+        name: 'store-cache',
+        types: ['product.created', 'product.updated', 'product.deactivated', 'price.changed'],
+        async handle(trx) {
+          afterCommit(trx, () => void invalidate());
+        },
+      },
+      ...signalConsumers(invalidate),
+    ];
+  },
+  seed: seedCatalog,
 });

@@ -1,5 +1,13 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type Dialect,
+  type LogEvent,
+  type QueryExecutorProvider,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 
@@ -60,11 +68,21 @@ export async function openPGlite(dataDir?: string): Promise<PGlite> {
   return pglite;
 }
 
+/** Options of {@link createDatabase}. */
+export interface DatabaseOptions {
+  /** Sees every statement that ran (its SQL and duration): metrics, and tests that count queries. */
+  onQuery?: (sql: string, durationMs: number) => void;
+}
+
 /** Creates the database handle for one service schema on either target. */
-export function createDatabase<DB = unknown>(target: DatabaseTarget, schema: string): Database<DB> {
+export function createDatabase<DB = unknown>(
+  target: DatabaseTarget,
+  schema: string,
+  opts: DatabaseOptions = {},
+): Database<DB> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   let pool: pg.Pool | undefined;
-  let root: Kysely<DB>;
+  let dialect: Dialect;
   if (target.kind === 'pg') {
     pool = new pg.Pool({
       connectionString: target.url,
@@ -74,10 +92,19 @@ export function createDatabase<DB = unknown>(target: DatabaseTarget, schema: str
     });
     // An idle client erroring (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    root = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    dialect = new PostgresDialect({ pool });
   } else {
-    root = new Kysely<DB>({ dialect: new PGliteDialect(target.pglite) });
+    dialect = new PGliteDialect(target.pglite);
   }
+  const { onQuery } = opts;
+  const root = new Kysely<DB>({
+    dialect,
+    ...(onQuery && {
+      log: (event: LogEvent) => {
+        if (event.level === 'query') onQuery(event.query.sql, event.queryDurationMillis);
+      },
+    }),
+  });
   const db = root.withSchema(schema);
   return {
     kind: target.kind,

@@ -1,5 +1,5 @@
 export { createDatabase, openPGlite, afterCommit, ensurePgDatabase } from './database.ts';
-export type { Database, DatabaseTarget } from './database.ts';
+export type { Database, DatabaseOptions, DatabaseTarget } from './database.ts';
 export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
 export type { Migration } from './migrator.ts';
 export { fetchPage, likePattern } from './paging.ts';
@@ -16,4 +16,5 @@ export type {
   Generated,
   ColumnType,
   ExpressionBuilder,
+  SelectQueryBuilder,
 } from 'kysely';

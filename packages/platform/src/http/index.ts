@@ -15,3 +15,5 @@ export { installProblemHandlers, sendProblem, toAppError, validationFieldErrors 
 export { parseIfMatch, checkVersion, requireVersion, versionEtag } from './conditional.ts';
 export type { ExpectedVersion } from './conditional.ts';
 export { ProblemSchema, PageQuery, PageOf, pageResult, MoneySchema } from './schemas.ts';
+export { cacheableBody, ifNoneMatchHits, sendCacheable } from './cacheable.ts';
+export type { CacheableBody } from './cacheable.ts';

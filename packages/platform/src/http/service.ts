@@ -82,6 +82,8 @@ export interface RuntimeDeps {
   schema?: string;
   /** Extra readiness checks (e.g. upstreams). */
   checks?: ReadinessCheck[];
+  /** Sees every SQL statement the service runs (tests count queries with it). */
+  onQuery?: (sql: string, durationMs: number) => void;
 }
 
 /** A built service: its app (not yet listening), context and lifecycle. */
@@ -108,7 +110,12 @@ export async function buildService<DB>(
   const logger = deps.logger ?? createLogger({ service: def.name });
   const metrics = createMetrics(def.name, { processMetrics: deps.processMetrics ?? false });
   const schema = deps.schema ?? def.schema;
-  const database = createDatabase<DB>(deps.database, schema);
+  const database = createDatabase<DB>(deps.database, schema, {
+    onQuery: (text, ms) => {
+      metrics.dbQueryDuration.observe(ms / 1000);
+      deps.onQuery?.(text, ms);
+    },
+  });
   await migrate(database, [...(await platformMigrations()), ...(await loadMigrations(def.migrations))]);
 
   const relay = createRelay(database, deps.bus, { logger, metrics }, deps.relay);

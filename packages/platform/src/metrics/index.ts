@@ -12,6 +12,7 @@ export interface ServiceMetrics {
   eventsHandled: Counter<'consumer' | 'outcome'>;
   consumerFailures: Counter<'consumer'>;
   deadLetters: Counter<'consumer'>;
+  dbQueryDuration: Histogram;
 }
 
 /**
@@ -71,6 +72,12 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       name: 'dead_letters_total',
       help: 'Events moved to the dead-letter table',
       labelNames: ['consumer'],
+      registers,
+    }),
+    dbQueryDuration: new Histogram({
+      name: 'db_query_duration_seconds',
+      help: 'SQL statement duration (its count is the number of statements run)',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
       registers,
     }),
   };

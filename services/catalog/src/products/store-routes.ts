@@ -1,9 +1,12 @@
-import { PageOf, pageResult, PageQuery, type ServiceApp } from '@mercato/platform/http';
+import { CommonErrors } from '@mercato/platform/errors';
+import { PageOf, PageQuery, sendCacheable, versionEtag, type ServiceApp } from '@mercato/platform/http';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../request-meta.ts';
-import { ProductSchema } from './product.ts';
+import { PRICE_EDGES } from './listing-facets.ts';
 import type { ListingService } from './listing-service.ts';
-import type { ProductService } from './product-service.ts';
+import { ProductSchema } from './product.ts';
+import type { StoreReadCache } from './store-read-cache.ts';
 
 const tags = ['products'];
 const Facet = Type.Object({
@@ -15,10 +18,33 @@ const Facet = Type.Object({
 const ListingSchema = Type.Object({
   ...PageOf(ProductSchema).properties,
   facets: Type.Object(
-    { brands: Type.Array(Facet), categories: Type.Array(Facet) },
-    { description: 'counts over the whole filtered result (categories: direct membership)' },
+    {
+      brands: Type.Array(Facet),
+      categories: Type.Array(Facet, { description: 'direct membership' }),
+      attributes: Type.Array(
+        Type.Object({ key: Type.String(), value: Type.String(), count: Type.Integer() }),
+        {
+          description: 'per attribute key, its 20 most frequent values',
+        },
+      ),
+      prices: Type.Array(
+        Type.Object({
+          minPrice: Type.Integer(),
+          maxPrice: Type.Union([Type.Integer(), Type.Null()]),
+          count: Type.Integer(),
+        }),
+        {
+          description: `non-empty buckets, edges ${PRICE_EDGES.join(', ')} (minor units); filter with their minPrice/maxPrice`,
+        },
+      ),
+    },
+    { description: 'counts over the whole filtered result' },
   ),
 });
+const Status = Type.Union(
+  [Type.Literal('active'), Type.Literal('draft'), Type.Literal('archived'), Type.Literal('any')],
+  { description: 'active (default, public); the others need catalog:write and are never cached' },
+);
 const ListQuery = Type.Object({
   ...PageQuery,
   search: Type.Optional(
@@ -32,34 +58,79 @@ const ListQuery = Type.Object({
     Type.Integer({ minimum: 0, description: 'inclusive, minor units, on the lowest variant price' }),
   ),
   maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'inclusive, minor units' })),
-  sortBy: Type.Union([Type.Literal('relevance'), Type.Literal('price'), Type.Literal('newest')], {
-    default: 'relevance',
-    description: 'relevance needs a search; without one it sorts by newest',
-  }),
+  attr: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,63}:.{1,200}$' }), {
+      maxItems: 20,
+      description: 'attribute filter `key:value`, repeatable: values of one key OR, keys AND',
+    }),
+  ),
+  inStock: Type.Optional(Type.Boolean({ description: 'only products inventory reports sellable (or not)' })),
+  status: Type.Optional(Status),
+  sortBy: Type.Union(
+    [Type.Literal('relevance'), Type.Literal('price'), Type.Literal('newest'), Type.Literal('rating')],
+    { default: 'relevance', description: 'relevance needs a search; without one it sorts by newest' },
+  ),
   sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
 });
+const Suggestions = Type.Object({
+  products: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), title: Type.String() })),
+  categories: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
+  brands: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
+});
+const cached = { 200: Type.Any(), 304: Type.Null(), 400: Problem, 404: Problem };
 
-/** The public store API: active products only; drafts and archived products are 404. */
+/** Reads of drafts and archived products are for catalog editors only. */
+function requireEditor(request: FastifyRequest): void {
+  if (!request.principal) throw CommonErrors.UNAUTHORIZED('sign in to read products that are not active');
+  if (!request.principal.permissions.includes('catalog:write'))
+    throw CommonErrors.FORBIDDEN('reading products that are not active needs the permission catalog:write');
+}
+
+/**
+ * The public store API: active products only, answered from the read cache with an ETag
+ * (304 on If-None-Match). Editors may ask for other statuses, uncached.
+ */
 export function registerStoreRoutes(
   app: ServiceApp,
-  products: ProductService,
+  reads: StoreReadCache,
   listing: ListingService,
+  cacheControl: string,
 ): void {
   app.get(
     '/api/v1/products',
     {
       schema: {
         tags,
-        summary: 'List and search active products, with facets',
+        summary: 'List and search products, with facets (active ones unless an editor asks)',
         querystring: ListQuery,
-        response: { 200: ListingSchema, 400: Problem },
+        response: { ...cached, 200: ListingSchema, 401: Problem, 403: Problem },
       },
     },
-    async (request) => {
-      const { page, pageSize } = request.query;
-      const result = await listing.list(request.query);
-      return { ...pageResult(result.items, page, pageSize, result.totalCount), facets: result.facets };
+    async (request, reply) => {
+      const q = { ...request.query, status: request.query.status ?? 'active' };
+      if (q.status !== 'active') {
+        requireEditor(request);
+        return reply.header('cache-control', 'private, no-store').send(await listing.list(q));
+      }
+      return sendCacheable(request, reply, await reads.list(q), cacheControl);
     },
+  );
+
+  app.get(
+    '/api/v1/search/autocomplete',
+    {
+      schema: {
+        tags,
+        summary: 'Suggest active products, categories and brands for a typed prefix',
+        querystring: Type.Object({
+          q: Type.String({ minLength: 1, maxLength: 100 }),
+          limit: Type.Integer({ minimum: 1, maximum: 20, default: 8 }),
+        }),
+        response: { ...cached, 200: Suggestions },
+      },
+    },
+    async (request, reply) =>
+      sendCacheable(request, reply, await reads.suggest(request.query.q, request.query.limit), cacheControl),
   );
 
   app.get(
@@ -69,10 +140,11 @@ export function registerStoreRoutes(
         tags,
         summary: 'Get the active product that has a variant with this SKU',
         params: Type.Object({ sku: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: ProductSchema, 400: Problem, 404: Problem },
+        response: { ...cached, 200: ProductSchema },
       },
     },
-    async (request) => products.getActiveBySku(request.params.sku),
+    async (request, reply) =>
+      sendCacheable(request, reply, await reads.bySku(request.params.sku), cacheControl),
   );
 
   app.get(
@@ -80,11 +152,25 @@ export function registerStoreRoutes(
     {
       schema: {
         tags,
-        summary: 'Get an active product by id or handle',
+        summary: 'Get a product by id or handle (active ones unless an editor asks)',
         params: Type.Object({ idOrHandle: Type.String({ minLength: 1, maxLength: 120 }) }),
-        response: { 200: ProductSchema, 400: Problem, 404: Problem },
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('any')])),
+        }),
+        response: { ...cached, 200: ProductSchema, 401: Problem, 403: Problem },
       },
     },
-    async (request) => products.getActive(request.params.idOrHandle),
+    async (request, reply) => {
+      if (request.query.status === 'any') {
+        requireEditor(request);
+        const product = await listing.getAny(request.params.idOrHandle);
+        // An editor's read is the start of an edit: its ETag is the version If-Match wants.
+        return reply
+          .header('cache-control', 'private, no-store')
+          .header('etag', versionEtag(product.version))
+          .send(product);
+      }
+      return sendCacheable(request, reply, await reads.product(request.params.idOrHandle), cacheControl);
+    },
   );
 }

@@ -37,6 +37,7 @@ export const RESOURCE_OWNERS: Readonly<Record<string, ServiceName>> = {
   categories: 'catalog',
   brands: 'catalog',
   variants: 'catalog',
+  search: 'catalog',
   inventory: 'inventory',
   auth: 'identity',
   users: 'identity',
