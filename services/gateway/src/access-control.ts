@@ -8,7 +8,15 @@ import { createAuthenticate, isIpLimitedPath } from './auth/authenticate.ts';
 import type { GatewayAuthOptions, GatewayRateLimitOptions } from './config.ts';
 import { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit/rate-limiter.ts';
+import { createPreCountingStore } from './rate-limit/pre-counting-store.ts';
 import { createRedisRateLimitStore } from './rate-limit/redis-store.ts';
+import type { RateLimitStore } from './rate-limit/store.ts';
+
+/** Counters in Redis, pre-counted here unless syncMs is 0 (a Redis round trip per request otherwise). */
+function redisStore(url: string, syncMs: number): RateLimitStore {
+  const shared = createRedisRateLimitStore({ url });
+  return syncMs > 0 ? createPreCountingStore(shared, { syncMs }) : shared;
+}
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -42,8 +50,7 @@ export function createAccessControl(
   // A store passed in belongs to the caller; one made here is closed here.
   const ownsStore = rl.store === undefined;
   const store =
-    rl.store ??
-    (rl.redisUrl ? createRedisRateLimitStore({ url: rl.redisUrl }) : createMemoryRateLimitStore());
+    rl.store ?? (rl.redisUrl ? redisStore(rl.redisUrl, rl.syncMs ?? 50) : createMemoryRateLimitStore());
   const limits: RateLimits = {
     anonymous: rl.anonymous ?? 100,
     authenticated: rl.authenticated ?? 1000,

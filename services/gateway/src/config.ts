@@ -16,6 +16,14 @@ export const RateLimitConfigSchema = Type.Object({
   RATE_LIMIT_AUTHENTICATED: PerMinute(1000, 'a signed-in user or API key'),
   RATE_LIMIT_PREMIUM: PerMinute(10000, 'a premium-tier user or API key'),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+  RATE_LIMIT_SYNC_MS: Type.Integer({
+    default: 50,
+    minimum: 0,
+    maximum: 10_000,
+    description:
+      'with Redis: count locally and send the sums every this many ms (0 = one Redis call per request); ' +
+      'N gateways may over-admit a caller by what it sends the others in one interval',
+  }),
 });
 export type RateLimitConfig = Static<typeof RateLimitConfigSchema>;
 
@@ -117,6 +125,8 @@ export interface GatewayRateLimitOptions {
   windowSeconds?: number;
   /** Counters in Redis (shared by every instance); absent = in this process. */
   redisUrl?: string;
+  /** With redisUrl: local counts sent to Redis every syncMs (default 50; 0 = a Redis call per request). */
+  syncMs?: number;
   /** A store of the caller's own (tests); the gateway does not close it. Wins over redisUrl. */
   store?: RateLimitStore;
 }
@@ -195,6 +205,7 @@ export function rateLimitOptionsFromConfig(cfg: RateLimitConfig): GatewayRateLim
     authenticated: cfg.RATE_LIMIT_AUTHENTICATED,
     premium: cfg.RATE_LIMIT_PREMIUM,
     windowSeconds: cfg.RATE_LIMIT_WINDOW_SECONDS,
+    syncMs: cfg.RATE_LIMIT_SYNC_MS,
   };
 }
 

@@ -71,6 +71,7 @@ describe('gateway config', () => {
       authenticated: 1000,
       premium: 10000,
       windowSeconds: 60,
+      syncMs: 50,
     });
     const set = gatewayOptionsFromConfig(
       loadGatewayConfig({
@@ -78,6 +79,7 @@ describe('gateway config', () => {
         RATE_LIMIT_ANONYMOUS: '10',
         RATE_LIMIT_PREMIUM: '50000',
         RATE_LIMIT_WINDOW_SECONDS: '1',
+        RATE_LIMIT_SYNC_MS: '0',
         REDIS_URL: 'redis://redis:6379',
       }),
     );
@@ -87,6 +89,7 @@ describe('gateway config', () => {
       authenticated: 1000,
       premium: 50000,
       windowSeconds: 1,
+      syncMs: 0,
       redisUrl: 'redis://redis:6379',
     });
     assert.deepEqual(loadRateLimitOptions({ RATE_LIMIT_AUTHENTICATED: '5' }).authenticated, 5);

@@ -20,14 +20,14 @@ export function createMemoryRateLimitStore(opts: { sweepMs?: number } = {}): Rat
 
   return {
     kind: 'memory',
-    hit(key: string, windowMs: number): Promise<RateLimitHit> {
+    hit(key: string, windowMs: number, requests = 1): Promise<RateLimitHit> {
       const now = Date.now();
       let w = windows.get(key);
       if (w === undefined || w.endsAt <= now) {
         w = { count: 0, endsAt: now + windowMs };
         windows.set(key, w);
       }
-      w.count += 1;
+      w.count += requests;
       return Promise.resolve({ count: w.count, resetMs: w.endsAt - now });
     },
     ping: () => Promise.resolve(),

@@ -15,11 +15,11 @@ export interface RedisRateLimitStoreOptions {
   commandTimeoutMs?: number;
 }
 
-// INCR and the expiry in one atomic step: two instances racing on a caller's first request
+// INCRBY and the expiry in one atomic step: two instances racing on a caller's first request
 // cannot both start the window, and a crash between the two commands cannot leave a
 // counter that never expires. The PTTL guard repairs a key that lost its expiry anyway.
 const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
@@ -65,20 +65,20 @@ export function createRedisRateLimitStore(opts: RedisRateLimitStoreOptions): Rat
     setTimeout(done, commandTimeoutMs).unref();
   });
 
-  async function run(key: string, windowMs: number): Promise<unknown> {
+  async function run(key: string, windowMs: number, requests: number): Promise<unknown> {
     if (firstAttempt !== undefined) await firstAttempt;
     try {
-      return await redis.evalsha(HIT_SHA, 1, prefix + key, windowMs);
+      return await redis.evalsha(HIT_SHA, 1, prefix + key, windowMs, requests);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(HIT_SCRIPT, 1, prefix + key, windowMs);
+      return redis.eval(HIT_SCRIPT, 1, prefix + key, windowMs, requests);
     }
   }
 
   return {
     kind: 'redis',
-    async hit(key: string, windowMs: number): Promise<RateLimitHit> {
-      const reply = await run(key, Math.ceil(windowMs));
+    async hit(key: string, windowMs: number, requests = 1): Promise<RateLimitHit> {
+      const reply = await run(key, Math.ceil(windowMs), requests);
       if (!Array.isArray(reply) || reply.length !== 2) {
         throw new Error(`rate-limit script answered ${JSON.stringify(reply)}`);
       }

@@ -12,11 +12,11 @@
 export interface RateLimitStore {
   readonly kind: 'memory' | 'redis';
   /**
-   * Counts one request for key in a window of windowMs. Resolves with the count including
-   * this request and the milliseconds until the window ends. Rejects when the store is
-   * unreachable (the limiter then lets the request through: fail open).
+   * Counts one request (or `requests` of them) for key in a window of windowMs. Resolves
+   * with the count including them and the milliseconds until the window ends. Rejects
+   * when the store is unreachable (the limiter then lets the request through: fail open).
    */
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  hit(key: string, windowMs: number, requests?: number): Promise<RateLimitHit>;
   /** Throws when the store is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
