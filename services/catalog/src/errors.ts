@@ -11,4 +11,7 @@ export const CatalogErrors = defineErrors({
   CATALOG_CATEGORY_CYCLE: { status: 409, title: 'A category cannot move under its own subtree' },
   CATALOG_CATEGORY_HAS_CHILDREN: { status: 409, title: 'The category still has subcategories' },
   CATALOG_PRICE_REQUIRED: { status: 400, title: 'A product without variants needs a price' },
+  CATALOG_IMPORT_EMPTY: { status: 400, title: 'The import has no rows' },
+  CATALOG_IMPORT_BAD_HEADER: { status: 400, title: 'The CSV header names an unknown or repeated column' },
+  CATALOG_IMPORT_ROW_UNREADABLE: { status: 400, title: 'An import row could not be read' },
 });
