@@ -43,6 +43,16 @@ export const GatewayConfigSchema = Type.Object({
   BREAKER_FAILURES: Type.Integer({ default: 5, minimum: 1 }),
   BREAKER_HALF_OPEN_MS: Type.Integer({ default: 10000, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
+  UPLOAD_BODY_LIMIT_BYTES: Type.Integer({
+    default: 52_428_800,
+    minimum: 1024,
+    description: 'body limit of bulk uploads (POST to a path ending in /import)',
+  }),
+  UPLOAD_TIMEOUT_MS: Type.Integer({
+    default: 300_000,
+    minimum: 1,
+    description: 'upstream timeout of bulk uploads',
+  }),
   HSTS_MAX_AGE: Type.Integer({
     default: 0,
     minimum: 0,
@@ -90,6 +100,9 @@ export interface GatewayOptions {
   /** How long an open circuit rejects before one trial call is let through. */
   breakerHalfOpenMs?: number;
   bodyLimitBytes?: number;
+  /** Bulk uploads (POST …/import): their own body limit and upstream timeout. */
+  uploadBodyLimitBytes?: number;
+  uploadTimeoutMs?: number;
   /** Strict-Transport-Security max-age in seconds; 0 or absent = no HSTS header. */
   hstsMaxAge?: number;
   /** Per-upstream timeout of the aggregated /health/ready. */
@@ -234,6 +247,8 @@ export function gatewayOptionsFromConfig(cfg: GatewayConfig): GatewayOptions {
     breakerFailures: cfg.BREAKER_FAILURES,
     breakerHalfOpenMs: cfg.BREAKER_HALF_OPEN_MS,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    uploadBodyLimitBytes: cfg.UPLOAD_BODY_LIMIT_BYTES,
+    uploadTimeoutMs: cfg.UPLOAD_TIMEOUT_MS,
     hstsMaxAge: cfg.HSTS_MAX_AGE,
   };
 }

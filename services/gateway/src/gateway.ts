@@ -105,6 +105,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       fallback: agent,
       timeoutMs,
       bodyLimit,
+      upload: {
+        bodyLimit: opts.uploadBodyLimitBytes ?? 50 * 1024 * 1024,
+        timeoutMs: opts.uploadTimeoutMs ?? 300_000,
+      },
       authenticate: access.authenticate,
     });
     if (opts.extraRoutes) await opts.extraRoutes(app);

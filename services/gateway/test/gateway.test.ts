@@ -12,7 +12,11 @@ describe('gateway proxying', () => {
 
   before(async () => {
     upstream = await startRawUpstream();
-    gw = await startGateway({ upstreams: { settings: upstream.url }, bodyLimitBytes: 1024 });
+    gw = await startGateway({
+      upstreams: { settings: upstream.url },
+      bodyLimitBytes: 1024,
+      uploadBodyLimitBytes: 4096,
+    });
   });
   after(async () => {
     await gw.close();
@@ -176,6 +180,36 @@ describe('gateway proxying', () => {
     assert.equal(chunked.status, 413);
     await chunked.text();
     assert.equal(upstream.seen.length, before);
+  });
+
+  it('lets a bulk upload (POST …/import) through up to its own larger limit, and no further', async () => {
+    const before = upstream.seen.length;
+    const csv = 'handle,title\n' + 'a-handle,A title\n'.repeat(150);
+    const res = await fetch(`${gw.url}/api/v1/settings/import`, {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+    assert.equal(upstream.seen.length, before + 1);
+    assert.equal(upstream.seen.at(-1)?.body, csv);
+    const tooBig = await fetch(`${gw.url}/api/v1/settings/import`, {
+      method: 'POST',
+      body: csv.repeat(3),
+      headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(tooBig.status, 413);
+    await tooBig.text();
+    // The larger limit is for uploads only: the same body elsewhere is refused.
+    const elsewhere = await fetch(`${gw.url}/api/v1/settings/other`, {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(elsewhere.status, 413);
+    await elsewhere.text();
+    assert.equal(upstream.seen.length, before + 1);
   });
 
   it('refuses paths that climb out of the resource with 400, before any upstream call', async () => {

@@ -11,8 +11,9 @@ type Done = (err: Error | null, body?: unknown) => void;
  * body to the upstream as is). The body limit is still enforced: by Content-Length before
  * anything is read, and for chunked bodies (no length) by buffering up to the limit.
  */
-export function passthroughParser(limit: number) {
+export function passthroughParser(limitOf: (request: FastifyRequest) => number) {
   return function passthrough(request: FastifyRequest, payload: IncomingMessage, done: Done): void {
+    const limit = limitOf(request);
     const length = request.headers['content-length'];
     if (length === undefined) {
       bufferChunked(payload, limit, done);

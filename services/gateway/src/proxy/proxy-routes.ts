@@ -25,6 +25,8 @@ export interface ProxyDeps {
   fallback: Dispatcher;
   timeoutMs: number;
   bodyLimit: number;
+  /** Bulk uploads (POST to a path ending in /import): larger bodies, longer upstream calls. */
+  upload: { bodyLimit: number; timeoutMs: number };
   /** Verifies the caller and applies its rate limit before anything is proxied (src/auth). */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
@@ -75,6 +77,11 @@ function rewriteHeaders(
   return headers;
 }
 
+/** A bulk upload: a POST whose path ends in /import (e.g. `POST /api/v1/products/import`). */
+function isUpload(request: FastifyRequest): boolean {
+  return request.method === 'POST' && /\/import$/.test(pathOf(request.url));
+}
+
 /**
  * `/api/*` → the owning service through reply-from: bodies streamed untouched, query
  * string as received, one keep-alive undici pool per upstream, a circuit breaker each.
@@ -119,6 +126,8 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
     },
   };
 
+  const uploadOptions: FastifyReplyFromHooks = { ...fromOptions, timeout: deps.upload.timeoutMs };
+
   function proxy(request: FastifyRequest, reply: FastifyReply): void {
     const path = pathOf(request.url);
     const match = resolveRoute(path);
@@ -139,7 +148,7 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
       sendProblem(request, reply, up.circuitOpenError());
       return;
     }
-    reply.from(up.base + match.path, fromOptions);
+    reply.from(up.base + match.path, isUpload(request) ? uploadOptions : fromOptions);
   }
 
   await app.register(async (scope) => {
@@ -149,7 +158,10 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
       disableRequestLogging: true,
     });
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', passthroughParser(deps.bodyLimit));
+    scope.addContentTypeParser(
+      '*',
+      passthroughParser((r) => (isUpload(r) ? deps.upload.bodyLimit : deps.bodyLimit)),
+    );
     for (const url of ['/api/*', '/.well-known/*']) {
       scope.route({
         method: METHODS,
