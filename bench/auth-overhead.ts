@@ -16,7 +16,8 @@ import { createTokenVerifier } from '@mercato/platform/auth';
 import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
 import { gatewayMain } from '../apps/mercato/src/service-registry.ts';
 import { waitReady } from '../apps/mercato/src/wait-ready.ts';
-import { adminHeaders, BENCH_ADMIN, prepareBenchEnv } from './admin-session.ts';
+import { adminHeaders, BENCH_ADMIN } from './admin-session.ts';
+import { BENCH_PORT_OFFSET, prepareBenchProcess } from './bench-platform.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +28,8 @@ const { values } = parseArgs({
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const offset = 30_000;
-process.env.MERCATO_PORT_OFFSET = String(offset);
-process.env.LOG_LEVEL = 'warn';
-prepareBenchEnv();
+const offset = BENCH_PORT_OFFSET;
+prepareBenchProcess();
 
 const opts = distributedOptionsFromEnv();
 const platform = await startDistributed(opts);

@@ -1,0 +1,99 @@
+// The platform a benchmark runs against: ports offset by 30000 (so a developer's own
+// platform can keep running), quiet logs, the bench admin and high rate limits.
+import autocannon from 'autocannon';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
+import { embeddedOptionsFromEnv, startEmbedded } from '../apps/mercato/src/embedded.ts';
+import { runMaintenance } from '../apps/mercato/src/maintenance.ts';
+import { prepareBenchEnv } from './admin-session.ts';
+
+export const BENCH_PORT_OFFSET = 30_000;
+
+/** The benchmark's address of a service's standard port (8080 → http://127.0.0.1:38080). */
+export const benchUrl = (port: number): string => `http://127.0.0.1:${port + BENCH_PORT_OFFSET}`;
+
+/** Sets the environment every benchmark platform runs with (before anything starts). */
+export function prepareBenchProcess(): void {
+  process.env.MERCATO_PORT_OFFSET = String(BENCH_PORT_OFFSET);
+  process.env.LOG_LEVEL = 'warn';
+  prepareBenchEnv();
+}
+
+/**
+ * Starts the platform in embedded mode (on a fresh PGlite directory, demo data seeded) or
+ * distributed mode (the demo seed loaded into the services' databases first when `seed`).
+ */
+export async function startBenchPlatform(
+  mode: string,
+  opts: { seed?: boolean } = {},
+): Promise<{ stop(): Promise<void> }> {
+  prepareBenchProcess();
+  if (mode === 'embedded') {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-bench-'));
+    const p = await startEmbedded({ ...embeddedOptionsFromEnv(), dataDir, seed: true });
+    return {
+      async stop() {
+        await p.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (opts.seed) await runMaintenance('seed', 'distributed');
+  const p = await startDistributed(distributedOptionsFromEnv());
+  return { stop: p.stop };
+}
+
+/** The options every HTTP benchmark takes: `--mode`, `--duration` (s), `--connections`. */
+export function benchArgs(): { mode: string; duration: number; connections: number } {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string', default: 'distributed' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+    },
+  });
+  return {
+    mode: values.mode ?? 'distributed',
+    duration: Number(values.duration),
+    connections: Number(values.connections),
+  };
+}
+
+/** One measured scenario. */
+export interface ScenarioResult {
+  scenario: string;
+  /** the path, or how many distinct requests were cycled through */
+  path: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/**
+ * Loads base with GETs of paths (cycled through, one after the other on each connection):
+ * a 2 s warm-up that fills caches and pools, then the measured run.
+ */
+export async function measureGets(
+  scenario: string,
+  base: string,
+  paths: readonly string[],
+  load: { duration: number; connections: number },
+): Promise<ScenarioResult> {
+  const requests = paths.map((p) => ({ method: 'GET' as const, path: p }));
+  await autocannon({ url: base, connections: load.connections, duration: 2, requests });
+  const r = await autocannon({ url: base, connections: load.connections, duration: load.duration, requests });
+  return {
+    scenario,
+    path: paths.length === 1 ? paths[0]! : `${paths.length} paths`,
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
+}

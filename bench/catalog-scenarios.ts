@@ -1,0 +1,47 @@
+// Catalog read benchmarks on the demo seed (1,000+ products): a listing page of 20, a
+// product by handle and a full-text search, each through the gateway and straight to the
+// catalog service, in distributed mode (processes on PostgreSQL, NATS, Redis) or embedded.
+// Every scenario cycles through many distinct requests (pages, handles, search words), so
+// the figures include the read cache's misses after each warm-up, not one hot key.
+// Usage: node bench/catalog-scenarios.ts [--mode distributed|embedded] [--duration 10] [--connections 50]
+import {
+  benchArgs,
+  benchUrl,
+  measureGets,
+  startBenchPlatform,
+  type ScenarioResult,
+} from './bench-platform.ts';
+
+const { mode, duration, connections } = benchArgs();
+const { stop } = await startBenchPlatform(mode, { seed: true });
+const gateway = benchUrl(8080);
+const catalog = benchUrl(8103);
+
+const first = (await (await fetch(`${gateway}/api/v1/products?pageSize=100`)).json()) as {
+  totalCount: number;
+  items: Array<{ handle: string }>;
+};
+if (first.totalCount < 1000) throw new Error(`expected the 1,000-product seed, found ${first.totalCount}`);
+const pages = Array.from({ length: 25 }, (_, i) => `/api/v1/products?pageSize=20&page=${i + 1}`);
+const handles = first.items.slice(0, 50).map((p) => `/api/v1/products/${p.handle}`);
+const words = ['cotton', 'mug', 'wool', 'lamp', 'steel', 'organic', 'classic', 'travel', 'ceramic', 'bamboo'];
+const searches = words.map((w) => `/api/v1/products?search=${w}&pageSize=20`);
+
+const rows: ScenarioResult[] = [];
+try {
+  for (const [name, paths] of [
+    ['listing page of 20', pages],
+    ['product by handle', handles],
+    ['search', searches],
+  ] as const) {
+    rows.push(await measureGets(`${name} via gateway`, gateway, paths, { duration, connections }));
+    rows.push(await measureGets(`${name} direct`, catalog, paths, { duration, connections }));
+  }
+} finally {
+  await stop();
+}
+console.log(
+  JSON.stringify({ mode, products: first.totalCount, connections, durationSeconds: duration, rows }, null, 2),
+);
+console.table(rows);
+process.exit(0);
