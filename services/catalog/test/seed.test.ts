@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService, type TestService } from '@mercato/testing';
 import type { CatalogDB } from '../src/db.ts';
+import { productRepository } from '../src/products/product-repository.ts';
+import { productChanged } from '../src/products/product-writes.ts';
 import { demoCatalog } from '../src/seed/demo-catalog.ts';
 import { loadDemoCatalog } from '../src/seed/demo-seed.ts';
 import { catalogService } from '../src/service.ts';
@@ -57,6 +59,45 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual({ ...report, ms: 0 }, { brands: 0, categories: 0, products: 0, skipped: 0, ms: 0 });
       await svc.flush();
       assert.equal(created(), demo.products.length, 'a run on a loaded catalog writes no events');
+    });
+
+    test('the batch write makes the rows and event writeNewProduct would make', async () => {
+      const db = svc.runtime.ctx.database.db;
+      const sample = demo.products[1];
+      assert.ok(sample);
+      const row = await db
+        .selectFrom('products')
+        .select(['id', 'search_terms', 'version'])
+        .where('handle', '=', sample.handle)
+        .executeTakeFirstOrThrow();
+      const brand = demo.brands.find((b) => b.handle === sample.brand);
+      const category = demo.categories.find((c) => c.handle === sample.categories[0]);
+      assert.equal(row.search_terms, `${brand?.name} ${category?.name}`);
+      assert.equal(row.version, 1);
+      const [product] = await productRepository.load(db, [row.id]);
+      assert.ok(product);
+      assert.deepEqual(
+        product.variants.map(({ sku, options, price, compareAtPrice, weightGrams, barcode }) => ({
+          sku,
+          options,
+          price,
+          compareAtPrice,
+          weightGrams,
+          barcode,
+        })),
+        sample.variants.map(({ sku, options, price, compareAtPrice, weightGrams, barcode }) => ({
+          sku,
+          options,
+          price,
+          compareAtPrice,
+          weightGrams,
+          barcode,
+        })),
+      );
+      assert.deepEqual(product.images, sample.images);
+      assert.deepEqual(product.attributes, sample.attributes);
+      const event = svc.published.find((e) => e.type === 'product.created' && e.subject === row.id);
+      assert.deepEqual(event?.data, productChanged(product));
     });
 
     test('the store lists every active demo product, 20 to a page', async () => {
