@@ -87,6 +87,14 @@ export interface VariantFields {
   position: number;
 }
 
+/** A new product as rows: its fields, category ids and variants, ids chosen by the caller. */
+export interface NewProductRow {
+  id: string;
+  fields: ProductFields;
+  categoryIds: string[];
+  variants: Array<{ id: string; fields: VariantFields }>;
+}
+
 function variantColumns(f: VariantFields) {
   return {
     sku: f.sku,
@@ -227,6 +235,49 @@ export const productRepository = {
       .where('id', '=', id)
       .where('version', '=', version)
       .executeTakeFirstOrThrow();
+  },
+
+  /** Inserts new products with their category links and variants: three statements for any number. */
+  async insertMany(trx: Kysely<CatalogDB>, rows: NewProductRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await trx
+      .insertInto('products')
+      .values(rows.map((r) => ({ id: r.id, ...columns(r.fields), version: 1 })))
+      .execute();
+    const links = rows.flatMap((r) =>
+      r.categoryIds.map((category_id) => ({ product_id: r.id, category_id })),
+    );
+    if (links.length > 0) await trx.insertInto('product_categories').values(links).execute();
+    await trx
+      .insertInto('variants')
+      .values(
+        rows.flatMap((r) =>
+          r.variants.map((v) => ({ id: v.id, product_id: r.id, ...variantColumns(v.fields) })),
+        ),
+      )
+      .execute();
+  },
+
+  /** Names of brands and categories by id (the search terms of their products). */
+  async namesOf(
+    db: Kysely<CatalogDB>,
+    brandIds: string[],
+    categoryIds: string[],
+  ): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (brandIds.length > 0) {
+      const rows = await db.selectFrom('brands').select(['id', 'name']).where('id', 'in', brandIds).execute();
+      for (const r of rows) names.set(r.id, r.name);
+    }
+    if (categoryIds.length > 0) {
+      const rows = await db
+        .selectFrom('categories')
+        .select(['id', 'name'])
+        .where('id', 'in', categoryIds)
+        .execute();
+      for (const r of rows) names.set(r.id, r.name);
+    }
+    return names;
   },
 
   async setCategories(trx: Kysely<CatalogDB>, productId: string, categoryIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { PriceChangedV1, ProductChangedV1 } from '@mercato/contracts';
 import type { Kysely } from '@mercato/platform/db';
 import { newId } from '@mercato/platform/ids';
-import type { Outbox } from '@mercato/platform/messaging';
+import type { EventDraft, Outbox } from '@mercato/platform/messaging';
 import { uniqueViolation, type CatalogDB } from '../db.ts';
 import { CatalogErrors } from '../errors.ts';
 import type {
@@ -12,7 +12,12 @@ import type {
   UpdateVariantInput,
   Variant,
 } from './product.ts';
-import { productRepository as repo, type ProductFields, type VariantFields } from './product-repository.ts';
+import {
+  productRepository as repo,
+  type NewProductRow,
+  type ProductFields,
+  type VariantFields,
+} from './product-repository.ts';
 
 // The in-transaction writes of products and variants, shared by the single-item use cases
 // (product-service.ts) and the bulk import: the same rows and the same events either way.
@@ -95,32 +100,73 @@ export async function loadProduct(trx: Trx, id: string, forUpdate = false): Prom
  * CATALOG_PRICE_REQUIRED without a price) and writes product.created.
  */
 export async function writeNewProduct(trx: Trx, outbox: Outbox, input: CreateProductInput): Promise<Product> {
-  const variants = variantsOf(input);
-  if (!variants) {
-    throw CatalogErrors.CATALOG_PRICE_REQUIRED('send variants, or a price for the default variant', {
-      errors: [{ path: '/price', message: 'is required when variants is absent' }],
-    });
-  }
-  const id = newId();
   const brandId = input.brandId ?? null;
   const categoryIds = input.categoryIds ?? [];
   await checkRefs(trx, brandId, categoryIds);
-  await repo.insert(trx, id, {
-    handle: input.handle,
-    title: input.title,
-    description: input.description ?? null,
-    status: input.status ?? 'draft',
-    brandId,
-    sellerId: input.sellerId ?? null,
-    attributes: input.attributes ?? {},
-    images: (input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? '' })),
-    searchTerms: await repo.searchTerms(trx, brandId, categoryIds),
+  const names = await repo.namesOf(trx, brandId ? [brandId] : [], categoryIds);
+  const [id] = await writeNewProducts(trx, outbox, [input], names);
+  return loadProduct(trx, id!);
+}
+
+/**
+ * Creates many products at once (multi-row inserts: the demo seed, bulk loads) with one
+ * product.created each — the same rows and events as {@link writeNewProduct}, whose
+ * checks the caller has made: brand and category ids exist, and `names` holds their names
+ * (the products' search terms). Resolves to the new ids, in input order.
+ */
+export async function writeNewProducts(
+  trx: Trx,
+  outbox: Outbox,
+  inputs: readonly CreateProductInput[],
+  names: ReadonlyMap<string, string>,
+): Promise<string[]> {
+  const rows: NewProductRow[] = inputs.map((input) => {
+    const variants = variantsOf(input);
+    if (!variants) {
+      throw CatalogErrors.CATALOG_PRICE_REQUIRED('send variants, or a price for the default variant', {
+        errors: [{ path: '/price', message: 'is required when variants is absent' }],
+      });
+    }
+    const brandId = input.brandId ?? null;
+    const categoryIds = input.categoryIds ?? [];
+    return {
+      id: newId(),
+      fields: {
+        handle: input.handle,
+        title: input.title,
+        description: input.description ?? null,
+        status: input.status ?? 'draft',
+        brandId,
+        sellerId: input.sellerId ?? null,
+        attributes: input.attributes ?? {},
+        images: (input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? '' })),
+        searchTerms: [brandId, ...categoryIds].flatMap((ref) => (ref && names.get(ref)) || []).join(' '),
+      },
+      categoryIds,
+      variants: variants.map((v, i) => ({ id: newId(), fields: variantFields(v, i) })),
+    };
   });
-  await repo.setCategories(trx, id, categoryIds);
-  for (const [i, v] of variants.entries()) await repo.insertVariant(trx, newId(), id, variantFields(v, i));
-  const product = await loadProduct(trx, id);
-  await outbox.add(trx, { type: 'product.created', subject: id, data: productChanged(product) });
-  return product;
+  await repo.insertMany(trx, rows);
+  await outbox.addMany(
+    trx,
+    rows.map((r): EventDraft<ProductChangedV1> => ({
+      type: 'product.created',
+      subject: r.id,
+      data: {
+        productId: r.id,
+        handle: r.fields.handle,
+        // in the order the product lists them: by position, then as written
+        skus: r.variants
+          .map((v) => v.fields)
+          .sort((x, y) => x.position - y.position)
+          .map((v) => v.sku),
+        title: r.fields.title,
+        status: r.fields.status,
+        version: 1,
+      },
+    })),
+  );
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -1,11 +1,8 @@
-import type { ProductChangedV1 } from '@mercato/contracts';
-import type { Kysely } from '@mercato/platform/db';
 import type { ServiceContext } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
-import type { EventDraft, Outbox } from '@mercato/platform/messaging';
-import { jsonb, type CatalogDB } from '../db.ts';
+import type { CatalogDB } from '../db.ts';
 import { taxonomyRepository } from '../taxonomy/taxonomy-repository.ts';
-import type { CreateProductInput } from '../products/product.ts';
+import { writeNewProducts } from '../products/product-writes.ts';
 import { demoCatalog, toCreateInput, type DemoCatalog, type DemoProduct } from './demo-catalog.ts';
 
 /** Products per transaction: a crash loses at most one batch, and PGlite stays fast. */
@@ -123,7 +120,7 @@ export async function loadDemoCatalog(
   for (let i = 0; i < todo.length; i += BATCH) {
     const batch = todo.slice(i, i + BATCH);
     await database.transaction((trx) =>
-      writeDemoProducts(
+      writeNewProducts(
         trx,
         outbox,
         batch.map((p) => toCreateInput(p, brandIds, categoryIds)),
@@ -151,74 +148,4 @@ async function takenSkus(ctx: ServiceContext<CatalogDB>, products: DemoProduct[]
     for (const r of rows) taken.add(r.sku);
   }
   return taken;
-}
-
-/**
- * Writes a batch of new products with multi-row inserts (a handful of statements per
- * batch instead of about fifteen per product), so the first embedded start stays fast.
- * The rows and the product.created events are the ones product-writes.ts's
- * writeNewProduct makes (version 1, search_terms = brand name then category names, the
- * event's skus in variant order); brand and category ids were resolved by the caller.
- * TODO: fold into product-writes.ts as a bulk writeNewProducts shared with the import.
- */
-async function writeDemoProducts(
-  trx: Kysely<CatalogDB>,
-  outbox: Outbox,
-  inputs: CreateProductInput[],
-  names: ReadonlyMap<string, string>,
-): Promise<void> {
-  const products = [];
-  const links = [];
-  const variants = [];
-  const events: EventDraft<ProductChangedV1>[] = [];
-  for (const input of inputs) {
-    const id = newId();
-    const brandId = input.brandId ?? null;
-    const categoryIds = input.categoryIds ?? [];
-    const searchTerms = [brandId, ...categoryIds].flatMap((ref) => (ref && names.get(ref)) || []);
-    products.push({
-      id,
-      handle: input.handle,
-      title: input.title,
-      description: input.description ?? null,
-      status: input.status,
-      brand_id: brandId,
-      seller_id: input.sellerId ?? null,
-      attributes: jsonb(input.attributes ?? {}),
-      images: jsonb((input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? '' }))),
-      search_terms: searchTerms.join(' '),
-      version: 1,
-    });
-    for (const category_id of categoryIds) links.push({ product_id: id, category_id });
-    const own = (input.variants ?? []).map((v, i) => ({
-      id: newId(),
-      product_id: id,
-      sku: v.sku,
-      options: jsonb(v.options ?? {}),
-      price_amount: v.price.amount,
-      currency: v.price.currency,
-      compare_at_amount: v.compareAtPrice?.amount ?? null,
-      weight_grams: v.weightGrams ?? null,
-      barcode: v.barcode ?? null,
-      position: v.position ?? i,
-    }));
-    variants.push(...own);
-    const skus = [...own].sort((a, b) => a.position - b.position).map((v) => v.sku);
-    events.push({
-      type: 'product.created',
-      subject: id,
-      data: {
-        productId: id,
-        handle: input.handle,
-        skus,
-        title: input.title,
-        status: input.status,
-        version: 1,
-      },
-    });
-  }
-  await trx.insertInto('products').values(products).execute();
-  if (links.length > 0) await trx.insertInto('product_categories').values(links).execute();
-  await trx.insertInto('variants').values(variants).execute();
-  await outbox.addMany(trx, events);
 }
