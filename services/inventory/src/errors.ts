@@ -8,7 +8,6 @@ export const InventoryErrors = defineErrors({
     status: 409,
     title: 'The warehouse has held stock; deactivate it instead of deleting it',
   },
-  INVENTORY_WAREHOUSE_INACTIVE: { status: 409, title: 'The warehouse is inactive' },
   INVENTORY_SKU_NOT_FOUND: { status: 404, title: 'No stock item has this SKU' },
   INVENTORY_INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock is available' },
   INVENTORY_COUNT_BELOW_RESERVED: {
