@@ -35,8 +35,10 @@ export type SkuStock = Static<typeof SkuStockSchema>;
 export const UpdateSkuBody = Type.Object(
   {
     backorder: Type.Optional(Type.Boolean()),
+    // One JSON Schema type list, not anyOf: with the kit's type coercion an anyOf would turn
+    // null into 0 (its integer branch coerces first).
     lowStockThreshold: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000_000 }), Type.Null()]),
+      Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 1_000_000_000 }),
     ),
   },
   { additionalProperties: false, minProperties: 1 },
