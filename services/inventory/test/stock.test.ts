@@ -22,7 +22,7 @@ import {
 
 after(closeTestPglite);
 
-const ADMIN_READ = { as: { roles: ['support'] } } as const;
+const ADMIN_READ = { as: { roles: ['support'] } };
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(

@@ -5,6 +5,7 @@ import { newId } from '@mercato/platform/ids';
 import {
   callAs,
   captureLogger,
+  eventsFor as kitEventsFor,
   testAuth,
   testTarget,
   type Body,
@@ -16,16 +17,18 @@ import assert from 'node:assert/strict';
 import type { InventoryDB } from '../src/db.ts';
 import { inventoryService } from '../src/service.ts';
 
-export {
-  callAs as call,
-  eventsFor,
-  expectProblem,
-  TEST_ADMIN as ADMIN,
-  type Body,
-  type Reply,
-} from '@mercato/testing';
+export { callAs as call, expectProblem, TEST_ADMIN as ADMIN, type Body, type Reply } from '@mercato/testing';
 
 export type Svc = TestService<InventoryDB>;
+
+/** Events of a type for one subject (after a relay flush), their data read as any. */
+export async function eventsFor(
+  svc: Svc,
+  type: string,
+  subject: string,
+): Promise<Array<EventEnvelope<Body>>> {
+  return (await kitEventsFor(svc, type, subject)) as Array<EventEnvelope<Body>>;
+}
 
 /** Creates a warehouse; `over` replaces fields. */
 export async function warehouse(

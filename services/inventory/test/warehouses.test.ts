@@ -17,7 +17,7 @@ import {
 
 after(closeTestPglite);
 
-const READER = { as: { roles: ['support'] } } as const;
+const READER = { as: { roles: ['support'] } };
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`inventory warehouses (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {

@@ -89,138 +89,24 @@ function toReservation(
 /** SQL of reservations and their allocations. */
 export const reservationRepository = {
   /**
-   * Reserves every line or nothing, in ONE statement (autocommit: the row locks are held
-   * for this statement and its commit only, which is what a hot SKU's throughput depends on):
-   *
-   * 1. `locked` locks every level row of the requested SKUs in (sku, warehouse id) order —
-   *    the order every writer uses, so overlapping reservations queue instead of deadlocking —
-   *    and reads their current values;
-   * 2. `plan` allocates each line over the usable rows (active warehouse, active SKU) by
-   *    warehouse priority: a row gives what is still missing after the rows before it,
-   *    so a line is split when its first warehouse is short;
-   * 3. `short` lists the lines whose usable availability is below the request: if any,
-   *    nothing below writes (each write is conditioned on `not exists short`);
-   * 4. the levels' `reserved`, the reservation, its allocation rows and the outbox rows
-   *    (inventory.reserved, inventory.stock_changed per SKU, inventory.low_stock per row
-   *    crossing its threshold downwards) are written by the same statement.
-   *
-   * The CHECK (reserved <= on_hand) would refuse an oversell even if this plan were wrong.
+   * Reserves every line or nothing in ONE statement run in autocommit: the row locks are
+   * held for that statement and its commit only, which is what a hot SKU's throughput
+   * depends on. The statement is the function `reserve_stock` (migrations/0002), planned
+   * once per connection; its header explains the allocation.
    */
   async reserve(db: Kysely<InventoryDB>, schema: string, c: ReserveCommand): Promise<ReserveOutcome> {
-    const t = (name: string) => sql.id(schema, name);
-    const skus = c.lines.map((l) => l.sku);
-    const qtys = c.lines.map((l) => l.quantity);
     const lines = JSON.stringify(c.lines);
     const result = await sql<{
       created_at: Date | null;
       shortages: Shortage[];
       allocations: ReservedAllocation[];
-    }>`
-with req as (
-  select r.sku, r.qty, r.line_no::int as line_no
-  from unnest(${skus}::text[], ${qtys}::int[]) with ordinality as r (sku, qty, line_no)
-),
-locked as materialized (
-  select s.sku, s.warehouse_id, s.on_hand, s.reserved
-  from ${t('stock_levels')} s
-  where s.sku = any(${skus}::text[])
-  order by s.sku, s.warehouse_id
-  for update
-),
-cand as (
-  select k.sku, k.warehouse_id, w.code, w.priority, w.active as counted, (w.active and i.active) as usable,
-         i.backorder, k.on_hand, k.on_hand - k.reserved as avail,
-         coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
-  from locked k
-  join ${t('warehouses')} w on w.id = k.warehouse_id
-  join ${t('stock_items')} i on i.sku = k.sku
-),
-plan as (
-  select r.line_no, c.sku, c.warehouse_id, c.code, c.priority, c.avail, c.threshold,
-         least(c.avail, greatest(0, r.qty - coalesce(sum(c.avail) over before_me, 0)))::int as take
-  from req r
-  join cand c on c.sku = r.sku and c.usable and c.avail > 0
-  window before_me as (partition by r.line_no order by c.priority, c.warehouse_id
-                       rows between unbounded preceding and 1 preceding)
-),
-short as (
-  select r.line_no, r.sku, r.qty, coalesce(sum(p.avail), 0)::int as available
-  from req r left join plan p on p.line_no = r.line_no
-  group by r.line_no, r.sku, r.qty
-  having coalesce(sum(p.avail), 0) < r.qty
-),
-alloc as (
-  select p.* from plan p where p.take > 0 and not exists (select 1 from short)
-),
-upd as (
-  update ${t('stock_levels')} s set reserved = s.reserved + a.take, updated_at = now()
-  from alloc a
-  where s.sku = a.sku and s.warehouse_id = a.warehouse_id
-  returning s.sku
-),
-res as (
-  insert into ${t('reservations')} (id, reference, status, lines, expires_at, created_by)
-  select ${c.id}::uuid, ${c.reference}, 'held', ${lines}::jsonb, ${c.expiresAt}::timestamptz, ${c.actor}
-  where not exists (select 1 from short)
-  returning created_at
-),
-ins as (
-  insert into ${t('reservation_allocations')} (reservation_id, line_no, sku, warehouse_id, quantity, held)
-  select ${c.id}::uuid, a.line_no, a.sku, a.warehouse_id, a.take, a.take from alloc a
-),
-totals as (
-  select c.sku, bool_or(c.backorder) as backorder,
-         coalesce(sum(c.on_hand) filter (where c.counted), 0)::int as on_hand,
-         (coalesce(sum(c.avail) filter (where c.counted), 0)
-           - (select sum(a.take) from alloc a where a.sku = c.sku))::int as available
-  from cand c
-  where c.sku in (select a.sku from alloc a)
-  group by c.sku
-),
-ev as (
-  select 0 as ord, ${c.id}::text as subject, '' as k, 'inventory.reserved' as type,
-         jsonb_build_object(
-           'reservationId', ${c.id}::text,
-           'reference', ${c.reference}::text,
-           'expiresAt', ${c.expiresAt}::text,
-           'lines', ${lines}::jsonb,
-           'allocations', (select jsonb_agg(jsonb_build_object('sku', a.sku, 'warehouseCode', a.code, 'quantity', a.take)
-                                            order by a.line_no, a.priority, a.warehouse_id) from alloc a)) as data
-  where not exists (select 1 from short)
-  union all
-  select 1, t.sku, '', 'inventory.stock_changed',
-         jsonb_build_object('sku', t.sku, 'available', greatest(t.available, 0), 'onHand', t.on_hand, 'backorder', t.backorder)
-  from totals t
-  union all
-  select 2, a.sku, a.code, 'inventory.low_stock',
-         jsonb_build_object('sku', a.sku, 'warehouseCode', a.code, 'available', a.avail - a.take, 'threshold', a.threshold)
-  from alloc a
-  where a.avail > a.threshold and a.avail - a.take <= a.threshold
-),
-numbered as (
-  select ev.*, overlay(${c.eventIdBase}::text placing lpad(to_hex(row_number() over (order by ord, subject, k)), 4, '0')
-                       from 33 for 4) as eid
-  from ev
-),
-ob as (
-  insert into ${t('outbox')} (id, type, envelope)
-  select n.eid::uuid, n.type,
-         ${JSON.stringify(c.envelope)}::jsonb
-           || jsonb_build_object('id', n.eid, 'type', n.type, 'subject', n.subject, 'data', n.data)
-  from numbered n
-  order by n.eid
-)
-select
-  (select created_at from res) as created_at,
-  (select coalesce(jsonb_agg(jsonb_build_object('lineNo', s.line_no, 'sku', s.sku, 'requested', s.qty,
-                                                'available', s.available) order by s.line_no), '[]'::jsonb)
-   from short s) as shortages,
-  (select coalesce(jsonb_agg(jsonb_build_object('lineNo', a.line_no, 'sku', a.sku, 'warehouseCode', a.code,
-                                                'quantity', a.take) order by a.line_no, a.priority, a.warehouse_id),
-                   '[]'::jsonb)
-   from alloc a) as allocations`.execute(db);
+    }>`select created_at, shortages, allocations from ${sql.id(schema, 'reserve_stock')}(
+      ${c.id}::uuid, ${c.reference}::text, ${c.lines.map((l) => l.sku)}::text[], ${c.lines.map((l) => l.quantity)}::int[],
+      ${lines}::jsonb, ${c.expiresAt}::text, ${c.actor}::text, ${JSON.stringify(c.envelope)}::jsonb, ${c.eventIdBase}::text)`.execute(
+      db,
+    );
     const row = result.rows[0];
-    if (!row) throw new Error('the reserving statement returned no row');
+    if (!row) throw new Error('reserve_stock returned no row');
     return { createdAt: row.created_at, shortages: row.shortages, allocations: row.allocations };
   },
 
