@@ -87,6 +87,10 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
     '/api/v1/inventory/reservations/:id/release',
     {
       config: { auth: WRITE, idempotency: 'optional' },
+      // A release without a body (the saga's compensation) releases everything.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         summary:
@@ -103,6 +107,6 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
         },
       },
     },
-    async (request) => reservations.release(request.params.id, request.body ?? {}),
+    async (request) => reservations.release(request.params.id, request.body),
   );
 }
