@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@mercato/platform/http';
 import { catalogService } from '@mercato/catalog';
 import { identityService } from '@mercato/identity';
+import { inventoryService } from '@mercato/inventory';
 import { settingsService } from '@mercato/settings';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,12 @@ export const services: RegisteredService[] = [
     port: 8103,
     definition: catalogService as unknown as ServiceDefinition<never>,
     main: entry('catalog'),
+  },
+  {
+    name: 'inventory',
+    port: 8104,
+    definition: inventoryService as unknown as ServiceDefinition<never>,
+    main: entry('inventory'),
   },
   {
     name: 'settings',

@@ -1,0 +1,137 @@
+// Reservation throughput of the inventory service in distributed mode (one process per
+// service on PostgreSQL, NATS and Redis): POST /api/v1/inventory/reservations, each request
+// with its own Idempotency-Key, for one hot SKU and spread over 1,000 SKUs, straight to the
+// inventory service and through the gateway.
+// Usage: node bench/inventory-reservations.ts [--duration 10] [--connections 20] [--skus 1000]
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
+import { adminHeaders, prepareBenchEnv } from './admin-session.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    skus: { type: 'string', default: '1000' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const spreadCount = Number(values.skus);
+const offset = 30_000;
+process.env.MERCATO_PORT_OFFSET = String(offset);
+process.env.LOG_LEVEL = 'warn';
+prepareBenchEnv();
+
+// A database of the benchmark's own, emptied first: every run starts from the same data.
+const server = new URL(process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const benchDb = 'mercato_inventory_bench';
+{
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`drop database if exists ${benchDb} with (force)`);
+  await admin.end();
+}
+const inventoryDb = new URL(server);
+inventoryDb.pathname = `/${benchDb}`;
+process.env.INVENTORY_DATABASE_URL = inventoryDb.toString();
+
+const platform = await startDistributed(distributedOptionsFromEnv());
+const gateway = `http://127.0.0.1:${8080 + offset}`;
+const inventory = `http://127.0.0.1:${8104 + offset}`;
+const admin = await adminHeaders(gateway);
+
+async function call(method: string, url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...admin },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+}
+
+const HOT = 'BENCH-HOT';
+const spread = Array.from({ length: spreadCount }, (_, i) => `BENCH-${String(i).padStart(4, '0')}`);
+await call('POST', `${inventory}/api/v1/inventory/warehouses`, {
+  code: 'BENCH',
+  name: 'Benchmark',
+  priority: 1,
+});
+await call('POST', `${inventory}/api/v1/inventory/adjustments`, {
+  sku: HOT,
+  warehouseCode: 'BENCH',
+  kind: 'restock',
+  quantity: 10_000_000,
+});
+for (let i = 0; i < spread.length; i += 20) {
+  await Promise.all(
+    spread.slice(i, i + 20).map((sku) =>
+      call('POST', `${inventory}/api/v1/inventory/adjustments`, {
+        sku,
+        warehouseCode: 'BENCH',
+        kind: 'restock',
+        quantity: 1_000_000,
+      }),
+    ),
+  );
+}
+
+interface Row {
+  scenario: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+function reservation(skus: string[]): autocannon.Request {
+  return {
+    method: 'POST',
+    path: '/api/v1/inventory/reservations',
+    setupRequest(req) {
+      const sku = skus[Math.floor(Math.random() * skus.length)];
+      return {
+        ...req,
+        headers: {
+          ...req.headers,
+          ...admin,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ reference: 'bench', lines: [{ sku, quantity: 1 }] }),
+      };
+    },
+  };
+}
+
+async function run(scenario: string, base: string, skus: string[]): Promise<Row> {
+  const opts = { url: base, connections, requests: [reservation(skus)] };
+  await autocannon({ ...opts, duration: 2 }); // warm-up: pools, JIT, token caches
+  const r = await autocannon({ ...opts, duration });
+  return {
+    scenario,
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    total: r.requests.total,
+  };
+}
+
+const rows: Row[] = [];
+try {
+  rows.push(await run('hot SKU, direct to inventory', inventory, [HOT]));
+  rows.push(await run(`${spreadCount} SKUs, direct to inventory`, inventory, spread));
+  rows.push(await run('hot SKU, via gateway', gateway, [HOT]));
+  rows.push(await run(`${spreadCount} SKUs, via gateway`, gateway, spread));
+} finally {
+  await platform.stop();
+}
+console.log(JSON.stringify({ connections, durationSeconds: duration, skus: spreadCount, rows }, null, 2));
+console.table(rows);
+process.exit(0);

@@ -1,0 +1,102 @@
+import { sql, type ColumnType, type Generated } from '@mercato/platform/db';
+
+/** A jsonb column: read parsed, written through {@link jsonb}. */
+type Jsonb = ColumnType<unknown, unknown, unknown>;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+
+export interface WarehousesTable {
+  id: string;
+  code: string;
+  name: string;
+  address: Jsonb;
+  priority: number;
+  active: boolean;
+  low_stock_threshold: number;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StockItemsTable {
+  sku: string;
+  product_id: string | null;
+  active: Generated<boolean>;
+  backorder: Generated<boolean>;
+  low_stock_threshold: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StockLevelsTable {
+  sku: string;
+  warehouse_id: string;
+  on_hand: Generated<number>;
+  reserved: Generated<number>;
+  updated_at: UpdatedAt;
+}
+
+export type MovementKind =
+  'restock' | 'count' | 'transfer_in' | 'transfer_out' | 'damage' | 'loss' | 'commit';
+
+export interface StockMovementsTable {
+  id: string;
+  sku: string;
+  warehouse_id: string;
+  kind: MovementKind;
+  delta: number;
+  on_hand_after: number;
+  reservation_id: string | null;
+  transfer_id: string | null;
+  actor: string;
+  reason: string | null;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export type ReservationStatus = 'held' | 'committed' | 'released';
+
+export interface ReservationsTable {
+  id: string;
+  reference: string;
+  status: ReservationStatus;
+  release_reason: string | null;
+  lines: Jsonb;
+  expires_at: Date;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ReservationAllocationsTable {
+  reservation_id: string;
+  line_no: number;
+  sku: string;
+  warehouse_id: string;
+  quantity: number;
+  held: number;
+  committed: Generated<number>;
+  released: Generated<number>;
+}
+
+/** The inventory schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
+export interface InventoryDB {
+  warehouses: WarehousesTable;
+  stock_items: StockItemsTable;
+  stock_levels: StockLevelsTable;
+  stock_movements: StockMovementsTable;
+  reservations: ReservationsTable;
+  reservation_allocations: ReservationAllocationsTable;
+}
+
+/** A JSON value as a jsonb parameter. */
+export function jsonb(value: unknown) {
+  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
+}
+
+/** The Postgres error code of a failed statement, if any (23505 unique, 23503 foreign key, 23514 check). */
+export function pgCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,6 @@
+// Runs the inventory service alone (distributed mode): PostgreSQL, NATS and Redis from the
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default 8104).
+import { runServiceProcess } from '@mercato/platform/runtime';
+import { inventoryService } from './service.ts';
+
+await runServiceProcess(inventoryService, 8104);

@@ -1,0 +1,293 @@
+import type { InventoryCommittedV1, InventoryReleasedV1 } from '@mercato/contracts';
+import { currentContext } from '@mercato/platform/context';
+import type { Kysely } from '@mercato/platform/db';
+import { CommonErrors, type FieldError } from '@mercato/platform/errors';
+import { pageResult, type ServiceContext } from '@mercato/platform/http';
+import { newId } from '@mercato/platform/ids';
+import type { EventDraft } from '@mercato/platform/messaging';
+import { activeTraceparent } from '@mercato/platform/telemetry';
+import type { InventoryDB } from '../db.ts';
+import { InventoryErrors } from '../errors.ts';
+import { applyLevelChanges } from '../stock/level-changes.ts';
+import type { CreateReservationInput, ReleaseInput, Reservation, ReservationFilter } from './reservation.ts';
+import { reservationRepository as repo, type AllocationRow } from './reservation-repository.ts';
+
+/**
+ * Use cases of reservations. commit and release are what the checkout saga (and, later,
+ * the order.confirmed / order.cancelled consumers) call: each is one transaction keyed by
+ * the reservation id, and a repeat changes nothing and answers the current state.
+ */
+export interface ReservationService {
+  create(input: CreateReservationInput, actor: string): Promise<Reservation>;
+  get(id: string): Promise<Reservation>;
+  list(filter: ReservationFilter): Promise<ReturnType<typeof pageResult<Reservation>>>;
+  commit(id: string, actor: string): Promise<Reservation>;
+  release(id: string, input: ReleaseInput): Promise<Reservation>;
+  /** Releases held reservations past their expiry (the sweeper); returns how many. */
+  expireDue(limit: number): Promise<number>;
+}
+
+const notFound = (id: string) => InventoryErrors.INVENTORY_RESERVATION_NOT_FOUND(`no reservation ${id}`);
+const notHeld = (id: string, status: string) =>
+  InventoryErrors.INVENTORY_RESERVATION_NOT_HELD(`reservation ${id} is ${status}`);
+
+/** 400 naming the repeated SKUs of a lines array. */
+function rejectDuplicateSkus(lines: Array<{ sku: string }>): void {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  lines.forEach((l, i) => {
+    if (seen.has(l.sku)) errors.push({ path: `/body/lines/${i}/sku`, message: `repeats SKU ${l.sku}` });
+    seen.add(l.sku);
+  });
+  if (errors.length > 0) throw CommonErrors.VALIDATION_FAILED('each SKU may appear once', { errors });
+}
+
+/** Sums quantities per SKU, in first-seen order. */
+function perSku(items: Array<{ sku: string; quantity: number }>): Array<{ sku: string; quantity: number }> {
+  const out = new Map<string, number>();
+  for (const i of items) if (i.quantity > 0) out.set(i.sku, (out.get(i.sku) ?? 0) + i.quantity);
+  return [...out].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+export function createReservationService(ctx: ServiceContext<InventoryDB>): ReservationService {
+  const { database, outbox } = ctx;
+  const db = database.db;
+
+  async function load(exec: Kysely<InventoryDB>, id: string): Promise<Reservation> {
+    const [r] = await repo.load(exec, [id]);
+    if (!r) throw notFound(id);
+    return r;
+  }
+
+  /** Gives back held quantities of reservations: allocation rows, levels, events. */
+  async function giveBack(
+    trx: Kysely<InventoryDB>,
+    moves: Array<{ a: AllocationRow; quantity: number }>,
+  ): Promise<EventDraft[]> {
+    await repo.moveHeld(
+      trx,
+      database.schema,
+      'released',
+      moves.map(({ a, quantity }) => ({
+        reservationId: a.reservation_id,
+        lineNo: a.line_no,
+        warehouseId: a.warehouse_id,
+        quantity,
+      })),
+    );
+    const applied = await applyLevelChanges(
+      trx,
+      database.schema,
+      moves.map(({ a, quantity }) => ({ sku: a.sku, warehouseId: a.warehouse_id, reservedDelta: -quantity })),
+    );
+    return applied.events;
+  }
+
+  const service: ReservationService = {
+    async create(input, actor) {
+      rejectDuplicateSkus(input.lines);
+      const id = newId();
+      const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000).toISOString();
+      const request = currentContext();
+      const traceparent = activeTraceparent() ?? request?.traceparent;
+      // The fields the kit's outbox puts on every envelope; the statement adds id, type, subject, data.
+      const envelope: Record<string, unknown> = {
+        version: 1,
+        source: ctx.name,
+        time: new Date().toISOString(),
+        correlationId: request?.correlationId ?? newId(),
+        ...(request?.causationId ? { causationId: request.causationId } : {}),
+        ...(traceparent ? { traceparent } : {}),
+      };
+      const out = await repo.reserve(db, database.schema, {
+        id,
+        reference: input.reference,
+        expiresAt,
+        actor,
+        lines: input.lines,
+        envelope,
+        eventIdBase: newId(),
+      });
+      if (out.shortages.length > 0) {
+        const errors = out.shortages.map(
+          (s) =>
+            ({
+              path: `/body/lines/${s.lineNo - 1}`,
+              message: `${s.available} available, ${s.requested} requested`,
+              sku: s.sku,
+              available: s.available,
+              requested: s.requested,
+            }) as FieldError,
+        );
+        throw InventoryErrors.INVENTORY_INSUFFICIENT_STOCK(
+          `not enough stock for ${out.shortages.map((s) => s.sku).join(', ')}`,
+          { errors },
+        );
+      }
+      const createdAt = (out.createdAt ?? new Date()).toISOString();
+      return {
+        id,
+        reference: input.reference,
+        status: 'held',
+        releaseReason: null,
+        expiresAt,
+        createdBy: actor,
+        createdAt,
+        updatedAt: createdAt,
+        lines: input.lines.map((l, i) => {
+          const mine = out.allocations.filter((a) => a.lineNo === i + 1);
+          return {
+            sku: l.sku,
+            quantity: l.quantity,
+            held: l.quantity,
+            committed: 0,
+            released: 0,
+            allocations: mine.map((a) => ({
+              warehouseCode: a.warehouseCode,
+              quantity: a.quantity,
+              held: a.quantity,
+              committed: 0,
+              released: 0,
+            })),
+          };
+        }),
+      };
+    },
+
+    get: (id) => load(db, id),
+
+    async list(filter) {
+      const { ids, totalCount } = await repo.page(db, filter, filter);
+      return pageResult(await repo.load(db, ids), filter.page, filter.pageSize, totalCount);
+    },
+
+    commit(id, actor) {
+      return database.transaction(async (trx) => {
+        const current = await repo.lock(trx, id);
+        if (!current) throw notFound(id);
+        if (current.status === 'committed') return load(trx, id); // a repeat: nothing changes
+        if (current.status !== 'held') throw notHeld(id, current.status);
+        const held = await repo.allocations(trx, [id], { heldOnly: true });
+        await repo.moveHeld(
+          trx,
+          database.schema,
+          'committed',
+          held.map((a) => ({
+            reservationId: id,
+            lineNo: a.line_no,
+            warehouseId: a.warehouse_id,
+            quantity: a.held,
+          })),
+        );
+        await repo.setStatus(trx, id, 'committed');
+        // The stock leaves: on hand and reserved both drop, so availability does not change.
+        const applied = await applyLevelChanges(
+          trx,
+          database.schema,
+          held.map((a) => ({
+            sku: a.sku,
+            warehouseId: a.warehouse_id,
+            onHandDelta: -a.held,
+            reservedDelta: -a.held,
+            movement: { kind: 'commit', actor, reservationId: id },
+          })),
+        );
+        const data: InventoryCommittedV1 = {
+          reservationId: id,
+          reference: current.reference,
+          lines: perSku(held.map((a) => ({ sku: a.sku, quantity: a.held }))),
+        };
+        await outbox.addMany(trx, [{ type: 'inventory.committed', subject: id, data }, ...applied.events]);
+        return load(trx, id);
+      });
+    },
+
+    release(id, input) {
+      if (input.lines) rejectDuplicateSkus(input.lines);
+      return database.transaction(async (trx) => {
+        const current = await repo.lock(trx, id);
+        if (!current) throw notFound(id);
+        // Releasing everything again is a repeat: nothing changes.
+        if (current.status === 'released' && !input.lines) return load(trx, id);
+        if (current.status !== 'held') throw notHeld(id, current.status);
+        const held = await repo.allocations(trx, [id], { heldOnly: true });
+        const moves: Array<{ a: AllocationRow; quantity: number }> = [];
+        if (!input.lines) {
+          for (const a of held) moves.push({ a, quantity: a.held });
+        } else {
+          const errors: FieldError[] = [];
+          input.lines.forEach((line, i) => {
+            // Give back from the last-choice warehouse first: what stays held stays where it ships from.
+            const rows = held.filter((a) => a.sku === line.sku).reverse();
+            const holding = rows.reduce((n, a) => n + a.held, 0);
+            if (holding < line.quantity) {
+              errors.push({
+                path: `/body/lines/${i}`,
+                message: `${holding} held, ${line.quantity} to release`,
+                sku: line.sku,
+                held: holding,
+                requested: line.quantity,
+              } as FieldError);
+              return;
+            }
+            let left = line.quantity;
+            for (const a of rows) {
+              const q = Math.min(a.held, left);
+              if (q > 0) moves.push({ a, quantity: q });
+              left -= q;
+            }
+          });
+          if (errors.length > 0) {
+            throw InventoryErrors.INVENTORY_RELEASE_EXCEEDS_HELD(`reservation ${id} holds less than asked`, {
+              errors,
+            });
+          }
+        }
+        const releasing = moves.reduce((n, m) => n + m.quantity, 0);
+        const stillHeld = held.reduce((n, a) => n + a.held, 0) - releasing;
+        const reason = input.reason ?? (input.lines ? 'partial' : 'cancelled');
+        if (stillHeld === 0) await repo.setStatus(trx, id, 'released', reason);
+        else await repo.touch(trx, id);
+        const levelEvents = await giveBack(trx, moves);
+        const data: InventoryReleasedV1 = {
+          reservationId: id,
+          reference: current.reference,
+          reason,
+          lines: perSku(moves.map((m) => ({ sku: m.a.sku, quantity: m.quantity }))),
+        };
+        await outbox.addMany(trx, [{ type: 'inventory.released', subject: id, data }, ...levelEvents]);
+        return load(trx, id);
+      });
+    },
+
+    expireDue(limit) {
+      return database.transaction(async (trx) => {
+        const expired = await repo.claimExpired(trx, limit);
+        if (expired.length === 0) return 0;
+        const held = await repo.allocations(
+          trx,
+          expired.map((r) => r.id),
+          { heldOnly: true },
+        );
+        const levelEvents = await giveBack(
+          trx,
+          held.map((a) => ({ a, quantity: a.held })),
+        );
+        const released: EventDraft[] = expired.map((r) => {
+          const data: InventoryReleasedV1 = {
+            reservationId: r.id,
+            reference: r.reference,
+            reason: 'expired',
+            lines: perSku(
+              held.filter((a) => a.reservation_id === r.id).map((a) => ({ sku: a.sku, quantity: a.held })),
+            ),
+          };
+          return { type: 'inventory.released', subject: r.id, data };
+        });
+        await outbox.addMany(trx, [...released, ...levelEvents]);
+        return expired.length;
+      });
+    },
+  };
+  return service;
+}

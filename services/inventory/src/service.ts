@@ -1,0 +1,40 @@
+import { defineService } from '@mercato/platform/http';
+import { inventoryConfig } from './config.ts';
+import type { InventoryDB } from './db.ts';
+import { InventoryErrors } from './errors.ts';
+import { productSubscription } from './events/product-handlers.ts';
+import { createExpirySweeper } from './reservations/expiry-sweeper.ts';
+import { registerReservationRoutes } from './reservations/reservation-routes.ts';
+import { createReservationService } from './reservations/reservation-service.ts';
+import { seedInventory } from './seed.ts';
+import { registerStockRoutes } from './stock/stock-routes.ts';
+import { createStockService } from './stock/stock-service.ts';
+import { registerWarehouseRoutes } from './warehouses/warehouse-routes.ts';
+import { createWarehouseService } from './warehouses/warehouse-service.ts';
+
+/** The inventory service: warehouses, stock levels, reservations, the movements ledger (port 8104, schema `inventory`). */
+export const inventoryService = defineService<InventoryDB>({
+  name: 'inventory',
+  schema: 'inventory',
+  description:
+    'Warehouses, stock per SKU and warehouse, reservations with expiry (all lines or none), and the stock movements ledger',
+  errors: InventoryErrors.catalog,
+  migrations: new URL('../migrations/', import.meta.url),
+  routes(app, ctx) {
+    registerWarehouseRoutes(app, createWarehouseService(ctx));
+    registerStockRoutes(app, createStockService(ctx));
+    registerReservationRoutes(app, createReservationService(ctx));
+  },
+  subscriptions: () => [productSubscription()],
+  workers(ctx) {
+    const cfg = inventoryConfig();
+    return [
+      createExpirySweeper(createReservationService(ctx), {
+        intervalMs: cfg.sweepIntervalMs,
+        batch: cfg.sweepBatch,
+        logger: ctx.logger,
+      }),
+    ];
+  },
+  seed: seedInventory,
+});

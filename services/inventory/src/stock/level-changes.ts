@@ -1,0 +1,176 @@
+import type { InventoryLowStockV1, InventoryStockChangedV1 } from '@mercato/contracts';
+import type { Kysely } from '@mercato/platform/db';
+import type { EventDraft } from '@mercato/platform/messaging';
+import type { InventoryDB, MovementKind } from '../db.ts';
+import { InventoryErrors } from '../errors.ts';
+import { stockRepository as repo, type LevelRow } from './stock-repository.ts';
+
+/** One change to one (sku, warehouse) row; on-hand changes may write a ledger row. */
+export interface LevelChange {
+  sku: string;
+  warehouseId: string;
+  onHandDelta?: number;
+  /** A cycle count: on hand becomes this (the ledger records the difference). */
+  setOnHand?: number;
+  reservedDelta?: number;
+  movement?: {
+    kind: MovementKind;
+    actor: string;
+    reason?: string | null;
+    note?: string | null;
+    reservationId?: string | null;
+    transferId?: string | null;
+  };
+}
+
+/** A row's levels before and after the changes. */
+export interface AppliedRow {
+  row: LevelRow;
+  onHand: number;
+  reserved: number;
+}
+
+export interface AppliedChanges {
+  rows: AppliedRow[];
+  movementIds: string[];
+  /** stock_changed per SKU whose availability changed, low_stock per downward threshold crossing. */
+  events: EventDraft[];
+}
+
+const key = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+
+/** Availability over the active warehouses of one SKU. */
+function totals(rows: Array<{ row: LevelRow; onHand: number; reserved: number }>) {
+  let onHand = 0;
+  let available = 0;
+  for (const r of rows) {
+    if (!r.row.warehouseActive) continue;
+    onHand += r.onHand;
+    available += r.onHand - r.reserved;
+  }
+  return { onHand, available };
+}
+
+/**
+ * The events a set of level changes causes: `inventory.stock_changed` for each SKU whose
+ * availability (over active warehouses) changed, and `inventory.low_stock` for each active
+ * row whose availability crossed its threshold downwards (before > threshold ≥ after), so
+ * a crossing fires once, not once per sale below it.
+ */
+export function levelEvents(
+  all: LevelRow[],
+  changed: Map<string, { onHand: number; reserved: number }>,
+): EventDraft[] {
+  const bySku = new Map<string, LevelRow[]>();
+  for (const r of all) bySku.set(r.sku, [...(bySku.get(r.sku) ?? []), r]);
+  const events: EventDraft[] = [];
+  for (const [sku, rows] of bySku) {
+    const before = totals(rows.map((row) => ({ row, onHand: row.onHand, reserved: row.reserved })));
+    const afterRows = rows.map((row) => ({ row, ...(changed.get(key(row.sku, row.warehouseId)) ?? row) }));
+    const after = totals(afterRows);
+    if (after.available !== before.available) {
+      const data: InventoryStockChangedV1 = {
+        sku,
+        available: Math.max(0, after.available),
+        onHand: after.onHand,
+        backorder: rows[0]?.backorder ?? false,
+      };
+      events.push({ type: 'inventory.stock_changed', subject: sku, data });
+    }
+    for (const r of afterRows) {
+      if (!r.row.warehouseActive) continue;
+      const was = r.row.onHand - r.row.reserved;
+      const now = r.onHand - r.reserved;
+      if (was > r.row.threshold && now <= r.row.threshold) {
+        const data: InventoryLowStockV1 = {
+          sku,
+          warehouseCode: r.row.warehouseCode,
+          available: now,
+          threshold: r.row.threshold,
+        };
+        events.push({ type: 'inventory.low_stock', subject: sku, data });
+      }
+    }
+  }
+  return events;
+}
+
+/**
+ * Applies level changes inside the caller's transaction: locks every row of the SKUs
+ * involved (sku, warehouse id order), checks the result keeps 0 ≤ reserved ≤ on hand
+ * (the table's CHECKs would refuse it anyway; this names the SKU in a 409), writes the
+ * levels and the ledger rows, and returns the events the change causes.
+ */
+export async function applyLevelChanges(
+  trx: Kysely<InventoryDB>,
+  schema: string,
+  changes: LevelChange[],
+): Promise<AppliedChanges> {
+  const skus = [...new Set(changes.map((c) => c.sku))].sort();
+  const locked = await repo.lockLevels(trx, skus);
+  const byKey = new Map(locked.map((r) => [key(r.sku, r.warehouseId), r]));
+  const state = new Map<string, { onHand: number; reserved: number }>();
+  const movements: Parameters<typeof repo.insertMovements>[1] = [];
+
+  for (const c of changes) {
+    const k = key(c.sku, c.warehouseId);
+    const row = byKey.get(k);
+    if (!row) throw new Error(`no stock row for ${c.sku} in warehouse ${c.warehouseId}`);
+    const cur = state.get(k) ?? { onHand: row.onHand, reserved: row.reserved };
+    const onHand = c.setOnHand ?? cur.onHand + (c.onHandDelta ?? 0);
+    const reserved = cur.reserved + (c.reservedDelta ?? 0);
+    if (reserved > onHand || onHand < 0 || reserved < 0) {
+      if (c.movement?.kind === 'count') {
+        throw InventoryErrors.INVENTORY_COUNT_BELOW_RESERVED(
+          `${c.sku} has ${cur.reserved} reserved in ${row.warehouseCode}; a count of ${onHand} would leave less on hand`,
+        );
+      }
+      const available = Math.max(0, cur.onHand - cur.reserved);
+      throw InventoryErrors.INVENTORY_INSUFFICIENT_STOCK(
+        `${c.sku} has ${available} available in ${row.warehouseCode}`,
+        {
+          errors: [
+            {
+              path: '/body/quantity',
+              message: `only ${available} available`,
+              sku: c.sku,
+              warehouseCode: row.warehouseCode,
+              available,
+              requested: -(onHand - cur.onHand),
+            } as { path: string; message: string },
+          ],
+        },
+      );
+    }
+    if (c.movement) {
+      movements.push({
+        sku: c.sku,
+        warehouseId: c.warehouseId,
+        kind: c.movement.kind,
+        delta: onHand - cur.onHand,
+        onHandAfter: onHand,
+        actor: c.movement.actor,
+        reason: c.movement.reason ?? null,
+        note: c.movement.note ?? null,
+        reservationId: c.movement.reservationId ?? null,
+        transferId: c.movement.transferId ?? null,
+      });
+    }
+    state.set(k, { onHand, reserved });
+  }
+
+  await repo.writeLevels(
+    trx,
+    schema,
+    [...state].map(([k, v]) => {
+      const row = byKey.get(k) as LevelRow;
+      return { sku: row.sku, warehouseId: row.warehouseId, ...v };
+    }),
+  );
+  const movementIds = await repo.insertMovements(trx, movements);
+  return {
+    rows: [...state].map(([k, v]) => ({ row: byKey.get(k) as LevelRow, ...v })),
+    movementIds,
+    events: levelEvents(locked, state),
+  };
+}

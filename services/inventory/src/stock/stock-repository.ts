@@ -1,0 +1,251 @@
+import { fetchPage, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
+import { newId } from '@mercato/platform/ids';
+import type { InventoryDB, MovementKind } from '../db.ts';
+
+/** A stock row as the use cases see it: the level and what it needs to know about its warehouse and SKU. */
+export interface LevelRow {
+  sku: string;
+  warehouseId: string;
+  warehouseCode: string;
+  warehouseName: string;
+  priority: number;
+  warehouseActive: boolean;
+  itemActive: boolean;
+  backorder: boolean;
+  onHand: number;
+  reserved: number;
+  /** The SKU's own threshold, else the warehouse default. */
+  threshold: number;
+}
+
+export interface MovementInsert {
+  sku: string;
+  warehouseId: string;
+  kind: MovementKind;
+  delta: number;
+  onHandAfter: number;
+  actor: string;
+  reason?: string | null;
+  note?: string | null;
+  reservationId?: string | null;
+  transferId?: string | null;
+}
+
+function levelQuery(db: Kysely<InventoryDB>, skus: string[]) {
+  return db
+    .selectFrom('stock_levels as s')
+    .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
+    .innerJoin('stock_items as i', 'i.sku', 's.sku')
+    .select([
+      's.sku',
+      's.warehouse_id as warehouseId',
+      'w.code as warehouseCode',
+      'w.name as warehouseName',
+      'w.priority',
+      'w.active as warehouseActive',
+      'i.active as itemActive',
+      'i.backorder',
+      's.on_hand as onHand',
+      's.reserved',
+      sql<number>`coalesce(i.low_stock_threshold, w.low_stock_threshold)`.as('threshold'),
+    ])
+    .where('s.sku', 'in', skus);
+}
+
+/** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
+export const stockRepository = {
+  /** Creates the stock items that do not exist yet (zero stock, active). */
+  async ensureItems(
+    trx: Kysely<InventoryDB>,
+    skus: string[],
+    productId: string | null = null,
+  ): Promise<void> {
+    if (skus.length === 0) return;
+    await trx
+      .insertInto('stock_items')
+      .values(skus.map((sku) => ({ sku, product_id: productId })))
+      .onConflict((oc) => oc.column('sku').doNothing())
+      .execute();
+  },
+
+  /** Creates the missing (sku, warehouse) rows with zero stock. */
+  async ensureLevels(
+    trx: Kysely<InventoryDB>,
+    pairs: Array<{ sku: string; warehouseId: string }>,
+  ): Promise<void> {
+    if (pairs.length === 0) return;
+    await trx
+      .insertInto('stock_levels')
+      .values(pairs.map((p) => ({ sku: p.sku, warehouse_id: p.warehouseId })))
+      .onConflict((oc) => oc.columns(['sku', 'warehouse_id']).doNothing())
+      .execute();
+  },
+
+  /** Gives SKUs a zero-stock row in every warehouse (a new product's variants). */
+  async ensureLevelsEverywhere(trx: Kysely<InventoryDB>, skus: string[]): Promise<void> {
+    if (skus.length === 0) return;
+    const warehouses = await trx.selectFrom('warehouses').select('id').execute();
+    await stockRepository.ensureLevels(
+      trx,
+      skus.flatMap((sku) => warehouses.map((w) => ({ sku, warehouseId: w.id }))),
+    );
+  },
+
+  async setItemsActive(trx: Kysely<InventoryDB>, skus: string[], active: boolean): Promise<void> {
+    if (skus.length === 0) return;
+    await trx
+      .updateTable('stock_items')
+      .set({ active, updated_at: sql<Date>`now()` })
+      .where('sku', 'in', skus)
+      .where('active', '=', !active)
+      .execute();
+  },
+
+  async updateItem(
+    trx: Kysely<InventoryDB>,
+    sku: string,
+    patch: { backorder?: boolean; lowStockThreshold?: number | null },
+  ): Promise<boolean> {
+    const res = await trx
+      .updateTable('stock_items')
+      .set({
+        ...(patch.backorder === undefined ? {} : { backorder: patch.backorder }),
+        ...(patch.lowStockThreshold === undefined ? {} : { low_stock_threshold: patch.lowStockThreshold }),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('sku', '=', sku)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  },
+
+  async findItem(db: Kysely<InventoryDB>, sku: string, opts: { forUpdate?: boolean } = {}) {
+    let q = db.selectFrom('stock_items').selectAll().where('sku', '=', sku);
+    if (opts.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  /** Every level row of the SKUs, in warehouse priority order (no locks). */
+  async levels(db: Kysely<InventoryDB>, skus: string[]): Promise<LevelRow[]> {
+    if (skus.length === 0) return [];
+    return levelQuery(db, skus).orderBy('s.sku').orderBy('w.priority').orderBy('w.id').execute();
+  },
+
+  /**
+   * Locks every level row of the SKUs in one deterministic order (sku, warehouse id) — the
+   * order every writer uses, so writers over overlapping SKUs never deadlock — and reads them.
+   */
+  async lockLevels(trx: Kysely<InventoryDB>, skus: string[]): Promise<LevelRow[]> {
+    if (skus.length === 0) return [];
+    return levelQuery(trx, skus).orderBy('s.sku').orderBy('s.warehouse_id').forUpdate(['s']).execute();
+  },
+
+  /** Writes new levels of locked rows in one statement. */
+  async writeLevels(
+    trx: Kysely<InventoryDB>,
+    schema: string,
+    rows: Array<{ sku: string; warehouseId: string; onHand: number; reserved: number }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(
+      (r) => sql`(${r.sku}::text, ${r.warehouseId}::uuid, ${r.onHand}::int, ${r.reserved}::int)`,
+    );
+    await sql`update ${sql.id(schema, 'stock_levels')} as s
+      set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
+      from (values ${sql.join(values)}) as v (sku, warehouse_id, on_hand, reserved)
+      where s.sku = v.sku and s.warehouse_id = v.warehouse_id`.execute(trx);
+  },
+
+  async insertMovements(trx: Kysely<InventoryDB>, rows: MovementInsert[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map(() => newId());
+    await trx
+      .insertInto('stock_movements')
+      .values(
+        rows.map((m, i) => ({
+          id: ids[i] as string,
+          sku: m.sku,
+          warehouse_id: m.warehouseId,
+          kind: m.kind,
+          delta: m.delta,
+          on_hand_after: m.onHandAfter,
+          reservation_id: m.reservationId ?? null,
+          transfer_id: m.transferId ?? null,
+          actor: m.actor,
+          reason: m.reason ?? null,
+          note: m.note ?? null,
+        })),
+      )
+      .execute();
+    return ids;
+  },
+};
+
+/** One ledger row as the API shows it. */
+export interface MovementRow {
+  id: string;
+  sku: string;
+  warehouseCode: string;
+  kind: string;
+  delta: number;
+  onHandAfter: number;
+  reservationId: string | null;
+  transferId: string | null;
+  actor: string;
+  reason: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface MovementFilterInput {
+  sku?: string;
+  warehouseCode?: string;
+  kind?: string;
+  reservationId?: string;
+  from?: string;
+  to?: string;
+}
+
+function movementBase(db: Kysely<InventoryDB>) {
+  return db.selectFrom('stock_movements as m').innerJoin('warehouses as w', 'w.id', 'm.warehouse_id');
+}
+
+function movementColumns<T extends ReturnType<typeof movementBase>>(q: T) {
+  return q.select([
+    'm.id',
+    'm.sku',
+    'w.code as warehouseCode',
+    'm.kind',
+    'm.delta',
+    'm.on_hand_after as onHandAfter',
+    'm.reservation_id as reservationId',
+    'm.transfer_id as transferId',
+    'm.actor',
+    'm.reason',
+    'm.note',
+    'm.created_at as createdAt',
+  ]);
+}
+
+export const movementRepository = {
+  async byIds(db: Kysely<InventoryDB>, ids: string[]): Promise<MovementRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await movementColumns(movementBase(db).where('m.id', 'in', ids)).execute();
+    return ids.map((id) => rows.find((r) => r.id === id) as MovementRow);
+  },
+  async page(
+    db: Kysely<InventoryDB>,
+    f: MovementFilterInput,
+    window: PageWindow,
+  ): Promise<{ rows: MovementRow[]; totalCount: number }> {
+    let q = movementBase(db);
+    if (f.sku) q = q.where('m.sku', '=', f.sku);
+    if (f.warehouseCode) q = q.where('w.code', '=', f.warehouseCode);
+    if (f.kind) q = q.where('m.kind', '=', f.kind as MovementKind);
+    if (f.reservationId) q = q.where('m.reservation_id', '=', f.reservationId);
+    if (f.from) q = q.where('m.created_at', '>=', new Date(f.from));
+    if (f.to) q = q.where('m.created_at', '<', new Date(f.to));
+    return fetchPage(q, window, (s) =>
+      movementColumns(s).orderBy('m.created_at', 'desc').orderBy('m.id', 'desc'),
+    );
+  },
+};

@@ -1,0 +1,97 @@
+import type { InventoryStockChangedV1 } from '@mercato/contracts';
+import { checkVersion, type ExpectedVersion, type ServiceContext } from '@mercato/platform/http';
+import { newId } from '@mercato/platform/ids';
+import { pgCode, type InventoryDB } from '../db.ts';
+import { InventoryErrors } from '../errors.ts';
+import { stockRepository } from '../stock/stock-repository.ts';
+import type { CreateWarehouseInput, UpdateWarehouseInput, Warehouse } from './warehouse.ts';
+import { warehouseRepository as repo } from './warehouse-repository.ts';
+
+/** Use cases of warehouses (stock locations). */
+export interface WarehouseService {
+  list(): Promise<Warehouse[]>;
+  get(code: string): Promise<Warehouse>;
+  create(input: CreateWarehouseInput): Promise<Warehouse>;
+  update(code: string, patch: UpdateWarehouseInput, expected: ExpectedVersion): Promise<Warehouse>;
+  delete(code: string): Promise<void>;
+}
+
+export const warehouseNotFound = (code: string) =>
+  InventoryErrors.INVENTORY_WAREHOUSE_NOT_FOUND(`no warehouse ${code}`);
+
+export function createWarehouseService(ctx: ServiceContext<InventoryDB>): WarehouseService {
+  const { database, outbox } = ctx;
+  const db = database.db;
+
+  const service: WarehouseService = {
+    list: () => repo.list(db),
+    async get(code) {
+      const found = await repo.findByCode(db, code);
+      if (!found) throw warehouseNotFound(code);
+      return found;
+    },
+    async create(input) {
+      try {
+        return await database.transaction((trx) => repo.insert(trx, newId(), input));
+      } catch (err) {
+        if (pgCode(err) === '23505') {
+          throw InventoryErrors.INVENTORY_WAREHOUSE_CODE_TAKEN(`warehouse code ${input.code} is taken`);
+        }
+        throw err;
+      }
+    },
+    update(code, patch, expected) {
+      return database.transaction(async (trx) => {
+        const current = await repo.findByCode(trx, code, { forUpdate: true });
+        if (!current) throw warehouseNotFound(code);
+        checkVersion(expected, current.version);
+        if (patch.active === undefined || patch.active === current.active)
+          return repo.update(trx, current.id, patch);
+        // (De)activating a warehouse changes the availability of every SKU it holds.
+        const skus = await repo.skusIn(trx, current.id);
+        const rows = await stockRepository.lockLevels(trx, skus);
+        const updated = await repo.update(trx, current.id, patch);
+        const sum = (active: (warehouseId: string, was: boolean) => boolean) => {
+          const out = new Map<string, { onHand: number; available: number; backorder: boolean }>();
+          for (const r of rows) {
+            const t = out.get(r.sku) ?? { onHand: 0, available: 0, backorder: r.backorder };
+            if (active(r.warehouseId, r.warehouseActive)) {
+              t.onHand += r.onHand;
+              t.available += r.onHand - r.reserved;
+            }
+            out.set(r.sku, t);
+          }
+          return out;
+        };
+        const before = sum((_, was) => was);
+        const after = sum((id, was) => (id === current.id ? updated.active : was));
+        const events = [...after]
+          .filter(([sku, t]) => before.get(sku)?.available !== t.available)
+          .map(([sku, t]) => {
+            const data: InventoryStockChangedV1 = { sku, ...t };
+            return { type: 'inventory.stock_changed', subject: sku, data };
+          });
+        await outbox.addMany(trx, events);
+        return updated;
+      });
+    },
+    async delete(code) {
+      const current = await service.get(code);
+      if (await repo.inUse(db, current.id)) {
+        throw InventoryErrors.INVENTORY_WAREHOUSE_IN_USE(
+          `warehouse ${code} has stock or history; deactivate it instead`,
+        );
+      }
+      try {
+        await database.transaction((trx) => repo.delete(trx, current.id));
+      } catch (err) {
+        // A movement or allocation arrived between the check and the delete.
+        if (pgCode(err) === '23503') {
+          throw InventoryErrors.INVENTORY_WAREHOUSE_IN_USE(`warehouse ${code} has stock or history`);
+        }
+        throw err;
+      }
+    },
+  };
+  return service;
+}
