@@ -5,3 +5,4 @@ export * from './wait.ts';
 export * from './auth.ts';
 export * from './http.ts';
 export * from './events.ts';
+export * from './nats.ts';

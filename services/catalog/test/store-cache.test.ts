@@ -6,6 +6,7 @@ import { createRedisCache, type Cache } from '@mercato/platform/cache';
 import { createNatsBus, type EventBus } from '@mercato/platform/messaging';
 import {
   closeTestPglite,
+  deleteTestDurable,
   infra,
   needs,
   startTestService,
@@ -137,8 +138,9 @@ describe('catalog events on NATS JetStream', await needs('nats'), () => {
     const bus: EventBus = { ...nats, subscribe: async () => ({ stop: async () => undefined }) };
     const svc = await startTestService(catalogService, 'pglite', { bus });
     const seen: EventEnvelope[] = [];
+    const durable = `catalog-events-test-${randomBytes(4).toString('hex')}`;
     const sub = await nats.subscribe({
-      durable: `catalog-events-test-${randomBytes(4).toString('hex')}`,
+      durable,
       types: ['product.created'],
       handler: async (event) => {
         seen.push(event);
@@ -165,6 +167,7 @@ describe('catalog events on NATS JetStream', await needs('nats'), () => {
       await sub.stop();
       await svc.close();
       await nats.close();
+      await deleteTestDurable(durable, 'product.created');
     }
   });
 });

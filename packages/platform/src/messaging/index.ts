@@ -9,4 +9,4 @@ export type { Consumer, EventHandlerSpec, RetryPolicy } from './consumer.ts';
 export { createDeadLetterStore } from './dead-letters.ts';
 export type { DeadLetter, DeadLetterStore } from './dead-letters.ts';
 export { createMemoryBus } from './memory-bus.ts';
-export { createNatsBus } from './nats-bus.ts';
+export { createNatsBus, consumerNameOf, streamNameOf } from './nats-bus.ts';

@@ -36,7 +36,7 @@ describe('nats bus: JetStream specifics', skip, () => {
     await nc.close();
   });
 
-  test('publish resolves once the event is stored in its domain stream, with subject = type', async () => {
+  test('publish resolves once the event is stored in its domain stream (kept 7 days), with subject = type', async () => {
     const type = `${domain}.stored`;
     const e = testEvent(type, { n: 1 });
     await bus.publish(e);
@@ -44,6 +44,7 @@ describe('nats bus: JetStream specifics', skip, () => {
     assert.equal(stream, domain.toUpperCase());
     const info = await jsm.streams.info(stream);
     assert.deepEqual(info.config.subjects, [`${domain}.>`]);
+    assert.equal(info.config.max_age, 7 * 24 * 3600 * 1e9, 'retention bounded, in nanoseconds');
     const before = info.state.messages;
     await bus.publish(testEvent(type, { n: 2 }));
     await bus.publish(e); // duplicate id: not stored again

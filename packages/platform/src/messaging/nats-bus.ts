@@ -28,6 +28,11 @@ export interface NatsBusOptions {
   ackWaitMs?: number;
   /** Stream dedupe window by `Nats-Msg-Id`, for streams this bus creates (default 2 min). */
   duplicateWindowMs?: number;
+  /**
+   * How long streams this bus creates keep events (default 7 days): long enough for a
+   * consumer that was down to catch up, bounded so a busy domain does not fill the disk.
+   */
+  maxAgeMs?: number;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -64,6 +69,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   const defaultDelay = opts.defaultRetryDelayMs ?? 1000;
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
   const duplicateWindowMs = opts.duplicateWindowMs ?? 2 * 60_000;
+  const maxAgeMs = opts.maxAgeMs ?? 7 * 24 * 3_600_000;
   const nc = await connect({
     servers: opts.servers.split(',').map((s) => s.trim()),
     name: opts.name,
@@ -93,7 +99,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     const name = domain.toUpperCase();
     let ready = streams.get(name);
     if (!ready) {
-      ready = createStream(jsm, domain, duplicateWindowMs).catch((err: unknown) => {
+      ready = createStream(jsm, domain, duplicateWindowMs, maxAgeMs).catch((err: unknown) => {
         streams.delete(name); // let the next call try again
         throw err;
       });
@@ -240,11 +246,21 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   };
 }
 
-async function createStream(jsm: JetStreamManager, domain: string, dupWindowMs: number): Promise<void> {
+async function createStream(
+  jsm: JetStreamManager,
+  domain: string,
+  dupWindowMs: number,
+  maxAgeMs: number,
+): Promise<void> {
   const name = domain.toUpperCase();
   try {
     // Idempotent for an identical config, and so safe when several processes race.
-    await jsm.streams.add({ name, subjects: [`${domain}.>`], duplicate_window: nanos(dupWindowMs) });
+    await jsm.streams.add({
+      name,
+      subjects: [`${domain}.>`],
+      duplicate_window: nanos(dupWindowMs),
+      max_age: nanos(maxAgeMs),
+    });
   } catch (err) {
     // It exists with other settings (made by ops, or another window): use it as it is.
     await jsm.streams.info(name).catch(() => Promise.reject(err as Error));
