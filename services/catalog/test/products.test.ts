@@ -156,6 +156,28 @@ for (const kind of ['pglite', 'pg'] as const) {
       });
     });
 
+    test('null clears optional fields (description, weight, barcode) instead of becoming 0 or ""', async () => {
+      const { body } = await create('clearable', {
+        description: 'Heavy',
+        variants: [
+          { sku: 'CLEAR-1', price: { amount: 500, currency: 'EUR' }, weightGrams: 900, barcode: '42' },
+        ],
+      });
+      const cleared = await patch(`${BASE}/${body.id}`, { description: null }, 1);
+      assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+      assert.equal(cleared.body.description, null);
+      const variant = await patch(
+        `/api/v1/variants/${body.variants[0].id}`,
+        { weightGrams: null, barcode: null },
+        1,
+      );
+      assert.equal(variant.status, 200, JSON.stringify(variant.body));
+      assert.equal(variant.body.weightGrams, null);
+      assert.equal(variant.body.barcode, null);
+      const zero = await patch(`/api/v1/variants/${body.variants[0].id}`, { weightGrams: 0 }, 2);
+      assert.equal(zero.body.weightGrams, 0);
+    });
+
     test('writes without a token are 401 and with a customer token 403', async () => {
       const anon = await call(svc, 'POST', BASE, { body: productBody('anon'), as: 'anonymous' });
       assert.equal(anon.status, 401);

@@ -110,6 +110,8 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(stored?.version, 2);
       assert.equal(stored?.enabled, true);
       assert.equal((await eventsFor(svc, 'feature_flag.changed', 'patchable')).length, 2);
+      // null clears the description (it must not be coerced to "")
+      assert.equal((await patch('patchable', { description: null }, 2)).body.description, null);
     });
 
     test('DELETE needs If-Match, then removes the flag (204) and later reads are 404', async () => {

@@ -14,6 +14,6 @@ export type { ReadinessCheck } from './kit-routes.ts';
 export { installProblemHandlers, sendProblem, toAppError, validationFieldErrors } from './problem-handler.ts';
 export { parseIfMatch, checkVersion, requireVersion, versionEtag } from './conditional.ts';
 export type { ExpectedVersion } from './conditional.ts';
-export { ProblemSchema, PageQuery, PageOf, pageResult, MoneySchema } from './schemas.ts';
+export { ProblemSchema, PageQuery, PageOf, pageResult, MoneySchema, Nullable } from './schemas.ts';
 export { cacheableBody, ifNoneMatchHits, sendCacheable } from './cacheable.ts';
 export type { CacheableBody } from './cacheable.ts';

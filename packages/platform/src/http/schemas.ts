@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** The problem+json body, for OpenAPI response declarations. */
 export const ProblemSchema = Type.Object(
@@ -42,3 +42,17 @@ export const MoneySchema = Type.Object({
   amount: Type.Integer(),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
 });
+
+/** A scalar JSON Schema TypeBox builds: `{ type: 'integer', minimum: 0 }` and the like. */
+type ScalarSchema = TSchema & { type: 'string' | 'integer' | 'number' | 'boolean' };
+
+/**
+ * A scalar or null, as one type list (`type: ['integer', 'null']`) rather than anyOf. The
+ * kit validates with type coercion, and coercion runs per anyOf branch in order: a
+ * `Union([Integer, Null])` turns null into 0 and `Union([String, Null])` into "", so a
+ * client could never clear a field. With a type list, a value that already matches one
+ * of the types is kept as it is.
+ */
+export function Nullable<T extends ScalarSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+}

@@ -1,3 +1,4 @@
+import { Nullable } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
 import { HANDLE_PATTERN } from '../request-meta.ts';
 
@@ -71,8 +72,8 @@ export const CreateVariantBody = Type.Object(
     options: Type.Optional(Options),
     price: Money,
     compareAtPrice: Type.Optional(Type.Union([Money, Type.Null()])),
-    weightGrams: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-    barcode: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    weightGrams: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    barcode: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     position: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
@@ -85,8 +86,8 @@ export const UpdateVariantBody = Type.Object(
     options: Type.Optional(Options),
     price: Type.Optional(Money),
     compareAtPrice: Type.Optional(Type.Union([Money, Type.Null()])),
-    weightGrams: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-    barcode: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    weightGrams: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    barcode: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     position: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -95,7 +96,7 @@ export type UpdateVariantInput = Static<typeof UpdateVariantBody>;
 
 const Editable = {
   title: Type.String({ minLength: 1, maxLength: 300 }),
-  description: Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]),
+  description: Nullable(Type.String({ maxLength: 20_000 })),
   brandId: Type.Union([Uuid, Type.Null()]),
   sellerId: Type.Union([Uuid, Type.Null()]),
   categoryIds: Type.Array(Uuid, { maxItems: 20, uniqueItems: true }),

@@ -1,4 +1,4 @@
-import { PageQuery } from '@mercato/platform/http';
+import { Nullable, PageQuery } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
 import { Note, Quantity, SKU, WAREHOUSE_CODE } from '../request-meta.ts';
 
@@ -35,11 +35,8 @@ export type SkuStock = Static<typeof SkuStockSchema>;
 export const UpdateSkuBody = Type.Object(
   {
     backorder: Type.Optional(Type.Boolean()),
-    // One JSON Schema type list, not anyOf: with the kit's type coercion an anyOf would turn
-    // null into 0 (its integer branch coerces first).
-    lowStockThreshold: Type.Optional(
-      Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 1_000_000_000 }),
-    ),
+    // Nullable, not a Union: with the kit's type coercion a Union would turn null into 0.
+    lowStockThreshold: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 }))),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,4 +1,5 @@
 import { FeatureFlagStateV1 } from '@mercato/contracts';
+import { Nullable } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
 
 /** Flag keys follow the setting key rule. */
@@ -34,7 +35,7 @@ const Subjects = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
 export const CreateFlagBody = Type.Object(
   {
     key: Type.String({ pattern: FLAG_KEY_PATTERN }),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     enabled: Type.Boolean({ default: false }),
     rolloutPercentage: Type.Integer({ minimum: 0, maximum: 100, default: 100 }),
     allowList: Type.Optional(Subjects),
@@ -47,7 +48,7 @@ export type CreateFlagInput = Static<typeof CreateFlagBody>;
 /** PATCH /feature-flags/:key body: any subset of the changeable fields. */
 export const UpdateFlagBody = Type.Object(
   {
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     enabled: Type.Optional(Type.Boolean()),
     rolloutPercentage: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     allowList: Type.Optional(Subjects),

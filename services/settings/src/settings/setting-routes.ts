@@ -1,4 +1,5 @@
 import {
+  Nullable,
   PageOf,
   pageResult,
   PageQuery,
@@ -31,7 +32,7 @@ const PutBody = Type.Object(
           'JSON Schema (draft-07) of the value; on create defaults to {} (any JSON), on update keeps the current one',
       }),
     ),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   },
   { additionalProperties: false },
 );
