@@ -3,9 +3,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CommonErrors } from '../errors/index.ts';
 import { requestFingerprint, type IdempotencyStore } from './idempotency-store.ts';
 
-/** Route option: `config: { idempotency: 'optional' | 'required' }`. */
+/**
+ * Route option: `config: { idempotency: 'optional' | 'required' | 'handler' }`. `'handler'`:
+ * the key is required and checked as in `'required'`, but the kit stores nothing — the
+ * handler makes its own write the idempotency record (one statement instead of three) using
+ * `request.idempotencyKey` (the same scope and fingerprint the kit would store), and answers
+ * a reused key with another request with `CommonErrors.IDEMPOTENCY_KEY_REUSED()`.
+ */
 export interface IdempotencyRouteConfig {
-  idempotency?: 'optional' | 'required';
+  idempotency?: 'optional' | 'required' | 'handler';
+}
+
+/** What a `'handler'` route stores with its write: the caller's scope, the key, the request's fingerprint. */
+export interface IdempotencyKeyInfo {
+  scope: string;
+  key: string;
+  fingerprint: string;
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -14,6 +27,8 @@ const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 declare module 'fastify' {
   interface FastifyRequest {
     idempotencyClaim?: { scope: string; key: string };
+    /** Set on `'handler'` routes (see {@link IdempotencyRouteConfig}). */
+    idempotencyKey?: IdempotencyKeyInfo;
   }
 }
 
@@ -38,7 +53,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     const raw = request.headers['idempotency-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (key === undefined) {
-      if (mode === 'required') {
+      if (mode !== 'optional') {
         throw CommonErrors.IDEMPOTENCY_KEY_INVALID('this operation requires an Idempotency-Key header', {
           errors: [{ path: '/headers/idempotency-key', message: 'is required' }],
         });
@@ -52,6 +67,10 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     }
     const scope = `${request.method} ${request.routeOptions.url ?? request.url} ${callerOf(request)}`;
     const hash = requestFingerprint({ params: request.params, query: request.query, body: request.body });
+    if (mode === 'handler') {
+      request.idempotencyKey = { scope, key, fingerprint: hash };
+      return;
+    }
     const claim = await store.claim(scope, key, hash);
     switch (claim.kind) {
       case 'claimed':

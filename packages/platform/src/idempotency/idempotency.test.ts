@@ -64,6 +64,10 @@ const def = defineService<DB>({
       reply.code(201);
       return item;
     });
+    app.post('/handled', { schema: { body }, config: { idempotency: 'handler' } }, async (request) => {
+      control.calls++;
+      return request.idempotencyKey ?? null;
+    });
   },
 });
 
@@ -90,6 +94,11 @@ for (const kind of ['pglite', 'pg'] as const) {
     const rowsNamed = async (name: string) =>
       (await svc.runtime.ctx.database.db.selectFrom('items').select('id').where('name', '=', name).execute())
         .length;
+
+    const expectCode = (res: { statusCode: number; json: <T>() => T }, status: number, code: string) => {
+      assert.equal(res.statusCode, status);
+      assert.equal(res.json<{ code: string }>().code, code);
+    };
 
     before(async () => {
       svc = await startTestService(def, kind);
@@ -184,6 +193,28 @@ for (const kind of ['pglite', 'pg'] as const) {
       );
       assert.equal(control.calls, callsBefore);
       assert.equal((await post(newId(), { name: 'delta' }, {}, '/orders')).statusCode, 201);
+    });
+
+    test("in 'handler' mode the key is required and checked, and the handler gets scope, key and fingerprint; the kit stores nothing", async () => {
+      const callsBefore = control.calls;
+      expectCode(await post(undefined, { name: 'theta' }, {}, '/handled'), 400, 'IDEMPOTENCY_KEY_INVALID');
+      expectCode(await post('with space', { name: 'theta' }, {}, '/handled'), 400, 'IDEMPOTENCY_KEY_INVALID');
+      assert.equal(control.calls, callsBefore);
+      const key = newId();
+      const first = await post(key, { name: 'theta', qty: 2 }, {}, '/handled');
+      assert.equal(first.statusCode, 200);
+      const info = first.json<{ scope: string; key: string; fingerprint: string }>();
+      assert.equal(info.key, key);
+      assert.match(info.scope, /^POST \/handled /);
+      assert.equal(
+        info.fingerprint,
+        requestFingerprint({ params: {}, query: {}, body: { qty: 2, name: 'theta' } }),
+      );
+      // Nothing claimed or stored: the same key runs the handler again.
+      const again = await post(key, { name: 'theta', qty: 2 }, {}, '/handled');
+      assert.equal(again.headers['idempotent-replayed'], undefined);
+      assert.deepEqual(again.json(), info);
+      assert.equal(control.calls, callsBefore + 2);
     });
 
     test("in 'optional' mode a request without a key simply runs", async () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EventEnvelope } from '@mercato/contracts';
 import { captureLogger, closeTestPglite, needs, waitFor } from '@mercato/testing';
+import { sql } from 'kysely';
 import { runWithContext } from '../context/index.ts';
+import { newId } from '../ids/index.ts';
 import { createMetrics } from '../metrics/index.ts';
 import type { EventBus } from './bus.ts';
 import {
@@ -149,6 +151,37 @@ for (const db of dbKinds) {
         await relay.drain();
         const e = await fx.database.transaction((trx) => box.add(trx, drafts(type, 1, 'kick')[0]!));
         await waitFor(() => rec.count(e.id) === 1, 3000, 'the kicked event');
+        await relay.stop();
+        await rec.stop();
+      });
+
+      test('committed() kicks the relay for rows a single autocommitted statement wrote', async () => {
+        const { type, durable } = fresh('committed');
+        const rec = await record(bus, durable, [type]);
+        let relay: Relay | undefined = undefined;
+        const box = createOutbox({
+          source: 'relay-test',
+          schema: fx.schema,
+          onCommitted: () => relay?.kick(),
+        });
+        relay = relayOn(bus, { pollMs: 60_000 });
+        relay.start();
+        await relay.drain();
+        // An envelope written by a plain statement (as a database function would), no kit transaction.
+        const id = newId();
+        const env = {
+          ...drafts(type, 1, 'c')[0]!,
+          id,
+          version: 1,
+          source: 'relay-test',
+          time: new Date().toISOString(),
+          correlationId: newId(),
+        };
+        await sql`insert into ${sql.id(fx.schema, 'outbox')} (id, type, envelope) values (${id}, ${type}, ${JSON.stringify(env)}::jsonb)`.execute(
+          fx.database.db,
+        );
+        box.committed();
+        await waitFor(() => rec.count(id) === 1, 3000, 'the event kicked by committed()');
         await relay.stop();
         await rec.stop();
       });

@@ -17,6 +17,13 @@ export interface EventDraft<T = unknown> {
 export interface Outbox {
   add<T>(trx: QueryExecutorProvider, draft: EventDraft<T>): Promise<EventEnvelope<T>>;
   addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]>;
+  /**
+   * Tells the outbox that rows written without `add`/`addMany` — by a single autocommitted
+   * statement or a database function, outside a Database transaction — have committed: runs
+   * the same `onCommitted` hook (the relay's kick), so they leave without waiting for the
+   * next poll. Call it only after the commit.
+   */
+  committed(): void;
 }
 
 /**
@@ -67,5 +74,8 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
       return env as EventEnvelope<T>;
     },
     addMany,
+    committed() {
+      opts.onCommitted?.();
+    },
   };
 }
