@@ -61,9 +61,12 @@ export interface ReservationsTable {
   reference: string;
   status: ReservationStatus;
   release_reason: string | null;
-  lines: Jsonb;
   expires_at: Date;
   created_by: string;
+  /** The Idempotency-Key record of the creating request (migrations/0003): kit scope, key, fingerprint. */
+  idem_scope: string | null;
+  idem_key: string | null;
+  idem_hash: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -79,6 +82,14 @@ export interface ReservationAllocationsTable {
   released: Generated<number>;
 }
 
+export interface ReservationRefusalsTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  shortages: Jsonb;
+  created_at: CreatedAt;
+}
+
 /** The inventory schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface InventoryDB {
   warehouses: WarehousesTable;
@@ -87,6 +98,7 @@ export interface InventoryDB {
   stock_movements: StockMovementsTable;
   reservations: ReservationsTable;
   reservation_allocations: ReservationAllocationsTable;
+  reservation_refusals: ReservationRefusalsTable;
 }
 
 /** A JSON value as a jsonb parameter. */

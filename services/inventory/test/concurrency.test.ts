@@ -73,6 +73,38 @@ describe('inventory under concurrency (pg)', await needs('postgres'), () => {
     assert.deepEqual(await ledgerSums(svc, a), { MAIN: 30, EAST: 20 });
   });
 
+  test('concurrent duplicates with one Idempotency-Key (both replicas) hold the stock once and all answer the same', async () => {
+    const a = sku('DUP');
+    await restock(svc, a, 'MAIN', 10);
+    const key = `dup-${a}`;
+    const viaReplica = { runtime: replica } as unknown as Svc;
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        reserve(i % 2 === 0 ? svc : viaReplica, [{ sku: a, quantity: 3 }], { key, reference: `dup-${a}` }),
+      ),
+    );
+    assert.equal(count(replies, 201), 40, JSON.stringify(replies.find((r) => r.status !== 201)?.body));
+    assert.equal(new Set(replies.map((r) => r.body.id)).size, 1);
+    assert.equal(replies.filter((r) => r.headers['idempotent-replayed'] !== 'true').length, 1);
+    for (const r of replies) assert.deepEqual(r.body, replies[0]!.body);
+    const stock = await stockOf(svc, a);
+    assert.deepEqual([stock.reserved, stock.available], [3, 7]);
+    assert.equal((await heldBy(`dup-${a}`)).get(a), 3);
+  });
+
+  test('concurrent duplicates of a short request with one key: one refusal, replayed to all', async () => {
+    const a = sku('DUPSHORT');
+    await restock(svc, a, 'MAIN', 2);
+    const key = `dupshort-${a}`;
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => reserve(svc, [{ sku: a, quantity: 3 }], { key, reference: key })),
+    );
+    assert.equal(count(replies, 409), 20, JSON.stringify(replies.find((r) => r.status !== 409)));
+    assert.equal(replies.filter((r) => r.headers['idempotent-replayed'] !== 'true').length, 1);
+    for (const r of replies) assert.deepEqual(r.body, replies[0]!.body);
+    assert.equal((await stockOf(svc, a)).reserved, 0);
+  });
+
   test('two replicas driven at once give the same result: exactly 50 of 200', async () => {
     const a = sku('HOT2');
     await restock(svc, a, 'MAIN', 50);

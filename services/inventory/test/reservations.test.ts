@@ -118,6 +118,49 @@ for (const kind of ['pglite', 'pg'] as const) {
       expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
     });
 
+    test('a refused reservation (409 short stock) is replayed with the same answer, even after a restock', async () => {
+      const a = sku();
+      await restock(svc, a, 'MAIN', 2);
+      const key = `short-${a}`;
+      const first = await reserve(svc, [{ sku: a, quantity: 3 }], { key, reference: 'r-short' });
+      expectProblem(first, 409, 'INVENTORY_INSUFFICIENT_STOCK');
+      assert.equal(first.headers['idempotent-replayed'], undefined);
+      await restock(svc, a, 'MAIN', 5);
+      const again = await reserve(svc, [{ sku: a, quantity: 3 }], { key, reference: 'r-short' });
+      expectProblem(again, 409, 'INVENTORY_INSUFFICIENT_STOCK');
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(again.body, first.body);
+      assert.equal((await stockOf(svc, a)).reserved, 0);
+      expectProblem(
+        await reserve(svc, [{ sku: a, quantity: 1 }], { key, reference: 'r-short' }),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      // A new key is a new try.
+      assert.equal((await reserve(svc, [{ sku: a, quantity: 3 }], { reference: 'r-short' })).status, 201);
+    });
+
+    test('a replay after the reservation was committed still answers the first answer', async () => {
+      const a = sku();
+      await restock(svc, a, 'MAIN', 2);
+      await restock(svc, a, 'EAST', 5);
+      const key = `late-${a}`;
+      const first = await reserve(svc, [{ sku: a, quantity: 4 }], { key, reference: 'r-late' });
+      assert.equal(first.status, 201);
+      assert.equal(first.headers.location, `/api/v1/inventory/reservations/${first.body.id}`);
+      assert.equal(
+        (await call(svc, 'POST', `/api/v1/inventory/reservations/${first.body.id}/commit`)).status,
+        200,
+      );
+      const again = await reserve(svc, [{ sku: a, quantity: 4 }], { key, reference: 'r-late' });
+      assert.equal(again.status, 201);
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.equal(again.headers.location, first.headers.location);
+      assert.deepEqual(again.body, first.body);
+      const stock = await stockOf(svc, a);
+      assert.deepEqual([stock.onHand, stock.reserved], [3, 0]);
+    });
+
     test('commit takes the held stock off on hand, writes commit ledger rows, and a repeat changes nothing', async () => {
       const a = sku();
       await restock(svc, a, 'MAIN', 2);

@@ -13,6 +13,8 @@ export interface ReserveCommand {
   envelope: Record<string, unknown>;
   /** A fresh UUIDv7; event n gets it with its last 4 hex digits replaced by n. */
   eventIdBase: string;
+  /** The request's Idempotency-Key record (the kit's scope and fingerprint): stored on the reservation. */
+  idempotency: { scope: string; key: string; fingerprint: string };
 }
 
 export interface ReservedAllocation {
@@ -22,11 +24,22 @@ export interface ReservedAllocation {
   quantity: number;
 }
 
-export interface ReserveOutcome {
-  createdAt: Date | null;
-  shortages: Shortage[];
-  allocations: ReservedAllocation[];
-}
+/**
+ * What the statement did: `created` (createdAt, allocations), `refused` (shortages), or, for
+ * a key used before, `replay` of the same request (reservationId, or the stored shortages of
+ * a refusal) or `mismatch` (the key came with another request).
+ */
+export type ReserveOutcome =
+  | { outcome: 'created'; createdAt: Date; allocations: ReservedAllocation[] }
+  | { outcome: 'refused'; shortages: Shortage[] }
+  | {
+      outcome: 'replay';
+      reservationId: string | null;
+      /** A replayed refusal: its shortages and the first answer's correlationId. */
+      shortages: Shortage[] | null;
+      correlationId: string | null;
+    }
+  | { outcome: 'mismatch' };
 
 interface AllocationRow {
   reservation_id: string;
@@ -47,7 +60,6 @@ function toReservation(
     reference: string;
     status: ReservationStatus;
     release_reason: string | null;
-    lines: unknown;
     expires_at: Date;
     created_by: string;
     created_at: Date;
@@ -55,12 +67,14 @@ function toReservation(
   },
   allocations: AllocationRow[],
 ): Reservation {
-  const lines = (row.lines as Array<{ sku: string; quantity: number }>).map((l, i) => {
-    const mine = allocations.filter((a) => a.line_no === i + 1);
-    const sum = (k: 'held' | 'committed' | 'released') => mine.reduce((n, a) => n + a[k], 0);
+  // A line is its allocation rows (all or nothing: every line of a reservation has some).
+  const lineNos = [...new Set(allocations.map((a) => a.line_no))].sort((x, y) => x - y);
+  const lines = lineNos.map((lineNo) => {
+    const mine = allocations.filter((a) => a.line_no === lineNo);
+    const sum = (k: 'quantity' | 'held' | 'committed' | 'released') => mine.reduce((n, a) => n + a[k], 0);
     return {
-      sku: l.sku,
-      quantity: l.quantity,
+      sku: mine[0]!.sku,
+      quantity: sum('quantity'),
       held: sum('held'),
       committed: sum('committed'),
       released: sum('released'),
@@ -96,24 +110,54 @@ export const reservationRepository = {
    */
   async reserve(db: Kysely<InventoryDB>, schema: string, c: ReserveCommand): Promise<ReserveOutcome> {
     const lines = JSON.stringify(c.lines);
+    const k = c.idempotency;
     const result = await sql<{
+      outcome: ReserveOutcome['outcome'];
+      reservation_id: string | null;
       created_at: Date | null;
-      shortages: Shortage[];
-      allocations: ReservedAllocation[];
-    }>`select created_at, shortages, allocations from ${sql.id(schema, 'reserve_stock')}(
+      shortages: Shortage[] | null;
+      allocations: ReservedAllocation[] | null;
+      correlation_id: string | null;
+    }>`select outcome, reservation_id, created_at, shortages, allocations, correlation_id from ${sql.id(schema, 'reserve_stock')}(
       ${c.id}::uuid, ${c.reference}::text, ${c.lines.map((l) => l.sku)}::text[], ${c.lines.map((l) => l.quantity)}::int[],
-      ${lines}::jsonb, ${c.expiresAt}::text, ${c.actor}::text, ${JSON.stringify(c.envelope)}::jsonb, ${c.eventIdBase}::text)`.execute(
-      db,
-    );
+      ${lines}::jsonb, ${c.expiresAt}::text, ${c.actor}::text, ${JSON.stringify(c.envelope)}::jsonb, ${c.eventIdBase}::text,
+      ${k.scope}::text, ${k.key}::text, ${k.fingerprint}::text)`.execute(db);
     const row = result.rows[0];
     if (!row) throw new Error('reserve_stock returned no row');
-    return { createdAt: row.created_at, shortages: row.shortages, allocations: row.allocations };
+    switch (row.outcome) {
+      case 'created':
+        return { outcome: 'created', createdAt: row.created_at!, allocations: row.allocations ?? [] };
+      case 'refused':
+        return { outcome: 'refused', shortages: row.shortages ?? [] };
+      case 'replay':
+        return {
+          outcome: 'replay',
+          reservationId: row.reservation_id,
+          shortages: row.shortages,
+          correlationId: row.correlation_id,
+        };
+      case 'mismatch':
+        return { outcome: 'mismatch' };
+    }
   },
 
   async load(db: Kysely<InventoryDB>, ids: string[]): Promise<Reservation[]> {
     if (ids.length === 0) return [];
     const [rows, allocations] = await Promise.all([
-      db.selectFrom('reservations').selectAll().where('id', 'in', ids).execute(),
+      db
+        .selectFrom('reservations')
+        .select([
+          'id',
+          'reference',
+          'status',
+          'release_reason',
+          'expires_at',
+          'created_by',
+          'created_at',
+          'updated_at',
+        ])
+        .where('id', 'in', ids)
+        .execute(),
       reservationRepository.allocations(db, ids),
     ]);
     return ids.flatMap((id) => {

@@ -1,3 +1,4 @@
+import { PROBLEM_CONTENT_TYPE, toProblem } from '@mercato/platform/errors';
 import { PageOf, type ServiceApp } from '@mercato/platform/http';
 import { actorOf, Problem, READ, WRITE } from '../request-meta.ts';
 import {
@@ -16,7 +17,8 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
   app.post(
     '/api/v1/inventory/reservations',
     {
-      config: { auth: WRITE, idempotency: 'required' },
+      // 'handler': the kit checks the key; the reservation (or its refusal) is the key's record.
+      config: { auth: WRITE, idempotency: 'handler' },
       schema: {
         tags,
         summary:
@@ -33,7 +35,18 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
       },
     },
     async (request, reply) => {
-      const r = await reservations.create(request.body, actorOf(request));
+      const out = await reservations.create(request.body, actorOf(request), request.idempotencyKey!);
+      if ('replayedRefusal' in out) {
+        // The stored 409, as the kit replays a stored answer: the first body, marked replayed.
+        const problem = toProblem(out.replayedRefusal, request.url, out.correlationId);
+        return reply
+          .code(409)
+          .type(PROBLEM_CONTENT_TYPE)
+          .header('idempotent-replayed', 'true')
+          .send(JSON.stringify(problem));
+      }
+      const r = out.reservation;
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).header('location', `/api/v1/inventory/reservations/${r.id}`).send(r);
     },
   );

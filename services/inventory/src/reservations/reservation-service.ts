@@ -1,7 +1,8 @@
 import type { InventoryCommittedV1, InventoryReleasedV1 } from '@mercato/contracts';
 import { currentContext } from '@mercato/platform/context';
 import type { Kysely } from '@mercato/platform/db';
-import { CommonErrors, type FieldError } from '@mercato/platform/errors';
+import { CommonErrors, type AppError, type FieldError } from '@mercato/platform/errors';
+import type { IdempotencyKeyInfo } from '@mercato/platform/idempotency';
 import { pageResult, type ServiceContext } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
 import type { EventDraft } from '@mercato/platform/messaging';
@@ -9,7 +10,13 @@ import { activeTraceparent } from '@mercato/platform/telemetry';
 import type { InventoryDB } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { applyLevelChanges } from '../stock/level-changes.ts';
-import type { CreateReservationInput, ReleaseInput, Reservation, ReservationFilter } from './reservation.ts';
+import type {
+  CreateReservationInput,
+  ReleaseInput,
+  Reservation,
+  ReservationFilter,
+  Shortage,
+} from './reservation.ts';
 import { reservationRepository as repo, type AllocationRow } from './reservation-repository.ts';
 
 /**
@@ -18,7 +25,17 @@ import { reservationRepository as repo, type AllocationRow } from './reservation
  * the reservation id, and a repeat changes nothing and answers the current state.
  */
 export interface ReservationService {
-  create(input: CreateReservationInput, actor: string): Promise<Reservation>;
+  /**
+   * Holds every line or none. The Idempotency-Key record is the reservation itself (or its
+   * stored refusal): a repeat of the same request answers the first answer again
+   * (`replayed`, or the same 409 with `idempotent-replayed`), another request with the key
+   * is 422 IDEMPOTENCY_KEY_REUSED.
+   */
+  create(
+    input: CreateReservationInput,
+    actor: string,
+    idempotency: IdempotencyKeyInfo,
+  ): Promise<CreateOutcome>;
   get(id: string): Promise<Reservation>;
   list(filter: ReservationFilter): Promise<ReturnType<typeof pageResult<Reservation>>>;
   commit(id: string, actor: string): Promise<Reservation>;
@@ -26,6 +43,13 @@ export interface ReservationService {
   /** Releases held reservations past their expiry (the sweeper); returns how many. */
   expireDue(limit: number): Promise<number>;
 }
+
+/**
+ * A reservation (first answer or replayed), or a replayed refusal: the 409 to send with the
+ * first answer's correlationId (the problem body the caller got the first time).
+ */
+export type CreateOutcome =
+  { reservation: Reservation; replayed: boolean } | { replayedRefusal: AppError; correlationId: string };
 
 const notFound = (id: string) => InventoryErrors.INVENTORY_RESERVATION_NOT_FOUND(`no reservation ${id}`);
 const notHeld = (id: string, status: string) =>
@@ -40,6 +64,41 @@ function rejectDuplicateSkus(lines: Array<{ sku: string }>): void {
     seen.add(l.sku);
   });
   if (errors.length > 0) throw CommonErrors.VALIDATION_FAILED('each SKU may appear once', { errors });
+}
+
+/** The 409 of a reservation refused for short stock (first answer and replays alike). */
+function insufficientStock(shortages: Shortage[]): AppError {
+  const errors = shortages.map(
+    (s) =>
+      ({
+        path: `/body/lines/${s.lineNo - 1}`,
+        message: `${s.available} available, ${s.requested} requested`,
+        sku: s.sku,
+        available: s.available,
+        requested: s.requested,
+      }) as FieldError,
+  );
+  return InventoryErrors.INVENTORY_INSUFFICIENT_STOCK(
+    `not enough stock for ${shortages.map((s) => s.sku).join(', ')}`,
+    { errors },
+  );
+}
+
+/** A reservation as its creation answered it: everything held, nothing changed since. */
+function asCreated(r: Reservation): Reservation {
+  return {
+    ...r,
+    status: 'held',
+    releaseReason: null,
+    updatedAt: r.createdAt,
+    lines: r.lines.map((l) => ({
+      ...l,
+      held: l.quantity,
+      committed: 0,
+      released: 0,
+      allocations: l.allocations.map((a) => ({ ...a, held: a.quantity, committed: 0, released: 0 })),
+    })),
+  };
 }
 
 /** Sums quantities per SKU, in first-seen order. */
@@ -84,7 +143,7 @@ export function createReservationService(ctx: ServiceContext<InventoryDB>): Rese
   }
 
   const service: ReservationService = {
-    async create(input, actor) {
+    async create(input, actor, idempotency) {
       rejectDuplicateSkus(input.lines);
       const id = newId();
       const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000).toISOString();
@@ -107,25 +166,28 @@ export function createReservationService(ctx: ServiceContext<InventoryDB>): Rese
         lines: input.lines,
         envelope,
         eventIdBase: newId(),
+        idempotency,
       });
-      if (out.shortages.length > 0) {
-        const errors = out.shortages.map(
-          (s) =>
-            ({
-              path: `/body/lines/${s.lineNo - 1}`,
-              message: `${s.available} available, ${s.requested} requested`,
-              sku: s.sku,
-              available: s.available,
-              requested: s.requested,
-            }) as FieldError,
-        );
-        throw InventoryErrors.INVENTORY_INSUFFICIENT_STOCK(
-          `not enough stock for ${out.shortages.map((s) => s.sku).join(', ')}`,
-          { errors },
-        );
+      switch (out.outcome) {
+        case 'mismatch':
+          throw CommonErrors.IDEMPOTENCY_KEY_REUSED();
+        case 'refused':
+          throw insufficientStock(out.shortages);
+        case 'replay':
+          if (!out.reservationId) {
+            return {
+              replayedRefusal: insufficientStock(out.shortages ?? []),
+              correlationId: out.correlationId ?? '',
+            };
+          }
+          return { reservation: asCreated(await load(db, out.reservationId)), replayed: true };
+        case 'created':
+          break;
       }
-      const createdAt = (out.createdAt ?? new Date()).toISOString();
-      return {
+      // The outbox rows were written by the statement, in autocommit: it has committed.
+      outbox.committed();
+      const createdAt = out.createdAt.toISOString();
+      const reservation: Reservation = {
         id,
         reference: input.reference,
         status: 'held',
@@ -152,6 +214,7 @@ export function createReservationService(ctx: ServiceContext<InventoryDB>): Rese
           };
         }),
       };
+      return { reservation, replayed: false };
     },
 
     get: (id) => load(db, id),
