@@ -140,6 +140,28 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal((await reserve(svc, [{ sku: a, quantity: 3 }], { reference: 'r-short' })).status, 201);
     });
 
+    test('a created reservation kicks the relay (outbox.committed) once; a replay or a refusal does not', async () => {
+      const a = sku();
+      await restock(svc, a, 'MAIN', 3);
+      const box = svc.runtime.ctx.outbox;
+      const original = box.committed;
+      let kicks = 0;
+      box.committed = () => {
+        kicks++;
+        original.call(box);
+      };
+      try {
+        const key = `kick-${a}`;
+        assert.equal((await reserve(svc, [{ sku: a, quantity: 2 }], { key, reference: key })).status, 201);
+        assert.equal(kicks, 1);
+        assert.equal((await reserve(svc, [{ sku: a, quantity: 2 }], { key, reference: key })).status, 201);
+        expectProblem(await reserve(svc, [{ sku: a, quantity: 2 }]), 409, 'INVENTORY_INSUFFICIENT_STOCK');
+        assert.equal(kicks, 1);
+      } finally {
+        box.committed = original;
+      }
+    });
+
     test('a replay after the reservation was committed still answers the first answer', async () => {
       const a = sku();
       await restock(svc, a, 'MAIN', 2);
