@@ -63,6 +63,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     if (opts.seed) await runtime.seed();
     runtimes.push(runtime);
   }
+  // Every consumer first: a relay that started before a subscriber existed would hand its
+  // events (the seeds' among them) to an in-process bus that keeps nothing for later.
+  for (const runtime of runtimes) await runtime.subscribe();
   for (const [i, runtime] of runtimes.entries()) {
     const s = services[i];
     if (!s) continue;

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { waitFor } from '@mercato/testing';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
@@ -38,6 +39,25 @@ describe('npm start (embedded mode)', () => {
       });
       assert.equal(created.status, 201, await created.clone().text());
       assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
+
+      // The demo catalog is loaded, and its product.created events reached inventory,
+      // which made stock items of the SKUs (no event was published before it subscribed).
+      const listing = (await (await fetch(`${base}/api/v1/products?pageSize=1`)).json()) as {
+        totalCount: number;
+        items: Array<{ variants: Array<{ sku: string }> }>;
+      };
+      assert.ok(listing.totalCount >= 1000, `demo catalog: ${listing.totalCount} active products`);
+      const sku = listing.items[0]?.variants[0]?.sku ?? '';
+      await waitFor(
+        async () => {
+          const res = await fetch(`${base}/api/v1/inventory/availability?skus=${encodeURIComponent(sku)}`);
+          const { items } = (await res.json()) as { items: Array<{ active: boolean }> };
+          return items[0]?.active === true;
+        },
+        30_000,
+        `a stock item for ${sku}`,
+        200,
+      );
     } finally {
       assert.equal(await first.stop(), 0, `Ctrl-C should stop cleanly:\n${first.output()}`);
     }

@@ -95,7 +95,13 @@ export interface ServiceRuntime<DB = unknown> {
   deadLetters: DeadLetterStore;
   /** Runs the definition's seed, if any. */
   seed(): Promise<void>;
-  /** Starts relay, consumers and workers (not the HTTP listener). */
+  /**
+   * Starts the consumers only. A host of several services (embedded mode) subscribes all
+   * of them before any relay starts: the in-process bus keeps nothing for a subscriber
+   * that does not exist yet, so an event published earlier would never reach it.
+   */
+  subscribe(): Promise<void>;
+  /** Starts consumers (unless subscribe did), workers and relay (not the HTTP listener). */
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<string>;
   /** Graceful: stop accepting, finish in-flight, stop consumers and workers, drain the relay, close pools. */
@@ -167,6 +173,12 @@ export async function buildService<DB>(
   purge.unref();
 
   let started = false;
+  let subscribed = false;
+  const subscribe = async (): Promise<void> => {
+    if (subscribed) return;
+    subscribed = true;
+    for (const c of consumers) await c.start();
+  };
   return {
     app,
     ctx,
@@ -176,10 +188,11 @@ export async function buildService<DB>(
     async seed() {
       await def.seed?.(ctx);
     },
+    subscribe,
     async start() {
       if (started) return;
       started = true;
-      for (const c of consumers) await c.start();
+      await subscribe();
       for (const w of workers) await w.start();
       relay.start();
     },
