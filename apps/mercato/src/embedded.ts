@@ -20,6 +20,9 @@ export interface EmbeddedOptions {
   seed: boolean;
 }
 
+/** Units each new SKU gets in the first warehouse when the embedded demo is seeded. */
+export const DEMO_INITIAL_STOCK = 25;
+
 /** Reads embedded-mode options from the environment (see the README's configuration table). */
 export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
   const cfg = launcherConfig(env);
@@ -38,6 +41,8 @@ export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Em
  */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: string; close(): Promise<void> }> {
   const started = Date.now();
+  // The demo shop can be bought from: the demo catalog's SKUs start with stock (unless set).
+  if (opts.seed) process.env.INVENTORY_INITIAL_STOCK ??= String(DEMO_INITIAL_STOCK);
   const logger = createLogger({ service: 'mercato' });
   await mkdir(opts.dataDir, { recursive: true });
   const pglite = await openPGlite(path.join(opts.dataDir, 'pglite'));

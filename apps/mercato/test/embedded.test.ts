@@ -40,8 +40,9 @@ describe('npm start (embedded mode)', () => {
       assert.equal(created.status, 201, await created.clone().text());
       assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
 
-      // The demo catalog is loaded, and its product.created events reached inventory,
-      // which made stock items of the SKUs (no event was published before it subscribed).
+      // The demo catalog is loaded, and its product.created events reached inventory, which
+      // made stock items of the SKUs with the demo's initial stock (no event was published
+      // before inventory subscribed).
       const listing = (await (await fetch(`${base}/api/v1/products?pageSize=1`)).json()) as {
         totalCount: number;
         items: Array<{ variants: Array<{ sku: string }> }>;
@@ -51,8 +52,8 @@ describe('npm start (embedded mode)', () => {
       await waitFor(
         async () => {
           const res = await fetch(`${base}/api/v1/inventory/availability?skus=${encodeURIComponent(sku)}`);
-          const { items } = (await res.json()) as { items: Array<{ active: boolean }> };
-          return items[0]?.active === true;
+          const { items } = (await res.json()) as { items: Array<{ active: boolean; available: number }> };
+          return items[0]?.active === true && items[0].available === 25;
         },
         30_000,
         `a stock item for ${sku}`,

@@ -25,7 +25,7 @@ export const inventoryService = defineService<InventoryDB>({
     registerStockRoutes(app, createStockService(ctx));
     registerReservationRoutes(app, createReservationService(ctx));
   },
-  subscriptions: () => [productSubscription()],
+  subscriptions: (ctx) => [productSubscription(ctx, inventoryConfig().initialStock)],
   workers(ctx) {
     const cfg = inventoryConfig();
     return [

@@ -1,6 +1,8 @@
 import type { ProductChangedV1, ProductDeactivatedV1 } from '@mercato/contracts';
+import type { ServiceContext } from '@mercato/platform/http';
 import type { EventHandlerSpec } from '@mercato/platform/messaging';
 import type { InventoryDB } from '../db.ts';
+import { applyLevelChanges } from '../stock/level-changes.ts';
 import { stockRepository as repo } from '../stock/stock-repository.ts';
 
 /**
@@ -8,8 +10,16 @@ import { stockRepository as repo } from '../stock/stock-repository.ts';
  * announces added variants and restored products) gives every SKU a zero-stock row in each
  * warehouse; product.deactivated makes its SKUs unreservable. Each event is applied once
  * (the kit's inbox) and the writes are idempotent besides.
+ *
+ * With `initialStock` > 0 (INVENTORY_INITIAL_STOCK: the embedded demo, so its catalog can be
+ * bought), an SKU this event created is restocked with that many units in the first active
+ * warehouse by priority: a ledger row (`restock`, reason `initial stock`, actor `system`)
+ * and inventory.stock_changed, like any restock.
  */
-export function productSubscription(): EventHandlerSpec<InventoryDB> {
+export function productSubscription(
+  ctx: Pick<ServiceContext<InventoryDB>, 'database' | 'outbox'>,
+  initialStock = 0,
+): EventHandlerSpec<InventoryDB> {
   return {
     name: 'catalog-products',
     types: ['product.created', 'product.updated', 'product.deactivated'],
@@ -20,9 +30,26 @@ export function productSubscription(): EventHandlerSpec<InventoryDB> {
         return;
       }
       const data = event.data as ProductChangedV1;
-      await repo.ensureItems(trx, data.skus, data.productId);
+      const created = await repo.ensureItems(trx, data.skus, data.productId);
       await repo.ensureLevelsEverywhere(trx, data.skus);
       if (data.status !== 'archived') await repo.setItemsActive(trx, data.skus, true);
+      if (initialStock > 0 && created.length > 0) {
+        const first = await trx
+          .selectFrom('warehouses')
+          .select('id')
+          .where('active', '=', true)
+          .orderBy('priority')
+          .orderBy('id')
+          .executeTakeFirst();
+        if (!first) return;
+        const movement = { kind: 'restock' as const, actor: 'system', reason: 'initial stock' };
+        const applied = await applyLevelChanges(
+          trx,
+          ctx.database.schema,
+          created.map((sku) => ({ sku, warehouseId: first.id, onHandDelta: initialStock, movement })),
+        );
+        await ctx.outbox.addMany(trx, applied.events);
+      }
     },
   };
 }

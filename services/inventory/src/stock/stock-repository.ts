@@ -54,18 +54,20 @@ function levelQuery(db: Kysely<InventoryDB>, skus: string[]) {
 
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
 export const stockRepository = {
-  /** Creates the stock items that do not exist yet (zero stock, active). */
+  /** Creates the stock items that do not exist yet (zero stock, active); resolves to the SKUs it created. */
   async ensureItems(
     trx: Kysely<InventoryDB>,
     skus: string[],
     productId: string | null = null,
-  ): Promise<void> {
-    if (skus.length === 0) return;
-    await trx
+  ): Promise<string[]> {
+    if (skus.length === 0) return [];
+    const created = await trx
       .insertInto('stock_items')
       .values(skus.map((sku) => ({ sku, product_id: productId })))
       .onConflict((oc) => oc.column('sku').doNothing())
+      .returning('sku')
       .execute();
+    return created.map((r) => r.sku);
   },
 
   /** Creates the missing (sku, warehouse) rows with zero stock. */
