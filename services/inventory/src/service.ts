@@ -20,6 +20,8 @@ export const inventoryService = defineService<InventoryDB>({
     'Warehouses, stock per SKU and warehouse, reservations with expiry (all lines or none), and the stock movements ledger',
   errors: InventoryErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
+  // stock_changed carries the whole availability: of several pending for a SKU, the last says it all.
+  coalescedEvents: ['inventory.stock_changed'],
   routes(app, ctx) {
     registerWarehouseRoutes(app, createWarehouseService(ctx));
     registerStockRoutes(app, createStockService(ctx));

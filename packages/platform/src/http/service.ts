@@ -55,6 +55,11 @@ export interface ServiceDefinition<DB = unknown> {
   workers?(ctx: ServiceContext<DB>): Worker[];
   /** Verifies access tokens itself (identity checks its own keys) instead of the runtime's verifier. */
   tokenVerifier?(ctx: ServiceContext<DB>): TokenVerifier;
+  /**
+   * Event types that carry a whole state (a stock level) where only the latest per subject
+   * matters: of several pending, the relay publishes only the last (RelayOptions.coalesce).
+   */
+  coalescedEvents?: readonly string[];
   /** Loads demo data; must be idempotent (`mercato seed` and every embedded start run it). */
   seed?(ctx: ServiceContext<DB>): Promise<void>;
 }
@@ -124,7 +129,12 @@ export async function buildService<DB>(
   });
   await migrate(database, [...(await platformMigrations()), ...(await loadMigrations(def.migrations))]);
 
-  const relay = createRelay(database, deps.bus, { logger, metrics }, deps.relay);
+  const relay = createRelay(
+    database,
+    deps.bus,
+    { logger, metrics },
+    { ...deps.relay, ...(def.coalescedEvents && { coalesce: def.coalescedEvents }) },
+  );
   const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay.kick() });
   const ctx: ServiceContext<DB> = {
     name: def.name,

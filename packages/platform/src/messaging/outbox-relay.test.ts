@@ -250,6 +250,46 @@ for (const db of dbKinds) {
         await rec.stop();
       });
 
+      test('of a coalesced type only the latest pending event per subject is published, in order; a failure retries it', async () => {
+        const { type, durable } = fresh('level');
+        const other = `${type}_other`;
+        const rec = await record(bus, durable, [type, other]);
+        const at = (subject: string, level: number) => ({ type, subject, data: { level } });
+        const written = await fx.database.transaction((trx) =>
+          outbox().addMany(trx, [
+            at('A', 5),
+            at('B', 9),
+            { type: other, subject: 'A', data: {} },
+            at('A', 4),
+            at('A', 3),
+            at('B', 8),
+          ]),
+        );
+        const [, , untouched, , lastA, lastB] = written;
+        const partial = flaky(bus);
+        partial.failOnce.add(lastB!.id);
+        const relay = relayOn(partial, { coalesce: [type] });
+        await assert.rejects(relay.drain(), /publish incomplete/);
+        // Done: everything before B's latest (A's superseded rows and A's latest included).
+        assert.equal(await outboxCount(fx.database, type), 1);
+        assert.equal(await relay.drain(), 1);
+        await waitFor(() => rec.count(lastB!.id) === 1, 5000, "B's latest level");
+        assert.deepEqual(rec.ids(), [untouched!.id, lastA!.id, lastB!.id]);
+        assert.deepEqual(
+          written
+            .filter((e) => rec.count(e.id) === 0)
+            .map((e) => [e.subject, (e.data as { level: number }).level]),
+          [
+            ['A', 5],
+            ['B', 9],
+            ['A', 4],
+          ],
+          'the superseded levels were never published',
+        );
+        assert.equal(await outboxCount(fx.database, type), 0);
+        await rec.stop();
+      });
+
       test('relay.stop() publishes what is pending before it returns', async () => {
         const { type, durable } = fresh('stop');
         const rec = await record(bus, durable, [type]);

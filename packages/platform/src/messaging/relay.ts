@@ -13,6 +13,12 @@ export interface RelayOptions {
   /** Poll interval when idle (a commit kicks the relay sooner). */
   pollMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Event types of which only the latest per subject matters (a level, a state): of
+   * several pending in one round, only the last is published and the earlier ones are
+   * deleted unpublished. They must carry the whole state, not a delta.
+   */
+  coalesce?: readonly string[];
 }
 
 /** Publishes a service's outbox rows to the bus, in order, and deletes what the bus acknowledged. */
@@ -47,6 +53,7 @@ export function createRelay(
   const window = opts.window ?? 512;
   const pollMs = opts.pollMs ?? 250;
   const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+  const coalesce = new Set(opts.coalesce ?? []);
   const table = sql.id(database.schema, 'outbox');
   const lockKey = `mercato:relay:${database.schema}`;
 
@@ -56,13 +63,11 @@ export function createRelay(
   let again = false;
   let failures = 0;
 
-  async function publishAll(rows: Row[]): Promise<number> {
+  async function publishAll(events: EventEnvelope[]): Promise<number> {
     let published = 0;
-    for (let i = 0; i < rows.length; i += window) {
-      const slice = rows.slice(i, i + window);
-      const results = await Promise.allSettled(
-        slice.map((r) => bus.publish(typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope)),
-      );
+    for (let i = 0; i < events.length; i += window) {
+      const slice = events.slice(i, i + window);
+      const results = await Promise.allSettled(slice.map((e) => bus.publish(e)));
       // Keep order: only the acknowledged prefix counts; the rest is retried (the bus
       // dedupes by event id, so a later row published twice is delivered once).
       const firstFailure = results.findIndex((r) => r.status === 'rejected');
@@ -90,13 +95,39 @@ export function createRelay(
       deps.metrics?.relayLagSeconds.set(0);
       return { published: 0, complete: true };
     }
-    const published = await publishAll(rows.rows);
-    if (published > 0) {
-      const seqs = rows.rows.slice(0, published).map((r) => r.seq);
+    const { send, doneBefore } = plan(rows.rows);
+    const published = await publishAll(send);
+    // Rows up to the first unacknowledged one are done: published, or superseded by a later
+    // row of the same subject (which is published in this round or retried in the next).
+    const done = published === send.length ? rows.rows.length : (doneBefore[published] ?? 0);
+    if (done > 0) {
+      const seqs = rows.rows.slice(0, done).map((r) => r.seq);
       await sql`delete from ${table} where seq = any(${seqs}::bigint[])`.execute(exec);
       deps.metrics?.relayPublished.inc(published);
     }
-    return { published, complete: published === rows.rows.length };
+    return { published: done, complete: done === rows.rows.length };
+  }
+
+  /**
+   * The events to publish, in order, without the superseded ones of coalesced types; and
+   * for each event to publish, how many rows come before it (the rows done if it fails).
+   */
+  function plan(rows: Row[]): { send: EventEnvelope[]; doneBefore: number[] } {
+    const events = rows.map((r) => (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope));
+    const last = new Map<string, number>();
+    if (coalesce.size > 0) {
+      events.forEach((e: EventEnvelope, i) => {
+        if (coalesce.has(e.type)) last.set(`${e.type}\u0000${e.subject}`, i);
+      });
+    }
+    const send: EventEnvelope[] = [];
+    const doneBefore: number[] = [];
+    events.forEach((e: EventEnvelope, i) => {
+      if (coalesce.has(e.type) && last.get(`${e.type}\u0000${e.subject}`) !== i) return;
+      send.push(e);
+      doneBefore.push(i);
+    });
+    return { send, doneBefore };
   }
 
   async function runOnce(): Promise<number> {
