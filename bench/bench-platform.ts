@@ -72,28 +72,42 @@ export interface ScenarioResult {
   p99: number;
   errors: number;
   non2xx: number;
+  total: number;
 }
 
 /**
  * Loads base with GETs of paths (cycled through, one after the other on each connection):
  * a 2 s warm-up that fills caches and pools, then the measured run.
  */
-export async function measureGets(
+export function measureGets(
   scenario: string,
   base: string,
   paths: readonly string[],
   load: { duration: number; connections: number },
 ): Promise<ScenarioResult> {
   const requests = paths.map((p) => ({ method: 'GET' as const, path: p }));
+  const path = paths.length === 1 ? paths[0]! : `${paths.length} paths`;
+  return measure(scenario, path, base, requests, load);
+}
+
+/** Loads base with autocannon requests: a 2 s warm-up (pools, JIT, caches), then the measured run. */
+export async function measure(
+  scenario: string,
+  path: string,
+  base: string,
+  requests: autocannon.Request[],
+  load: { duration: number; connections: number },
+): Promise<ScenarioResult> {
   await autocannon({ url: base, connections: load.connections, duration: 2, requests });
   const r = await autocannon({ url: base, connections: load.connections, duration: load.duration, requests });
   return {
     scenario,
-    path: paths.length === 1 ? paths[0]! : `${paths.length} paths`,
+    path,
     reqPerSec: Math.round(r.requests.average),
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors,
     non2xx: r.non2xx,
+    total: r.requests.total,
   };
 }

@@ -3,12 +3,18 @@
 // with its own Idempotency-Key, for one hot SKU and spread over 1,000 SKUs, straight to the
 // inventory service and through the gateway.
 // Usage: node bench/inventory-reservations.ts [--duration 10] [--connections 20] [--skus 1000]
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
-import { adminHeaders, prepareBenchEnv } from './admin-session.ts';
+import { adminHeaders } from './admin-session.ts';
+import {
+  benchUrl,
+  measure,
+  prepareBenchProcess,
+  startBenchPlatform,
+  type ScenarioResult,
+} from './bench-platform.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,10 +26,7 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const spreadCount = Number(values.skus);
-const offset = 30_000;
-process.env.MERCATO_PORT_OFFSET = String(offset);
-process.env.LOG_LEVEL = 'warn';
-prepareBenchEnv();
+prepareBenchProcess();
 
 // A database of the benchmark's own, emptied first: every run starts from the same data.
 const server = new URL(process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -38,9 +41,9 @@ const inventoryDb = new URL(server);
 inventoryDb.pathname = `/${benchDb}`;
 process.env.INVENTORY_DATABASE_URL = inventoryDb.toString();
 
-const platform = await startDistributed(distributedOptionsFromEnv());
-const gateway = `http://127.0.0.1:${8080 + offset}`;
-const inventory = `http://127.0.0.1:${8104 + offset}`;
+const platform = await startBenchPlatform('distributed');
+const gateway = benchUrl(8080);
+const inventory = benchUrl(8104);
 const admin = await adminHeaders(gateway);
 
 async function call(method: string, url: string, body: unknown): Promise<void> {
@@ -78,16 +81,6 @@ for (let i = 0; i < spread.length; i += 20) {
   );
 }
 
-interface Row {
-  scenario: string;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  total: number;
-}
-
 function reservation(skus: string[]): autocannon.Request {
   return {
     method: 'POST',
@@ -108,22 +101,10 @@ function reservation(skus: string[]): autocannon.Request {
   };
 }
 
-async function run(scenario: string, base: string, skus: string[]): Promise<Row> {
-  const opts = { url: base, connections, requests: [reservation(skus)] };
-  await autocannon({ ...opts, duration: 2 }); // warm-up: pools, JIT, token caches
-  const r = await autocannon({ ...opts, duration });
-  return {
-    scenario,
-    reqPerSec: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors,
-    non2xx: r.non2xx,
-    total: r.requests.total,
-  };
-}
+const run = (scenario: string, base: string, skus: string[]) =>
+  measure(scenario, '/api/v1/inventory/reservations', base, [reservation(skus)], { duration, connections });
 
-const rows: Row[] = [];
+const rows: ScenarioResult[] = [];
 try {
   rows.push(await run('hot SKU, direct to inventory', inventory, [HOT]));
   rows.push(await run(`${spreadCount} SKUs, direct to inventory`, inventory, spread));

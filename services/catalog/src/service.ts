@@ -29,26 +29,22 @@ export const catalogService = defineService<CatalogDB>({
   routes(app, ctx) {
     const cfg = catalogConfig();
     const listing = createListingService(ctx);
-    const reads = createStoreReadCache(
-      ctx,
-      createProductService(ctx),
-      listing,
-      cfg.CATALOG_CACHE_TTL_SECONDS * 1000,
-    );
+    const invalidate = storeCacheInvalidator(ctx);
     const products = invalidatingWrites(
       createProductService(ctx),
       ['create', 'update', 'archive', 'restore', 'addVariant', 'updateVariant'],
-      reads.invalidate,
+      invalidate,
     );
+    const reads = createStoreReadCache(ctx, products, listing, cfg.CATALOG_CACHE_TTL_SECONDS * 1000);
     const taxonomy = invalidatingWrites(
       createTaxonomyService(ctx),
       ['createBrand', 'updateBrand', 'deleteBrand', 'createCategory', 'updateCategory', 'deleteCategory'],
-      reads.invalidate,
+      invalidate,
     );
     registerAdminRoutes(app, products);
     registerStoreRoutes(app, reads, listing, storeCacheControl(cfg.CATALOG_HTTP_MAX_AGE_SECONDS));
     registerTaxonomyRoutes(app, taxonomy);
-    registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], reads.invalidate));
+    registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], invalidate));
   },
   subscriptions(ctx) {
     const invalidate = storeCacheInvalidator(ctx);

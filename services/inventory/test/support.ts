@@ -7,6 +7,7 @@ import {
   captureLogger,
   eventsFor as kitEventsFor,
   testAuth,
+  testEvent,
   testTarget,
   type Body,
   type DbKind,
@@ -97,16 +98,7 @@ export async function publishCatalogEvent(
   subject: string,
   data: unknown,
 ): Promise<EventEnvelope> {
-  const event: EventEnvelope = {
-    id: newId(),
-    type,
-    version: 1,
-    source: 'catalog',
-    time: new Date().toISOString(),
-    subject,
-    correlationId: newId(),
-    data,
-  };
+  const event = testEvent(type, subject, data, { source: 'catalog' });
   await svc.bus.publish(event);
   return event;
 }

@@ -21,7 +21,6 @@ export function createStoreReadCache(
   ttlMs: number,
 ) {
   const { cache, logger } = ctx;
-  const invalidate = storeCacheInvalidator(ctx);
   const onCacheError = (err: unknown, op: string) => logger.warn({ err, op }, 'catalog read cache failed');
   const cached = (key: string, load: () => Promise<unknown>): Promise<CacheableBody> =>
     getOrLoad(cache, PREFIX + key, ttlMs, async () => cacheableBody(await load()), { onCacheError });
@@ -32,7 +31,6 @@ export function createStoreReadCache(
     list: (q: ListingQuery) => cached(`list:${listingKey(q)}`, () => listing.list(q)),
     suggest: (text: string, limit: number) =>
       cached(`suggest:${limit}:${text.trim().toLowerCase()}`, () => listing.suggest(text, limit)),
-    invalidate,
   };
 }
 
