@@ -41,7 +41,7 @@ export interface TestService<DB> {
   published: EventEnvelope[];
   /** The SQL of every statement the service ran, in order (the relay's polling too). */
   queries: string[];
-  /** Publishes what is in the outbox now and waits until it is delivered. */
+  /** Runs the workers' pending work, publishes what is in the outbox and waits until it is delivered. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -94,7 +94,7 @@ export async function startTestService<DB>(
     published,
     queries,
     async flush() {
-      await runtime.relay.drain();
+      await runtime.flush();
     },
     async close() {
       await runtime.close();

@@ -3,6 +3,8 @@ export type { Database, DatabaseOptions, DatabaseTarget } from './database.ts';
 export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
 export type { Migration } from './migrator.ts';
 export { fetchPage, likePattern } from './paging.ts';
+export { createWriteBatcher } from './write-batcher.ts';
+export type { WriteBatcher, WriteBatcherOptions } from './write-batcher.ts';
 export type { PageWindow } from './paging.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
 export { sql } from 'kysely';

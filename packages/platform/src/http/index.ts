@@ -9,6 +9,8 @@ export type {
   Worker,
   Tx,
 } from './service.ts';
+export { createPeriodicWorker } from './periodic-worker.ts';
+export type { PeriodicWorkerOptions } from './periodic-worker.ts';
 export { registerHealthRoutes, registerDeadLetterRoutes } from './kit-routes.ts';
 export type { ReadinessCheck } from './kit-routes.ts';
 export { installProblemHandlers, sendProblem, toAppError, validationFieldErrors } from './problem-handler.ts';

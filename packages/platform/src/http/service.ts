@@ -39,6 +39,8 @@ export interface Worker {
   name: string;
   start(): void | Promise<void>;
   stop(): void | Promise<void>;
+  /** Does now what is pending (work a timer would do later), for tests and draining. */
+  flush?(): Promise<void>;
 }
 
 /** The whole of a service, as its src/service.ts declares it. */
@@ -108,6 +110,8 @@ export interface ServiceRuntime<DB = unknown> {
   subscribe(): Promise<void>;
   /** Starts consumers (unless subscribe did), workers and relay (not the HTTP listener). */
   start(): Promise<void>;
+  /** Runs what the workers have pending (Worker.flush), then publishes every outbox row. */
+  flush(): Promise<void>;
   listen(port: number, host?: string): Promise<string>;
   /** Graceful: stop accepting, finish in-flight, stop consumers and workers, drain the relay, close pools. */
   close(): Promise<void>;
@@ -205,6 +209,10 @@ export async function buildService<DB>(
       await subscribe();
       for (const w of workers) await w.start();
       relay.start();
+    },
+    async flush() {
+      for (const w of workers) await w.flush?.();
+      await relay.drain();
     },
     async listen(port: number, host = '127.0.0.1') {
       return app.listen({ port, host });

@@ -4,7 +4,6 @@ import type { EventEnvelope } from '@mercato/contracts';
 import { captureLogger, closeTestPglite, needs, waitFor } from '@mercato/testing';
 import { sql } from 'kysely';
 import { runWithContext } from '../context/index.ts';
-import { newId } from '../ids/index.ts';
 import { createMetrics } from '../metrics/index.ts';
 import type { EventBus } from './bus.ts';
 import {
@@ -155,35 +154,25 @@ for (const db of dbKinds) {
         await rec.stop();
       });
 
-      test('committed() kicks the relay for rows a single autocommitted statement wrote', async () => {
-        const { type, durable } = fresh('committed');
-        const rec = await record(bus, durable, [type]);
-        let relay: Relay | undefined = undefined;
-        const box = createOutbox({
-          source: 'relay-test',
-          schema: fx.schema,
-          onCommitted: () => relay?.kick(),
-        });
-        relay = relayOn(bus, { pollMs: 60_000 });
-        relay.start();
-        await relay.drain();
-        // An envelope written by a plain statement (as a database function would), no kit transaction.
-        const id = newId();
-        const env = {
-          ...drafts(type, 1, 'c')[0]!,
-          id,
-          version: 1,
-          source: 'relay-test',
-          time: new Date().toISOString(),
-          correlationId: newId(),
-        };
-        await sql`insert into ${sql.id(fx.schema, 'outbox')} (id, type, envelope) values (${id}, ${type}, ${JSON.stringify(env)}::jsonb)`.execute(
-          fx.database.db,
+      test('an event with its own context carries that correlation, the others the current one', async () => {
+        const { type } = fresh('context');
+        const box = createOutbox({ source: 'relay-test', schema: fx.schema });
+        const [mine, other] = await fx.database.transaction((trx) =>
+          box.addMany(trx, [
+            {
+              ...drafts(type, 1, 'm')[0]!,
+              context: { correlationId: 'corr-of-request-a', causationId: 'evt-1' },
+            },
+            drafts(type, 1, 'o')[0]!,
+          ]),
         );
-        box.committed();
-        await waitFor(() => rec.count(id) === 1, 3000, 'the event kicked by committed()');
-        await relay.stop();
-        await rec.stop();
+        assert.equal(mine!.correlationId, 'corr-of-request-a');
+        assert.equal(mine!.causationId, 'evt-1');
+        assert.ok(!('context' in mine!), 'the context is not part of the envelope');
+        assert.notEqual(other!.correlationId, 'corr-of-request-a');
+        assert.equal(other!.causationId, undefined);
+        // Unpublished rows would be counted by the next test's relay.
+        await sql`delete from ${sql.id(fx.schema, 'outbox')} where type = ${type}`.execute(fx.database.db);
       });
 
       test('with a commit hook, an event written outside a transaction is refused and nothing is written', async () => {

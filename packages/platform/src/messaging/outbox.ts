@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@mercato/contracts';
-import { sql, type QueryExecutorProvider } from 'kysely';
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { currentContext, type RequestContext } from '../context/index.ts';
 import { afterCommit } from '../db/database.ts';
 import { newId } from '../ids/index.ts';
@@ -11,6 +11,24 @@ export interface EventDraft<T = unknown> {
   subject: string;
   data: T;
   version?: number;
+  /**
+   * The request the event belongs to, when it is written outside that request's async
+   * context (one transaction writing for several requests, e.g. a batch); else the current one.
+   */
+  context?: EventContext;
+}
+
+/** Events ready to be written by the caller's own statement (Outbox.stage). */
+export interface StagedEvents {
+  envelopes: EventEnvelope[];
+  insert: RawBuilder<unknown> | undefined;
+}
+
+/** The correlation fields an event takes from its request. */
+export interface EventContext {
+  correlationId: string;
+  causationId?: string;
+  traceparent?: string;
 }
 
 /** Writes events into the service's outbox table inside the caller's transaction. */
@@ -18,12 +36,11 @@ export interface Outbox {
   add<T>(trx: QueryExecutorProvider, draft: EventDraft<T>): Promise<EventEnvelope<T>>;
   addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]>;
   /**
-   * Tells the outbox that rows written without `add`/`addMany` — by a single autocommitted
-   * statement or a database function, outside a Database transaction — have committed: runs
-   * the same `onCommitted` hook (the relay's kick), so they leave without waiting for the
-   * next poll. Call it only after the commit.
+   * The envelopes of drafts and the INSERT that writes them, for a caller that writes its
+   * events within a statement of its own (a data-modifying CTE) in `trx`: the commit hook
+   * is registered as by addMany. `insert` is undefined when there is nothing to write.
    */
-  committed(): void;
+  stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents;
 }
 
 /**
@@ -35,7 +52,7 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
 
   function envelope<T>(
     draft: EventDraft<T>,
-    ctx: RequestContext | undefined,
+    ctx: RequestContext | EventContext | undefined,
     traceparent?: string,
   ): EventEnvelope<T> {
     const env: EventEnvelope<T> = {
@@ -53,8 +70,8 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
     return env;
   }
 
-  async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
-    if (drafts.length === 0) return [];
+  function stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents {
+    if (drafts.length === 0) return { envelopes: [], insert: undefined };
     // Registered first: outside a Database transaction this throws before anything is written
     // (an autocommitted event would go out while the caller sees an error).
     if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
@@ -62,9 +79,16 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
     // The active span's context (tracing on) so the consumer's span continues this trace
     // as its child; otherwise the request context's traceparent, for log correlation.
     const traceparent = activeTraceparent() ?? ctx?.traceparent;
-    const envelopes = drafts.map((d) => envelope(d, ctx, traceparent));
+    const envelopes = drafts.map((d) =>
+      d.context ? envelope(d, d.context, d.context.traceparent) : envelope(d, ctx, traceparent),
+    );
     const values = envelopes.map((e) => sql`(${e.id}, ${e.type}, ${JSON.stringify(e)}::jsonb)`);
-    await sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}`.execute(trx);
+    return { envelopes, insert: sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}` };
+  }
+
+  async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
+    const { envelopes, insert } = stage(trx, drafts);
+    if (insert) await insert.execute(trx);
     return envelopes;
   }
 
@@ -74,8 +98,20 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
       return env as EventEnvelope<T>;
     },
     addMany,
-    committed() {
-      opts.onCommitted?.();
-    },
+    stage,
+  };
+}
+
+/**
+ * The current request's correlation fields, to hand to work that writes its events later
+ * or elsewhere (EventDraft.context), e.g. a command queued for a batch.
+ */
+export function captureEventContext(): EventContext {
+  const ctx = currentContext();
+  const traceparent = activeTraceparent() ?? ctx?.traceparent;
+  return {
+    correlationId: ctx?.correlationId ?? newId(),
+    ...(ctx?.causationId ? { causationId: ctx.causationId } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
 }
