@@ -5,6 +5,33 @@ import { Type } from 'typebox';
 export const InventoryConfigSchema = Type.Object({
   INVENTORY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
   INVENTORY_SWEEP_BATCH: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+  INVENTORY_RESERVE_BATCH_MAX: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'most reservations written in one transaction (group commit)',
+  }),
+  INVENTORY_RESERVE_BATCHES_IN_FLIGHT: Type.Integer({
+    minimum: 1,
+    maximum: 32,
+    default: 2,
+    description:
+      'reservation transactions running at once per process; requests arriving meanwhile wait and go together',
+  }),
+  INVENTORY_STOCK_SIGNAL_MS: Type.Integer({
+    minimum: 10,
+    maximum: 60_000,
+    default: 500,
+    description:
+      'how often inventory.stock_changed goes out for changed SKUs: a SKU that became (un)sellable is announced within about this',
+  }),
+  INVENTORY_STOCK_STEADY_MS: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 5000,
+    description:
+      'a change that keeps a SKU (un)sellable is announced at most once per this, with the availability then',
+  }),
   INVENTORY_INITIAL_STOCK: Type.Integer({
     minimum: 0,
     maximum: 1_000_000,
@@ -14,7 +41,14 @@ export const InventoryConfigSchema = Type.Object({
   }),
 });
 
-export type InventoryConfig = { sweepIntervalMs: number; sweepBatch: number; initialStock: number };
+export type InventoryConfig = {
+  sweepIntervalMs: number;
+  sweepBatch: number;
+  initialStock: number;
+  stockSignalMs: number;
+  stockSteadyMs: number;
+  reserveBatching: { maxBatch: number; maxInFlight: number };
+};
 
 export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
   const c = loadConfig(InventoryConfigSchema, env);
@@ -22,5 +56,11 @@ export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): Inventory
     sweepIntervalMs: c.INVENTORY_SWEEP_INTERVAL_MS,
     sweepBatch: c.INVENTORY_SWEEP_BATCH,
     initialStock: c.INVENTORY_INITIAL_STOCK,
+    stockSignalMs: c.INVENTORY_STOCK_SIGNAL_MS,
+    stockSteadyMs: c.INVENTORY_STOCK_STEADY_MS,
+    reserveBatching: {
+      maxBatch: c.INVENTORY_RESERVE_BATCH_MAX,
+      maxInFlight: c.INVENTORY_RESERVE_BATCHES_IN_FLIGHT,
+    },
   };
 }

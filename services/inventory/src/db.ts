@@ -87,6 +87,8 @@ export interface ReservationRefusalsTable {
   key: string;
   request_hash: string;
   shortages: Jsonb;
+  /** The first answer's correlationId: a replayed 409 is the first body, byte for byte. */
+  correlation_id: string;
   created_at: CreatedAt;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
 import { inventoryService } from '../src/service.ts';
+import { newId } from '@mercato/platform/ids';
 import {
   call,
   eventsFor,
@@ -140,25 +141,21 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal((await reserve(svc, [{ sku: a, quantity: 3 }], { reference: 'r-short' })).status, 201);
     });
 
-    test('a created reservation kicks the relay (outbox.committed) once; a replay or a refusal does not', async () => {
+    test('reservations made together keep their own correlation: each inventory.reserved carries its request’s id', async () => {
       const a = sku();
-      await restock(svc, a, 'MAIN', 3);
-      const box = svc.runtime.ctx.outbox;
-      const original = box.committed;
-      let kicks = 0;
-      box.committed = () => {
-        kicks++;
-        original.call(box);
-      };
-      try {
-        const key = `kick-${a}`;
-        assert.equal((await reserve(svc, [{ sku: a, quantity: 2 }], { key, reference: key })).status, 201);
-        assert.equal(kicks, 1);
-        assert.equal((await reserve(svc, [{ sku: a, quantity: 2 }], { key, reference: key })).status, 201);
-        expectProblem(await reserve(svc, [{ sku: a, quantity: 2 }]), 409, 'INVENTORY_INSUFFICIENT_STOCK');
-        assert.equal(kicks, 1);
-      } finally {
-        box.committed = original;
+      await restock(svc, a, 'MAIN', 10);
+      const sent = await Promise.all(
+        ['corr-batch-1', 'corr-batch-2', 'corr-batch-3'].map((corr) =>
+          call(svc, 'POST', '/api/v1/inventory/reservations', {
+            body: { reference: corr, lines: [{ sku: a, quantity: 1 }] },
+            headers: { 'idempotency-key': newId(), 'x-correlation-id': corr },
+          }),
+        ),
+      );
+      for (const res of sent) assert.equal(res.status, 201, JSON.stringify(res.body));
+      for (const res of sent) {
+        const [event] = await eventsFor(svc, 'inventory.reserved', res.body.id);
+        assert.equal(event?.correlationId, res.body.reference);
       }
     });
 

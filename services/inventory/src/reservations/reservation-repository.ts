@@ -1,45 +1,22 @@
 import { fetchPage, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
-import type { InventoryDB, ReservationStatus } from '../db.ts';
+import { jsonb, type InventoryDB, type ReservationStatus } from '../db.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
-/** What the reserving statement needs. */
-export interface ReserveCommand {
+/** A used Idempotency-Key of POST /reservations: its reservation, or its stored refusal. */
+export type KeyRecord =
+  | { kind: 'reservation'; hash: string; reservationId: string }
+  | { kind: 'refusal'; hash: string; shortages: Shortage[]; correlationId: string };
+
+/** A new reservation row with its key record (scope, key, request fingerprint). */
+export interface ReservationInsert {
   id: string;
   reference: string;
   expiresAt: string;
   actor: string;
-  lines: Array<{ sku: string; quantity: number }>;
-  /** The envelope fields every event of this request shares (version, source, time, correlation…). */
-  envelope: Record<string, unknown>;
-  /** A fresh UUIDv7; event n gets it with its last 4 hex digits replaced by n. */
-  eventIdBase: string;
-  /** The request's Idempotency-Key record (the kit's scope and fingerprint): stored on the reservation. */
   idempotency: { scope: string; key: string; fingerprint: string };
 }
 
-export interface ReservedAllocation {
-  lineNo: number;
-  sku: string;
-  warehouseCode: string;
-  quantity: number;
-}
-
-/**
- * What the statement did: `created` (createdAt, allocations), `refused` (shortages), or, for
- * a key used before, `replay` of the same request (reservationId, or the stored shortages of
- * a refusal) or `mismatch` (the key came with another request).
- */
-export type ReserveOutcome =
-  | { outcome: 'created'; createdAt: Date; allocations: ReservedAllocation[] }
-  | { outcome: 'refused'; shortages: Shortage[] }
-  | {
-      outcome: 'replay';
-      reservationId: string | null;
-      /** A replayed refusal: its shortages and the first answer's correlationId. */
-      shortages: Shortage[] | null;
-      correlationId: string | null;
-    }
-  | { outcome: 'mismatch' };
+export const keyOf = (k: { scope: string; key: string }): string => `${k.scope}\u0000${k.key}`;
 
 interface AllocationRow {
   reservation_id: string;
@@ -102,43 +79,120 @@ function toReservation(
 
 /** SQL of reservations and their allocations. */
 export const reservationRepository = {
-  /**
-   * Reserves every line or nothing in ONE statement run in autocommit: the row locks are
-   * held for that statement and its commit only, which is what a hot SKU's throughput
-   * depends on. The statement is the function `reserve_stock` (migrations/0002), planned
-   * once per connection; its header explains the allocation.
-   */
-  async reserve(db: Kysely<InventoryDB>, schema: string, c: ReserveCommand): Promise<ReserveOutcome> {
-    const lines = JSON.stringify(c.lines);
-    const k = c.idempotency;
-    const result = await sql<{
-      outcome: ReserveOutcome['outcome'];
+  /** The records of keys already used (reservations and refusals), by keyOf. */
+  async findKeys(
+    db: Kysely<InventoryDB>,
+    schema: string,
+    keys: Array<{ scope: string; key: string }>,
+  ): Promise<Map<string, KeyRecord>> {
+    const found = new Map<string, KeyRecord>();
+    if (keys.length === 0) return found;
+    const scopes = keys.map((k) => k.scope);
+    const names = keys.map((k) => k.key);
+    const rows = await sql<{
+      scope: string;
+      key: string;
+      hash: string;
       reservation_id: string | null;
-      created_at: Date | null;
       shortages: Shortage[] | null;
-      allocations: ReservedAllocation[] | null;
       correlation_id: string | null;
-    }>`select outcome, reservation_id, created_at, shortages, allocations, correlation_id from ${sql.id(schema, 'reserve_stock')}(
-      ${c.id}::uuid, ${c.reference}::text, ${c.lines.map((l) => l.sku)}::text[], ${c.lines.map((l) => l.quantity)}::int[],
-      ${lines}::jsonb, ${c.expiresAt}::text, ${c.actor}::text, ${JSON.stringify(c.envelope)}::jsonb, ${c.eventIdBase}::text,
-      ${k.scope}::text, ${k.key}::text, ${k.fingerprint}::text)`.execute(db);
-    const row = result.rows[0];
-    if (!row) throw new Error('reserve_stock returned no row');
-    switch (row.outcome) {
-      case 'created':
-        return { outcome: 'created', createdAt: row.created_at!, allocations: row.allocations ?? [] };
-      case 'refused':
-        return { outcome: 'refused', shortages: row.shortages ?? [] };
-      case 'replay':
-        return {
-          outcome: 'replay',
-          reservationId: row.reservation_id,
-          shortages: row.shortages,
-          correlationId: row.correlation_id,
-        };
-      case 'mismatch':
-        return { outcome: 'mismatch' };
+    }>`select r.idem_scope as scope, r.idem_key as key, r.idem_hash as hash, r.id as reservation_id,
+              null::jsonb as shortages, null::text as correlation_id
+       from ${sql.id(schema, 'reservations')} r
+       join unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+         on r.idem_scope = k.scope and r.idem_key = k.key
+       union all
+       select f.scope, f.key, f.request_hash, null, f.shortages, f.correlation_id
+       from ${sql.id(schema, 'reservation_refusals')} f
+       join unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+         on f.scope = k.scope and f.key = k.key`.execute(db);
+    for (const r of rows.rows) {
+      const k = keyOf(r);
+      // A key with both (a refusal raced a reservation of another request): the reservation wins.
+      if (found.get(k)?.kind === 'reservation') continue;
+      found.set(
+        k,
+        r.reservation_id
+          ? { kind: 'reservation', hash: r.hash, reservationId: r.reservation_id }
+          : {
+              kind: 'refusal',
+              hash: r.hash,
+              shortages: r.shortages ?? [],
+              correlationId: r.correlation_id ?? '',
+            },
+      );
     }
+    return found;
+  },
+
+  /**
+   * The INSERT of held reservations (non-empty), returning their ids: a key a concurrent
+   * request stored first is skipped (the insert waits for that request's commit).
+   */
+  insertHeldQuery(trx: Kysely<InventoryDB>, rows: ReservationInsert[]) {
+    return trx
+      .insertInto('reservations')
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          reference: r.reference,
+          status: 'held' as const,
+          expires_at: new Date(r.expiresAt),
+          created_by: r.actor,
+          idem_scope: r.idempotency.scope,
+          idem_key: r.idempotency.key,
+          idem_hash: r.idempotency.fingerprint,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['idem_scope', 'idem_key']).doNothing())
+      .returning('id');
+  },
+
+  /** The INSERT of allocation rows (non-empty). */
+  insertAllocationsQuery(
+    trx: Kysely<InventoryDB>,
+    rows: Array<{
+      reservationId: string;
+      lineNo: number;
+      sku: string;
+      warehouseId: string;
+      quantity: number;
+    }>,
+  ) {
+    return trx.insertInto('reservation_allocations').values(
+      rows.map((a) => ({
+        reservation_id: a.reservationId,
+        line_no: a.lineNo,
+        sku: a.sku,
+        warehouse_id: a.warehouseId,
+        quantity: a.quantity,
+        held: a.quantity,
+      })),
+    );
+  },
+
+  /** The INSERT of refusals by key (non-empty; replayed as the same 409), returning the keys stored. */
+  insertRefusalsQuery(
+    trx: Kysely<InventoryDB>,
+    rows: Array<{
+      idempotency: { scope: string; key: string; fingerprint: string };
+      shortages: Shortage[];
+      correlationId: string;
+    }>,
+  ) {
+    return trx
+      .insertInto('reservation_refusals')
+      .values(
+        rows.map((r) => ({
+          scope: r.idempotency.scope,
+          key: r.idempotency.key,
+          request_hash: r.idempotency.fingerprint,
+          shortages: jsonb(r.shortages),
+          correlation_id: r.correlationId,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+      .returning('key');
   },
 
   async load(db: Kysely<InventoryDB>, ids: string[]): Promise<Reservation[]> {

@@ -1,12 +1,10 @@
 import type { InventoryCommittedV1, InventoryReleasedV1 } from '@mercato/contracts';
-import { currentContext } from '@mercato/platform/context';
-import type { Kysely } from '@mercato/platform/db';
+import type { Kysely, WriteBatcherOptions } from '@mercato/platform/db';
 import { CommonErrors, type AppError, type FieldError } from '@mercato/platform/errors';
 import type { IdempotencyKeyInfo } from '@mercato/platform/idempotency';
 import { pageResult, type ServiceContext } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
-import type { EventDraft } from '@mercato/platform/messaging';
-import { activeTraceparent } from '@mercato/platform/telemetry';
+import { captureEventContext, type EventDraft } from '@mercato/platform/messaging';
 import type { InventoryDB } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { applyLevelChanges } from '../stock/level-changes.ts';
@@ -17,6 +15,7 @@ import type {
   ReservationFilter,
   Shortage,
 } from './reservation.ts';
+import { createReservationBatcher } from './reservation-batcher.ts';
 import { reservationRepository as repo, type AllocationRow } from './reservation-repository.ts';
 
 /**
@@ -108,8 +107,13 @@ function perSku(items: Array<{ sku: string; quantity: number }>): Array<{ sku: s
   return [...out].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-export function createReservationService(ctx: ServiceContext<InventoryDB>): ReservationService {
+/** batching: how reservations are grouped into transactions (INVENTORY_RESERVE_BATCH_*). */
+export function createReservationService(
+  ctx: ServiceContext<InventoryDB>,
+  batching: WriteBatcherOptions = {},
+): ReservationService {
   const { database, outbox } = ctx;
+  const reserve = createReservationBatcher(ctx, batching);
   const db = database.db;
 
   async function load(exec: Kysely<InventoryDB>, id: string): Promise<Reservation> {
@@ -147,26 +151,14 @@ export function createReservationService(ctx: ServiceContext<InventoryDB>): Rese
       rejectDuplicateSkus(input.lines);
       const id = newId();
       const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000).toISOString();
-      const request = currentContext();
-      const traceparent = activeTraceparent() ?? request?.traceparent;
-      // The fields the kit's outbox puts on every envelope; the statement adds id, type, subject, data.
-      const envelope: Record<string, unknown> = {
-        version: 1,
-        source: ctx.name,
-        time: new Date().toISOString(),
-        correlationId: request?.correlationId ?? newId(),
-        ...(request?.causationId ? { causationId: request.causationId } : {}),
-        ...(traceparent ? { traceparent } : {}),
-      };
-      const out = await repo.reserve(db, database.schema, {
+      const out = await reserve({
         id,
         reference: input.reference,
         expiresAt,
         actor,
         lines: input.lines,
-        envelope,
-        eventIdBase: newId(),
         idempotency,
+        context: captureEventContext(),
       });
       switch (out.outcome) {
         case 'mismatch':
@@ -184,8 +176,6 @@ export function createReservationService(ctx: ServiceContext<InventoryDB>): Rese
         case 'created':
           break;
       }
-      // The outbox rows were written by the statement, in autocommit: it has committed.
-      outbox.committed();
       const createdAt = out.createdAt.toISOString();
       const reservation: Reservation = {
         id,

@@ -1,9 +1,10 @@
-import type { InventoryLowStockV1, InventoryStockChangedV1 } from '@mercato/contracts';
+import type { InventoryLowStockV1 } from '@mercato/contracts';
 import type { Kysely } from '@mercato/platform/db';
 import type { EventDraft } from '@mercato/platform/messaging';
 import type { InventoryDB, MovementKind } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { stockRepository as repo, type LevelRow } from './stock-repository.ts';
+import { markStockChanged } from './stock-signals.ts';
 
 /** One change to one (sku, warehouse) row; on-hand changes may write a ledger row. */
 export interface LevelChange {
@@ -33,11 +34,12 @@ export interface AppliedRow {
 export interface AppliedChanges {
   rows: AppliedRow[];
   movementIds: string[];
-  /** stock_changed per SKU whose availability changed, low_stock per downward threshold crossing. */
+  /** low_stock per downward threshold crossing (stock_changed goes out from the marks it left). */
   events: EventDraft[];
 }
 
-const key = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+/** The key of one (sku, warehouse) level row in the maps of changed levels. */
+export const levelKey = (sku: string, warehouseId: string): string => `${sku}\u0000${warehouseId}`;
 
 /** Availability over the active warehouses of one SKU. */
 function totals(rows: Array<{ row: LevelRow; onHand: number; reserved: number }>) {
@@ -52,31 +54,26 @@ function totals(rows: Array<{ row: LevelRow; onHand: number; reserved: number }>
 }
 
 /**
- * The events a set of level changes causes: `inventory.stock_changed` for each SKU whose
- * availability (over active warehouses) changed, and `inventory.low_stock` for each active
- * row whose availability crossed its threshold downwards (before > threshold ≥ after), so
- * a crossing fires once, not once per sale below it.
+ * What a set of level changes causes: the SKUs whose availability (over active warehouses)
+ * changed — marked for inventory.stock_changed (stock-signals.ts) — and
+ * `inventory.low_stock` for each active row whose availability crossed its threshold
+ * downwards (before > threshold ≥ after), so a crossing fires once, not once per sale below it.
  */
-export function levelEvents(
+export function levelEffects(
   all: LevelRow[],
   changed: Map<string, { onHand: number; reserved: number }>,
-): EventDraft[] {
+): { availabilityChanged: string[]; events: EventDraft[] } {
   const bySku = new Map<string, LevelRow[]>();
   for (const r of all) bySku.set(r.sku, [...(bySku.get(r.sku) ?? []), r]);
   const events: EventDraft[] = [];
+  const availabilityChanged: string[] = [];
   for (const [sku, rows] of bySku) {
     const before = totals(rows.map((row) => ({ row, onHand: row.onHand, reserved: row.reserved })));
-    const afterRows = rows.map((row) => ({ row, ...(changed.get(key(row.sku, row.warehouseId)) ?? row) }));
-    const after = totals(afterRows);
-    if (after.available !== before.available) {
-      const data: InventoryStockChangedV1 = {
-        sku,
-        available: Math.max(0, after.available),
-        onHand: after.onHand,
-        backorder: rows[0]?.backorder ?? false,
-      };
-      events.push({ type: 'inventory.stock_changed', subject: sku, data });
-    }
+    const afterRows = rows.map((row) => ({
+      row,
+      ...(changed.get(levelKey(row.sku, row.warehouseId)) ?? row),
+    }));
+    if (totals(afterRows).available !== before.available) availabilityChanged.push(sku);
     for (const r of afterRows) {
       if (!r.row.warehouseActive) continue;
       const was = r.row.onHand - r.row.reserved;
@@ -92,7 +89,7 @@ export function levelEvents(
       }
     }
   }
-  return events;
+  return { availabilityChanged, events };
 }
 
 /**
@@ -108,12 +105,12 @@ export async function applyLevelChanges(
 ): Promise<AppliedChanges> {
   const skus = [...new Set(changes.map((c) => c.sku))].sort();
   const locked = await repo.lockLevels(trx, skus);
-  const byKey = new Map(locked.map((r) => [key(r.sku, r.warehouseId), r]));
+  const byKey = new Map(locked.map((r) => [levelKey(r.sku, r.warehouseId), r]));
   const state = new Map<string, { onHand: number; reserved: number }>();
   const movements: Parameters<typeof repo.insertMovements>[1] = [];
 
   for (const c of changes) {
-    const k = key(c.sku, c.warehouseId);
+    const k = levelKey(c.sku, c.warehouseId);
     const row = byKey.get(k);
     if (!row) throw new Error(`no stock row for ${c.sku} in warehouse ${c.warehouseId}`);
     const cur = state.get(k) ?? { onHand: row.onHand, reserved: row.reserved };
@@ -168,9 +165,11 @@ export async function applyLevelChanges(
     }),
   );
   const movementIds = await repo.insertMovements(trx, movements);
+  const effects = levelEffects(locked, state);
+  await markStockChanged(trx, schema, effects.availabilityChanged);
   return {
     rows: [...state].map(([k, v]) => ({ row: byKey.get(k) as LevelRow, ...v })),
     movementIds,
-    events: levelEvents(locked, state),
+    events: effects.events,
   };
 }

@@ -52,6 +52,25 @@ function levelQuery(db: Kysely<InventoryDB>, skus: string[]) {
     .where('s.sku', 'in', skus);
 }
 
+/** New on-hand and reserved of one locked level row. */
+export interface LevelWrite {
+  sku: string;
+  warehouseId: string;
+  onHand: number;
+  reserved: number;
+}
+
+/** The UPDATE of level rows (non-empty), also for a statement of several writes (a CTE). */
+export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
+  const values = rows.map(
+    (r) => sql`(${r.sku}::text, ${r.warehouseId}::uuid, ${r.onHand}::int, ${r.reserved}::int)`,
+  );
+  return sql`update ${sql.id(schema, 'stock_levels')} as s
+    set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
+    from (values ${sql.join(values)}) as v (sku, warehouse_id, on_hand, reserved)
+    where s.sku = v.sku and s.warehouse_id = v.warehouse_id`;
+}
+
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
 export const stockRepository = {
   /** Creates the stock items that do not exist yet (zero stock, active); resolves to the SKUs it created. */
@@ -142,19 +161,8 @@ export const stockRepository = {
   },
 
   /** Writes new levels of locked rows in one statement. */
-  async writeLevels(
-    trx: Kysely<InventoryDB>,
-    schema: string,
-    rows: Array<{ sku: string; warehouseId: string; onHand: number; reserved: number }>,
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    const values = rows.map(
-      (r) => sql`(${r.sku}::text, ${r.warehouseId}::uuid, ${r.onHand}::int, ${r.reserved}::int)`,
-    );
-    await sql`update ${sql.id(schema, 'stock_levels')} as s
-      set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
-      from (values ${sql.join(values)}) as v (sku, warehouse_id, on_hand, reserved)
-      where s.sku = v.sku and s.warehouse_id = v.warehouse_id`.execute(trx);
+  async writeLevels(trx: Kysely<InventoryDB>, schema: string, rows: LevelWrite[]): Promise<void> {
+    if (rows.length > 0) await writeLevelsSql(schema, rows).execute(trx);
   },
 
   async insertMovements(trx: Kysely<InventoryDB>, rows: MovementInsert[]): Promise<string[]> {

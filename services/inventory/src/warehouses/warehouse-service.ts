@@ -1,9 +1,9 @@
-import type { InventoryStockChangedV1 } from '@mercato/contracts';
 import { checkVersion, type ExpectedVersion, type ServiceContext } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
 import { pgCode, type InventoryDB } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { stockRepository } from '../stock/stock-repository.ts';
+import { markStockChanged } from '../stock/stock-signals.ts';
 import type { CreateWarehouseInput, UpdateWarehouseInput, Warehouse } from './warehouse.ts';
 import { warehouseRepository as repo } from './warehouse-repository.ts';
 
@@ -20,7 +20,7 @@ export const warehouseNotFound = (code: string) =>
   InventoryErrors.INVENTORY_WAREHOUSE_NOT_FOUND(`no warehouse ${code}`);
 
 export function createWarehouseService(ctx: ServiceContext<InventoryDB>): WarehouseService {
-  const { database, outbox } = ctx;
+  const { database } = ctx;
   const db = database.db;
 
   const service: WarehouseService = {
@@ -47,31 +47,15 @@ export function createWarehouseService(ctx: ServiceContext<InventoryDB>): Wareho
         checkVersion(expected, current.version);
         if (patch.active === undefined || patch.active === current.active)
           return repo.update(trx, current.id, patch);
-        // (De)activating a warehouse changes the availability of every SKU it holds.
+        // (De)activating a warehouse changes the availability of every SKU with some available in it.
         const skus = await repo.skusIn(trx, current.id);
         const rows = await stockRepository.lockLevels(trx, skus);
         const updated = await repo.update(trx, current.id, patch);
-        const sum = (active: (warehouseId: string, was: boolean) => boolean) => {
-          const out = new Map<string, { onHand: number; available: number; backorder: boolean }>();
-          for (const r of rows) {
-            const t = out.get(r.sku) ?? { onHand: 0, available: 0, backorder: r.backorder };
-            if (active(r.warehouseId, r.warehouseActive)) {
-              t.onHand += r.onHand;
-              t.available += r.onHand - r.reserved;
-            }
-            out.set(r.sku, t);
-          }
-          return out;
-        };
-        const before = sum((_, was) => was);
-        const after = sum((id, was) => (id === current.id ? updated.active : was));
-        const events = [...after]
-          .filter(([sku, t]) => before.get(sku)?.available !== t.available)
-          .map(([sku, t]) => {
-            const data: InventoryStockChangedV1 = { sku, ...t };
-            return { type: 'inventory.stock_changed', subject: sku, data };
-          });
-        await outbox.addMany(trx, events);
+        await markStockChanged(
+          trx,
+          database.schema,
+          rows.filter((r) => r.warehouseId === current.id && r.onHand !== r.reserved).map((r) => r.sku),
+        );
         return updated;
       });
     },
