@@ -53,6 +53,18 @@ export function afterCommit(trx: object, fn: () => void): void {
   hooks.push(fn);
 }
 
+/**
+ * Takes a transaction-level advisory lock named `key` if no other transaction holds it
+ * (released at commit or rollback): one replica at a time does a periodic job. Answers
+ * whether this transaction got it.
+ */
+export async function tryTransactionLock(trx: QueryExecutorProvider, key: string): Promise<boolean> {
+  const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as ok`.execute(
+    trx,
+  );
+  return got.rows[0]?.ok === true;
+}
+
 // Align both drivers' parsing: int8 and numeric stay strings (no precision loss), dates as Date.
 const pgliteParsers = {
   [pgliteTypes.INT8]: (v: string) => v,

@@ -8,12 +8,18 @@ export interface PeriodicWorkerOptions {
   intervalMs: number;
   /** One round; it may loop over batches itself. A failure is logged and the next round retries. */
   run: () => Promise<void>;
+  /**
+   * What `flush` runs, and `stop` after the last round, when pending work must not wait for
+   * a later round or the next start (e.g. publish everything); without it flush runs `run`.
+   */
+  drain?: () => Promise<void>;
   logger: Logger;
 }
 
 /**
  * A background job that runs a round every `intervalMs` (never two rounds at once), stops
- * after the round in progress, and runs a round on demand (`flush`, for tests).
+ * after the round in progress (then drains, if given), and runs a round or the drain on
+ * demand (`flush`, for tests).
  */
 export function createPeriodicWorker(opts: PeriodicWorkerOptions): Worker {
   let running = false;
@@ -49,10 +55,18 @@ export function createPeriodicWorker(opts: PeriodicWorkerOptions): Worker {
       running = false;
       clearTimeout(timer);
       await current;
+      await opts
+        .drain?.()
+        .catch((err: unknown) =>
+          opts.logger.warn(
+            { err, worker: opts.name },
+            `${opts.name}: drain at stop failed; the next start retries`,
+          ),
+        );
     },
     async flush() {
       await current;
-      await opts.run();
+      await (opts.drain ?? opts.run)();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { sql, type RawBuilder } from 'kysely';
-import type { KitDatabase } from '../db/database.ts';
+import { tryTransactionLock, type KitDatabase } from '../db/database.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
 import type { EventBus } from './bus.ts';
@@ -134,13 +134,9 @@ export function createRelay(
     const result =
       database.kind === 'pglite'
         ? await round(database.db)
-        : await database.transaction(async (trx) => {
-            const got = await sql<{
-              ok: boolean;
-            }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as ok`.execute(trx);
-            if (!got.rows[0]?.ok) return { published: 0, complete: true };
-            return round(trx);
-          });
+        : await database.transaction(async (trx) =>
+            (await tryTransactionLock(trx, lockKey)) ? round(trx) : { published: 0, complete: true },
+          );
     // Raised after the commit: thrown inside the transaction it would undo the deletion of
     // the rows the bus did acknowledge, and they would be published again next round.
     if (!result.complete) throw new Error('relay: publish incomplete');

@@ -1,5 +1,5 @@
 import { levelKey } from '../stock/level-changes.ts';
-import type { LevelRow } from '../stock/stock-repository.ts';
+import type { LevelRow, LevelWrite } from '../stock/stock-repository.ts';
 import type { Shortage } from './reservation.ts';
 
 /** A line's quantity held in one warehouse. */
@@ -15,8 +15,8 @@ export interface PlannedAllocation {
 /** A reservation's plan: everything held (allocations) or nothing (the short lines). */
 export type AllocationPlan = { held: PlannedAllocation[] } | { shortages: Shortage[] };
 
-/** The levels of the rows a batch changed, by levelKey — what levelEvents and writeLevels take. */
-export type LevelState = Map<string, { onHand: number; reserved: number }>;
+/** The rows a batch changed with their new levels, by levelKey — what levelEffects and writeLevels take. */
+export type LevelState = Map<string, LevelWrite>;
 
 const byPriority = (a: LevelRow, b: LevelRow): number =>
   a.priority - b.priority || (a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0);
@@ -72,7 +72,12 @@ export function planReservations(
     for (const a of held) {
       const k = levelKey(a.sku, a.warehouseId);
       const cur = state.get(k) ?? (byKey.get(k) as LevelRow);
-      state.set(k, { onHand: cur.onHand, reserved: cur.reserved + a.quantity });
+      state.set(k, {
+        sku: a.sku,
+        warehouseId: a.warehouseId,
+        onHand: cur.onHand,
+        reserved: cur.reserved + a.quantity,
+      });
     }
     return { held };
   });

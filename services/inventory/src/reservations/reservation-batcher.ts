@@ -1,12 +1,10 @@
 import type { InventoryReservedV1 } from '@mercato/contracts';
-import { createWriteBatcher, sql, type Kysely, type WriteBatcherOptions } from '@mercato/platform/db';
-import type { Compilable, RawBuilder } from 'kysely';
+import { createWriteBatcher, type Kysely, type WriteBatcherOptions } from '@mercato/platform/db';
 import type { ServiceContext } from '@mercato/platform/http';
 import type { EventContext, EventDraft } from '@mercato/platform/messaging';
 import { pgCode, type InventoryDB } from '../db.ts';
-import { levelEffects, levelKey } from '../stock/level-changes.ts';
-import { stockRepository, writeLevelsSql, type LevelRow } from '../stock/stock-repository.ts';
-import { markStockChangedSql } from '../stock/stock-signals.ts';
+import { levelEffects } from '../stock/level-changes.ts';
+import { stockRepository } from '../stock/stock-repository.ts';
 import type { Shortage } from './reservation.ts';
 import { planReservations, type PlannedAllocation } from './reservation-allocation.ts';
 import { keyOf, reservationRepository as repo, type ReservationInsert } from './reservation-repository.ts';
@@ -59,7 +57,7 @@ const ATTEMPTS = 5;
  * batch locks every level row of its SKUs in (sku, warehouse id) order — the order every
  * writer uses — reads the keys, plans the reservations one after the other in memory
  * (each sees what the ones before it held; all lines or none), and writes the reservations,
- * allocations, levels, refusals, stock marks and events in a few multi-row statements. A hot SKU's row
+ * allocations, levels, refusals, stock marks and events in one statement. A hot SKU's row
  * is then locked once per batch instead of once per request, and the commit's WAL flush is
  * shared. The CHECK (reserved <= on_hand) still refuses an oversell whatever the plan says.
  */
@@ -148,62 +146,21 @@ export function createReservationBatcher(
       }
 
       // Every write in one statement: the level rows stay locked for one round trip and the commit.
-      const rowOf = new Map(locked.map((r) => [levelKey(r.sku, r.warehouseId), r]));
-      const writes: Array<[string, RawBuilder<unknown> | Compilable]> = [];
-      if (held.length > 0) {
-        writes.push([
-          'held',
-          repo.insertHeldQuery(
-            trx,
-            held.map((h) => h.command),
-          ),
-        ]);
-        writes.push([
-          'allocations',
-          repo.insertAllocationsQuery(
-            trx,
-            held.flatMap((h) => h.allocations.map((a) => ({ ...a, reservationId: h.command.id }))),
-          ),
-        ]);
-      }
-      if (state.size > 0) {
-        const levels = [...state].map(([k, v]) => {
-          const { sku, warehouseId } = rowOf.get(k) as LevelRow;
-          return { sku, warehouseId, ...v };
-        });
-        writes.push(['levels', writeLevelsSql(schema, levels)]);
-      }
-      if (refused.length > 0) {
-        const refusals = refused.map((r) => ({
+      const done = await repo.writeBatch(trx, schema, {
+        held: held.map((h) => h.command),
+        allocations: held.flatMap((h) => h.allocations.map((a) => ({ ...a, reservationId: h.command.id }))),
+        levels: [...state.values()],
+        refusals: refused.map((r) => ({
           idempotency: r.command.idempotency,
           shortages: r.shortages,
           correlationId: r.command.context.correlationId,
-        }));
-        writes.push(['refusals', repo.insertRefusalsQuery(trx, refusals)]);
-      }
-      if (effects.availabilityChanged.length > 0) {
-        writes.push(['marks', markStockChangedSql(schema, effects.availabilityChanged)]);
-      }
-      const staged = outbox.stage(trx, events);
-      if (staged.insert) writes.push(['events', staged.insert]);
-      if (writes.length === 0) return outcomes; // every command a replay or a mismatch
-
-      // A refused request whose key a reservation took meanwhile (the same request, sent
-      // twice at once, that held the stock first) replays that reservation instead.
-      const refusedKeys = refused.map((r) => r.command.idempotency);
-      const counted = await sql<{ held: number; refused: number; taken: number; now: Date }>`
-        with ${sql.join(writes.map(([name, q]) => sql`${sql.id(name)} as (${q})`))}
-        select ${held.length > 0 ? sql`(select count(*) from held)::int` : sql`0`} as held,
-               ${refused.length > 0 ? sql`(select count(*) from refusals)::int` : sql`0`} as refused,
-               ${
-                 refused.length > 0
-                   ? sql`(select count(*) from ${sql.id(schema, 'reservations')} r
-                          join unnest(${refusedKeys.map((k) => k.scope)}::text[], ${refusedKeys.map((k) => k.key)}::text[])
-                            as k (scope, key) on r.idem_scope = k.scope and r.idem_key = k.key)::int`
-                   : sql`0`
-               } as taken,
-               now() as now`.execute(trx);
-      const done = counted.rows[0] as { held: number; refused: number; taken: number; now: Date };
+        })),
+        marked: effects.availabilityChanged,
+        events: outbox.stage(trx, events).insert,
+      });
+      // A key stored meanwhile by a concurrent request (its row skipped), or a refused request
+      // whose key a reservation holds (the same request sent twice at once, which took the
+      // stock first): run again, and replay.
       if (done.held < held.length || done.refused < refused.length || done.taken > 0) {
         throw new KeyTakenMeanwhile();
       }

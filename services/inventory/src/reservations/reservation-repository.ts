@@ -1,11 +1,42 @@
 import { fetchPage, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
+import type { Compilable, RawBuilder } from 'kysely';
 import { jsonb, type InventoryDB, type ReservationStatus } from '../db.ts';
+import { writeLevelsSql, type LevelWrite } from '../stock/stock-repository.ts';
+import { markStockChangedSql } from '../stock/stock-signals.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
 /** A used Idempotency-Key of POST /reservations: its reservation, or its stored refusal. */
 export type KeyRecord =
   | { kind: 'reservation'; hash: string; reservationId: string }
   | { kind: 'refusal'; hash: string; shortages: Shortage[]; correlationId: string };
+
+/** An allocation row of a new reservation. */
+export interface AllocationInsert {
+  reservationId: string;
+  lineNo: number;
+  sku: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+/** A stored refusal: the key's record of a 409, with the first answer's correlationId. */
+export interface RefusalInsert {
+  idempotency: { scope: string; key: string; fingerprint: string };
+  shortages: Shortage[];
+  correlationId: string;
+}
+
+/** What one batch of reservations writes (reservationRepository.writeBatch). */
+export interface BatchWrites {
+  held: ReservationInsert[];
+  allocations: AllocationInsert[];
+  levels: LevelWrite[];
+  refusals: RefusalInsert[];
+  /** SKUs whose availability changed (stock_changed marks). */
+  marked: string[];
+  /** The outbox INSERT of the batch's events (Outbox.stage). */
+  events: RawBuilder<unknown> | undefined;
+}
 
 /** A new reservation row with its key record (scope, key, request fingerprint). */
 export interface ReservationInsert {
@@ -77,6 +108,60 @@ function toReservation(
   };
 }
 
+/**
+ * The INSERT of held reservations (non-empty), returning their ids: a key a concurrent
+ * request stored first is skipped (the insert waits for that request's commit).
+ */
+function insertHeldQuery(trx: Kysely<InventoryDB>, rows: ReservationInsert[]) {
+  return trx
+    .insertInto('reservations')
+    .values(
+      rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        status: 'held' as const,
+        expires_at: new Date(r.expiresAt),
+        created_by: r.actor,
+        idem_scope: r.idempotency.scope,
+        idem_key: r.idempotency.key,
+        idem_hash: r.idempotency.fingerprint,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['idem_scope', 'idem_key']).doNothing())
+    .returning('id');
+}
+
+/** The INSERT of allocation rows (non-empty). */
+function insertAllocationsQuery(trx: Kysely<InventoryDB>, rows: AllocationInsert[]) {
+  return trx.insertInto('reservation_allocations').values(
+    rows.map((a) => ({
+      reservation_id: a.reservationId,
+      line_no: a.lineNo,
+      sku: a.sku,
+      warehouse_id: a.warehouseId,
+      quantity: a.quantity,
+      held: a.quantity,
+    })),
+  );
+}
+
+/** The INSERT of refusals by key (non-empty; replayed as the same 409), returning the keys stored. */
+function insertRefusalsQuery(trx: Kysely<InventoryDB>, rows: RefusalInsert[]) {
+  return trx
+    .insertInto('reservation_refusals')
+    .values(
+      rows.map((r) => ({
+        scope: r.idempotency.scope,
+        key: r.idempotency.key,
+        request_hash: r.idempotency.fingerprint,
+        shortages: jsonb(r.shortages),
+        correlation_id: r.correlationId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .returning('key');
+}
+
 /** SQL of reservations and their allocations. */
 export const reservationRepository = {
   /** The records of keys already used (reservations and refusals), by keyOf. */
@@ -126,73 +211,40 @@ export const reservationRepository = {
   },
 
   /**
-   * The INSERT of held reservations (non-empty), returning their ids: a key a concurrent
-   * request stored first is skipped (the insert waits for that request's commit).
+   * Every write of a reservation batch in ONE statement (data-modifying CTEs), so its level
+   * rows stay locked for one round trip and the commit. Counts what was written and how many
+   * refused keys a reservation holds (a duplicate that took the stock meanwhile); `now` is
+   * the transaction's time, the created_at of its reservations.
    */
-  insertHeldQuery(trx: Kysely<InventoryDB>, rows: ReservationInsert[]) {
-    return trx
-      .insertInto('reservations')
-      .values(
-        rows.map((r) => ({
-          id: r.id,
-          reference: r.reference,
-          status: 'held' as const,
-          expires_at: new Date(r.expiresAt),
-          created_by: r.actor,
-          idem_scope: r.idempotency.scope,
-          idem_key: r.idempotency.key,
-          idem_hash: r.idempotency.fingerprint,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['idem_scope', 'idem_key']).doNothing())
-      .returning('id');
-  },
-
-  /** The INSERT of allocation rows (non-empty). */
-  insertAllocationsQuery(
+  async writeBatch(
     trx: Kysely<InventoryDB>,
-    rows: Array<{
-      reservationId: string;
-      lineNo: number;
-      sku: string;
-      warehouseId: string;
-      quantity: number;
-    }>,
-  ) {
-    return trx.insertInto('reservation_allocations').values(
-      rows.map((a) => ({
-        reservation_id: a.reservationId,
-        line_no: a.lineNo,
-        sku: a.sku,
-        warehouse_id: a.warehouseId,
-        quantity: a.quantity,
-        held: a.quantity,
-      })),
-    );
-  },
-
-  /** The INSERT of refusals by key (non-empty; replayed as the same 409), returning the keys stored. */
-  insertRefusalsQuery(
-    trx: Kysely<InventoryDB>,
-    rows: Array<{
-      idempotency: { scope: string; key: string; fingerprint: string };
-      shortages: Shortage[];
-      correlationId: string;
-    }>,
-  ) {
-    return trx
-      .insertInto('reservation_refusals')
-      .values(
-        rows.map((r) => ({
-          scope: r.idempotency.scope,
-          key: r.idempotency.key,
-          request_hash: r.idempotency.fingerprint,
-          shortages: jsonb(r.shortages),
-          correlation_id: r.correlationId,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-      .returning('key');
+    schema: string,
+    w: BatchWrites,
+  ): Promise<{ held: number; refused: number; taken: number; now: Date }> {
+    const parts: Array<[string, RawBuilder<unknown> | Compilable]> = [];
+    if (w.held.length > 0) {
+      parts.push(['held', insertHeldQuery(trx, w.held)]);
+      parts.push(['allocations', insertAllocationsQuery(trx, w.allocations)]);
+    }
+    if (w.levels.length > 0) parts.push(['levels', writeLevelsSql(schema, w.levels)]);
+    if (w.refusals.length > 0) parts.push(['refusals', insertRefusalsQuery(trx, w.refusals)]);
+    if (w.marked.length > 0) parts.push(['marks', markStockChangedSql(schema, w.marked)]);
+    if (w.events) parts.push(['events', w.events]);
+    if (parts.length === 0) return { held: 0, refused: 0, taken: 0, now: new Date() };
+    const keys = w.refusals.map((r) => r.idempotency);
+    const counted = await sql<{ held: number; refused: number; taken: number; now: Date }>`
+      with ${sql.join(parts.map(([name, q]) => sql`${sql.id(name)} as (${q})`))}
+      select ${w.held.length > 0 ? sql`(select count(*) from held)::int` : sql`0`} as held,
+             ${w.refusals.length > 0 ? sql`(select count(*) from refusals)::int` : sql`0`} as refused,
+             ${
+               keys.length > 0
+                 ? sql`(select count(*) from ${sql.id(schema, 'reservations')} r
+                        join unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[])
+                          as k (scope, key) on r.idem_scope = k.scope and r.idem_key = k.key)::int`
+                 : sql`0`
+             } as taken,
+             now() as now`.execute(trx);
+    return counted.rows[0] as { held: number; refused: number; taken: number; now: Date };
   },
 
   async load(db: Kysely<InventoryDB>, ids: string[]): Promise<Reservation[]> {

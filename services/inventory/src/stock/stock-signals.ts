@@ -1,5 +1,5 @@
 import type { InventoryStockChangedV1 } from '@mercato/contracts';
-import { sql, type Kysely } from '@mercato/platform/db';
+import { sql, tryTransactionLock, type Kysely } from '@mercato/platform/db';
 import { createPeriodicWorker, type ServiceContext, type Worker } from '@mercato/platform/http';
 import type { InventoryDB } from '../db.ts';
 
@@ -48,15 +48,11 @@ export async function publishStockSignals(
   const { database, outbox } = ctx;
   const id = (t: string) => sql.id(database.schema, t);
   return database.transaction(async (trx) => {
-    const lock = await sql<{ ok: boolean }>`
-      select pg_try_advisory_xact_lock(hashtext(${`mercato:stock-signals:${database.schema}`})) as ok`.execute(
-      trx,
-    );
-    if (!lock.rows[0]?.ok) return 0;
+    if (!(await tryTransactionLock(trx, `mercato:stock-signals:${database.schema}`))) return 0;
     let published = 0;
     let after = '';
     for (;;) {
-      const rows = await sql<InventoryStockChangedV1 & { due: boolean; last: string }>`
+      const rows = await sql<InventoryStockChangedV1 & { due: boolean }>`
         with marked as (
           select sku, published_available, published_backorder, published_at from ${id('stock_signals')}
           where dirty and sku > ${after} order by sku limit ${round.batch} for update skip locked
@@ -84,7 +80,7 @@ export async function publishStockSignals(
           set dirty = false, published_available = j.available, published_backorder = j.backorder, published_at = now()
           from judged j where j.due and s.sku = j.sku
         )
-        select sku, available, on_hand as "onHand", backorder, due, max(sku) over () as last
+        select sku, available, on_hand as "onHand", backorder, due
         from judged order by sku`.execute(trx);
       const due = rows.rows.filter((r) => r.due);
       await outbox.addMany(
@@ -97,7 +93,7 @@ export async function publishStockSignals(
       );
       published += due.length;
       if (rows.rows.length < round.batch) return published;
-      after = rows.rows[0]?.last ?? after;
+      after = (rows.rows.at(-1) as { sku: string }).sku;
     }
   });
 }
@@ -112,27 +108,16 @@ export function createStockSignalPublisher(
   ctx: ServiceContext<InventoryDB>,
   opts: { intervalMs: number; steadyMs: number; batch: number },
 ): Worker {
-  const worker = createPeriodicWorker({
+  return createPeriodicWorker({
     name: 'stock-signal-publisher',
     intervalMs: opts.intervalMs,
     logger: ctx.logger,
     async run() {
       await publishStockSignals(ctx, { batch: opts.batch, steadyMs: opts.steadyMs });
     },
+    // What changed last goes out before the process ends (the relay drains after the workers stop).
+    async drain() {
+      await publishStockSignals(ctx, { batch: opts.batch, steadyMs: 0, force: true });
+    },
   });
-  const everything = () => publishStockSignals(ctx, { batch: opts.batch, steadyMs: 0, force: true });
-  return {
-    ...worker,
-    async stop() {
-      await worker.stop();
-      // What changed last goes out before the process ends (the relay drains after the workers stop).
-      await everything().catch((err: unknown) =>
-        ctx.logger.warn({ err }, 'stock_changed left marked at shutdown; the next start publishes it'),
-      );
-    },
-    async flush() {
-      await worker.flush?.();
-      await everything();
-    },
-  };
 }
