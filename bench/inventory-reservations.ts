@@ -21,6 +21,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
     skus: { type: 'string', default: '1000' },
+    // Runs only the scenarios whose name contains this text (e.g. "direct", "1000 SKUs").
+    only: { type: 'string', default: '' },
   },
 });
 const duration = Number(values.duration);
@@ -101,15 +103,24 @@ function reservation(skus: string[]): autocannon.Request {
   };
 }
 
-const run = (scenario: string, base: string, skus: string[]) =>
-  measure(scenario, '/api/v1/inventory/reservations', base, [reservation(skus)], { duration, connections });
+const scenarios: Array<[string, string, string[]]> = [
+  ['hot SKU, direct to inventory', inventory, [HOT]],
+  [`${spreadCount} SKUs, direct to inventory`, inventory, spread],
+  ['hot SKU, via gateway', gateway, [HOT]],
+  [`${spreadCount} SKUs, via gateway`, gateway, spread],
+];
 
 const rows: ScenarioResult[] = [];
 try {
-  rows.push(await run('hot SKU, direct to inventory', inventory, [HOT]));
-  rows.push(await run(`${spreadCount} SKUs, direct to inventory`, inventory, spread));
-  rows.push(await run('hot SKU, via gateway', gateway, [HOT]));
-  rows.push(await run(`${spreadCount} SKUs, via gateway`, gateway, spread));
+  for (const [scenario, base, skus] of scenarios) {
+    if (!scenario.includes(values.only)) continue;
+    rows.push(
+      await measure(scenario, '/api/v1/inventory/reservations', base, [reservation(skus)], {
+        duration,
+        connections,
+      }),
+    );
+  }
 } finally {
   await platform.stop();
 }

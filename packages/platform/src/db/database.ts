@@ -6,8 +6,10 @@ import {
   type Dialect,
   type LogEvent,
   type QueryExecutorProvider,
+  type RawBuilder,
   type Transaction,
 } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 
@@ -59,10 +61,50 @@ export function afterCommit(trx: object, fn: () => void): void {
  * whether this transaction got it.
  */
 export async function tryTransactionLock(trx: QueryExecutorProvider, key: string): Promise<boolean> {
-  const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as ok`.execute(
-    trx,
-  );
+  const got = await prepared(
+    sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as ok`,
+  ).execute(trx);
   return got.rows[0]?.ok === true;
+}
+
+/** The text a prepared statement starts with (see prepared()). */
+const PREPARE_MARK = '/* prepared */ ';
+
+/**
+ * Marks a statement to run as a named prepared statement on PostgreSQL: parsed and planned
+ * once per pooled connection instead of at every execution (planning a statement of several
+ * CTEs can cost more than running it). Its text must not vary with the data: pass lists as
+ * one array parameter (`unnest`, `= any`), never as a VALUES list or `in (...)`. Its plan is
+ * the generic one, made at first use and kept: write it so that plan stays right at any
+ * table size — reach rows by key through `= any(array)` on an index or a LATERAL probe with
+ * LIMIT 1, not a plain join to a growing table (a plan made while the shop was new would
+ * scan it sequentially forever). On PGlite the statement runs as any other.
+ */
+export function prepared<O>(query: RawBuilder<O>): RawBuilder<O> {
+  return sql<O>`${sql.raw(PREPARE_MARK)}${query}`;
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    // A name per text: node-pg refuses one name for two texts, and the set of marked texts is
+    // fixed by the code (the rule above), so the map stays small.
+    name = `m_${createHash('sha1').update(text).digest('hex')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** Makes a pooled client run marked statements as named ones (Kysely calls query(text, values)). */
+function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown, cb?: unknown) => unknown;
+  // pg's query() has a dozen overloads; only the (text, values) call is rewritten.
+  (client as unknown as { query: typeof query }).query = (config, values, cb) =>
+    typeof config === 'string' && config.startsWith(PREPARE_MARK)
+      ? query({ name: statementName(config), text: config, values }, cb)
+      : query(config, values, cb);
 }
 
 // Align both drivers' parsing: int8 and numeric stay strings (no precision loss), dates as Date.
@@ -101,9 +143,13 @@ export function createDatabase<DB = unknown>(
       max: target.poolMax ?? 10,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 5_000,
+      // Only named statements (prepared()) have plans to cache: generic at once, no five
+      // custom plans first and no costing of both at every execution.
+      options: '-c plan_cache_mode=force_generic_plan',
     });
     // An idle client erroring (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    pool.on('connect', prepareMarked);
     dialect = new PostgresDialect({ pool });
   } else {
     dialect = new PGliteDialect(target.pglite);

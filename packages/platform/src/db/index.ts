@@ -1,4 +1,11 @@
-export { createDatabase, openPGlite, afterCommit, ensurePgDatabase, tryTransactionLock } from './database.ts';
+export {
+  createDatabase,
+  openPGlite,
+  afterCommit,
+  ensurePgDatabase,
+  tryTransactionLock,
+  prepared,
+} from './database.ts';
 export type { Database, DatabaseOptions, DatabaseTarget } from './database.ts';
 export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
 export type { Migration } from './migrator.ts';

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { currentContext, type RequestContext } from '../context/index.ts';
-import { afterCommit } from '../db/database.ts';
+import { afterCommit, prepared } from '../db/database.ts';
 import { newId } from '../ids/index.ts';
 import { activeTraceparent } from '../telemetry/trace.ts';
 
@@ -21,7 +21,8 @@ export interface EventDraft<T = unknown> {
 /** Events ready to be written by the caller's own statement (Outbox.stage). */
 export interface StagedEvents {
   envelopes: EventEnvelope[];
-  insert: RawBuilder<unknown> | undefined;
+  /** Inserts the envelopes (none when there are none): its text is the same for any number. */
+  insert: RawBuilder<unknown>;
 }
 
 /** The correlation fields an event takes from its request. */
@@ -38,7 +39,7 @@ export interface Outbox {
   /**
    * The envelopes of drafts and the INSERT that writes them, for a caller that writes its
    * events within a statement of its own (a data-modifying CTE) in `trx`: the commit hook
-   * is registered as by addMany. `insert` is undefined when there is nothing to write.
+   * is registered as by addMany (when there are events).
    */
   stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents;
 }
@@ -71,10 +72,9 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
   }
 
   function stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents {
-    if (drafts.length === 0) return { envelopes: [], insert: undefined };
     // Registered first: outside a Database transaction this throws before anything is written
     // (an autocommitted event would go out while the caller sees an error).
-    if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
+    if (drafts.length > 0 && opts.onCommitted) afterCommit(trx, opts.onCommitted);
     const ctx = currentContext();
     // The active span's context (tracing on) so the consumer's span continues this trace
     // as its child; otherwise the request context's traceparent, for log correlation.
@@ -82,13 +82,17 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
     const envelopes = drafts.map((d) =>
       d.context ? envelope(d, d.context, d.context.traceparent) : envelope(d, ctx, traceparent),
     );
-    const values = envelopes.map((e) => sql`(${e.id}, ${e.type}, ${JSON.stringify(e)}::jsonb)`);
-    return { envelopes, insert: sql`insert into ${table} (id, type, envelope) values ${sql.join(values)}` };
+    // Arrays, not a VALUES list: the text is the same for any number of events, so it is
+    // prepared once per connection. unnest keeps the order, and seq follows it.
+    const insert = prepared(sql`insert into ${table} (id, type, envelope)
+      select * from unnest(${envelopes.map((e) => e.id)}::uuid[], ${envelopes.map((e) => e.type)}::text[],
+                           ${envelopes.map((e) => JSON.stringify(e))}::jsonb[])`);
+    return { envelopes, insert };
   }
 
   async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
     const { envelopes, insert } = stage(trx, drafts);
-    if (insert) await insert.execute(trx);
+    if (envelopes.length > 0) await insert.execute(trx);
     return envelopes;
   }
 

@@ -42,12 +42,12 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
     }),
     outboxBacklog: new Gauge({
       name: 'outbox_backlog',
-      help: 'Outbox rows not yet published (as of the last relay round)',
+      help: 'Outbox rows the last relay round found to publish (at most its batch size)',
       registers,
     }),
     relayLagSeconds: new Gauge({
       name: 'relay_lag_seconds',
-      help: 'Age of the oldest unpublished outbox row (as of the last relay round)',
+      help: 'Age of the oldest outbox row when the last relay round read it',
       registers,
     }),
     relayPublished: new Counter({

@@ -79,7 +79,7 @@ export function createReservationBatcher(
         schema,
         commands.map((c) => c.idempotency),
       );
-      const locked = await stockRepository.lockLevels(trx, skus);
+      const locked = await stockRepository.lockLevels(trx, schema, skus);
 
       const outcomes: ReserveOutcome[] = new Array(commands.length);
       const fresh: number[] = [];

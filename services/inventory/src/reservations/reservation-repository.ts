@@ -1,6 +1,6 @@
-import { fetchPage, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
-import type { Compilable, RawBuilder } from 'kysely';
-import { jsonb, type InventoryDB, type ReservationStatus } from '../db.ts';
+import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
+import type { RawBuilder } from 'kysely';
+import { type InventoryDB, type ReservationStatus } from '../db.ts';
 import { writeLevelsSql, type LevelWrite } from '../stock/stock-repository.ts';
 import { markStockChangedSql } from '../stock/stock-signals.ts';
 import type { Reservation, Shortage } from './reservation.ts';
@@ -35,7 +35,7 @@ export interface BatchWrites {
   /** SKUs whose availability changed (stock_changed marks). */
   marked: string[];
   /** The outbox INSERT of the batch's events (Outbox.stage). */
-  events: RawBuilder<unknown> | undefined;
+  events: RawBuilder<unknown>;
 }
 
 /** A new reservation row with its key record (scope, key, request fingerprint). */
@@ -109,57 +109,20 @@ function toReservation(
 }
 
 /**
- * The INSERT of held reservations (non-empty), returning their ids: a key a concurrent
- * request stored first is skipped (the insert waits for that request's commit).
+ * The row of key (k.scope, k.key) in a table, for a LATERAL join on `unnest(...) as k`. The
+ * LIMIT keeps it a per-key index probe whatever plan the server caches for a prepared
+ * statement: as a plain join, a plan made while the table was small (a new shop) hashes a
+ * sequential scan of it, and keeps doing so as it grows.
  */
-function insertHeldQuery(trx: Kysely<InventoryDB>, rows: ReservationInsert[]) {
-  return trx
-    .insertInto('reservations')
-    .values(
-      rows.map((r) => ({
-        id: r.id,
-        reference: r.reference,
-        status: 'held' as const,
-        expires_at: new Date(r.expiresAt),
-        created_by: r.actor,
-        idem_scope: r.idempotency.scope,
-        idem_key: r.idempotency.key,
-        idem_hash: r.idempotency.fingerprint,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['idem_scope', 'idem_key']).doNothing())
-    .returning('id');
-}
-
-/** The INSERT of allocation rows (non-empty). */
-function insertAllocationsQuery(trx: Kysely<InventoryDB>, rows: AllocationInsert[]) {
-  return trx.insertInto('reservation_allocations').values(
-    rows.map((a) => ({
-      reservation_id: a.reservationId,
-      line_no: a.lineNo,
-      sku: a.sku,
-      warehouse_id: a.warehouseId,
-      quantity: a.quantity,
-      held: a.quantity,
-    })),
-  );
-}
-
-/** The INSERT of refusals by key (non-empty; replayed as the same 409), returning the keys stored. */
-function insertRefusalsQuery(trx: Kysely<InventoryDB>, rows: RefusalInsert[]) {
-  return trx
-    .insertInto('reservation_refusals')
-    .values(
-      rows.map((r) => ({
-        scope: r.idempotency.scope,
-        key: r.idempotency.key,
-        request_hash: r.idempotency.fingerprint,
-        shortages: jsonb(r.shortages),
-        correlation_id: r.correlationId,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key');
+function keyProbe(
+  schema: string,
+  table: string,
+  scopeColumn: string,
+  keyColumn: string,
+  columns: RawBuilder<unknown>,
+) {
+  return sql`select ${columns} from ${sql.id(schema, table)}
+    where ${sql.id(scopeColumn)} = k.scope and ${sql.id(keyColumn)} = k.key limit 1`;
 }
 
 /** SQL of reservations and their allocations. */
@@ -174,23 +137,27 @@ export const reservationRepository = {
     if (keys.length === 0) return found;
     const scopes = keys.map((k) => k.scope);
     const names = keys.map((k) => k.key);
-    const rows = await sql<{
+    const rows = await prepared(sql<{
       scope: string;
       key: string;
       hash: string;
       reservation_id: string | null;
       shortages: Shortage[] | null;
       correlation_id: string | null;
-    }>`select r.idem_scope as scope, r.idem_key as key, r.idem_hash as hash, r.id as reservation_id,
+    }>`select k.scope, k.key, r.idem_hash as hash, r.id as reservation_id,
               null::jsonb as shortages, null::text as correlation_id
-       from ${sql.id(schema, 'reservations')} r
-       join unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-         on r.idem_scope = k.scope and r.idem_key = k.key
+       from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+       cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`idem_hash, id`)}) r
        union all
-       select f.scope, f.key, f.request_hash, null, f.shortages, f.correlation_id
-       from ${sql.id(schema, 'reservation_refusals')} f
-       join unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-         on f.scope = k.scope and f.key = k.key`.execute(db);
+       select k.scope, k.key, f.request_hash, null, f.shortages, f.correlation_id
+       from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+       cross join lateral (${keyProbe(
+         schema,
+         'reservation_refusals',
+         'scope',
+         'key',
+         sql`request_hash, shortages, correlation_id`,
+       )}) f`).execute(db);
     for (const r of rows.rows) {
       const k = keyOf(r);
       // A key with both (a refusal raced a reservation of another request): the reservation wins.
@@ -214,36 +181,62 @@ export const reservationRepository = {
    * Every write of a reservation batch in ONE statement (data-modifying CTEs), so its level
    * rows stay locked for one round trip and the commit. Counts what was written and how many
    * refused keys a reservation holds (a duplicate that took the stock meanwhile); `now` is
-   * the transaction's time, the created_at of its reservations.
+   * the transaction's time, the created_at of its reservations. Every list is one array
+   * parameter and every part is always there (an empty array writes nothing): the text never
+   * changes, so it is prepared once per connection instead of planned per batch.
    */
   async writeBatch(
     trx: Kysely<InventoryDB>,
     schema: string,
     w: BatchWrites,
   ): Promise<{ held: number; refused: number; taken: number; now: Date }> {
-    const parts: Array<[string, RawBuilder<unknown> | Compilable]> = [];
-    if (w.held.length > 0) {
-      parts.push(['held', insertHeldQuery(trx, w.held)]);
-      parts.push(['allocations', insertAllocationsQuery(trx, w.allocations)]);
+    const { held, allocations: a, refusals } = w;
+    // Only replays in the batch: nothing to write.
+    if (held.length + w.levels.length + refusals.length + w.marked.length === 0) {
+      return { held: 0, refused: 0, taken: 0, now: new Date() };
     }
-    if (w.levels.length > 0) parts.push(['levels', writeLevelsSql(schema, w.levels)]);
-    if (w.refusals.length > 0) parts.push(['refusals', insertRefusalsQuery(trx, w.refusals)]);
-    if (w.marked.length > 0) parts.push(['marks', markStockChangedSql(schema, w.marked)]);
-    if (w.events) parts.push(['events', w.events]);
-    if (parts.length === 0) return { held: 0, refused: 0, taken: 0, now: new Date() };
-    const keys = w.refusals.map((r) => r.idempotency);
-    const counted = await sql<{ held: number; refused: number; taken: number; now: Date }>`
-      with ${sql.join(parts.map(([name, q]) => sql`${sql.id(name)} as (${q})`))}
-      select ${w.held.length > 0 ? sql`(select count(*) from held)::int` : sql`0`} as held,
-             ${w.refusals.length > 0 ? sql`(select count(*) from refusals)::int` : sql`0`} as refused,
-             ${
-               keys.length > 0
-                 ? sql`(select count(*) from ${sql.id(schema, 'reservations')} r
-                        join unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[])
-                          as k (scope, key) on r.idem_scope = k.scope and r.idem_key = k.key)::int`
-                 : sql`0`
-             } as taken,
-             now() as now`.execute(trx);
+    const t = (name: string) => sql.id(schema, name);
+    const counted = await prepared(
+      sql<{ held: number; refused: number; taken: number; now: Date }>`
+      with held as (
+        insert into ${t('reservations')}
+          (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
+        select id, reference, 'held', expires_at, created_by, idem_scope, idem_key, idem_hash
+        from unnest(${held.map((r) => r.id)}::uuid[], ${held.map((r) => r.reference)}::text[],
+                    ${held.map((r) => r.expiresAt)}::timestamptz[], ${held.map((r) => r.actor)}::text[],
+                    ${held.map((r) => r.idempotency.scope)}::text[], ${held.map((r) => r.idempotency.key)}::text[],
+                    ${held.map((r) => r.idempotency.fingerprint)}::text[])
+          as v (id, reference, expires_at, created_by, idem_scope, idem_key, idem_hash)
+        on conflict (idem_scope, idem_key) do nothing
+        returning id),
+      allocations as (
+        insert into ${t('reservation_allocations')} (reservation_id, line_no, sku, warehouse_id, quantity, held)
+        select v.*, v.quantity
+        from unnest(${a.map((x) => x.reservationId)}::uuid[], ${a.map((x) => x.lineNo)}::int[],
+                    ${a.map((x) => x.sku)}::text[], ${a.map((x) => x.warehouseId)}::uuid[],
+                    ${a.map((x) => x.quantity)}::int[])
+          as v (reservation_id, line_no, sku, warehouse_id, quantity)),
+      levels as (${writeLevelsSql(schema, w.levels)}),
+      refusals as (
+        insert into ${t('reservation_refusals')} (scope, key, request_hash, shortages, correlation_id)
+        select * from unnest(${refusals.map((r) => r.idempotency.scope)}::text[],
+                             ${refusals.map((r) => r.idempotency.key)}::text[],
+                             ${refusals.map((r) => r.idempotency.fingerprint)}::text[],
+                             ${refusals.map((r) => JSON.stringify(r.shortages))}::jsonb[],
+                             ${refusals.map((r) => r.correlationId)}::text[])
+        on conflict (scope, key) do nothing
+        returning key),
+      marks as (${markStockChangedSql(schema, w.marked)}),
+      events as (${w.events})
+      select (select count(*) from held)::int as held,
+             (select count(*) from refusals)::int as refused,
+             (select count(*)
+                from unnest(${refusals.map((r) => r.idempotency.scope)}::text[],
+                            ${refusals.map((r) => r.idempotency.key)}::text[]) as k (scope, key)
+                cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`1`)}) r
+             )::int as taken,
+             now() as now`,
+    ).execute(trx);
     return counted.rows[0] as { held: number; refused: number; taken: number; now: Date };
   },
 

@@ -104,7 +104,7 @@ export async function applyLevelChanges(
   changes: LevelChange[],
 ): Promise<AppliedChanges> {
   const skus = [...new Set(changes.map((c) => c.sku))].sort();
-  const locked = await repo.lockLevels(trx, skus);
+  const locked = await repo.lockLevels(trx, schema, skus);
   const byKey = new Map(locked.map((r) => [levelKey(r.sku, r.warehouseId), r]));
   const state = new Map<string, { onHand: number; reserved: number }>();
   const movements: Parameters<typeof repo.insertMovements>[1] = [];

@@ -1,4 +1,4 @@
-import { fetchPage, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
+import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
 import { newId } from '@mercato/platform/ids';
 import type { InventoryDB, MovementKind } from '../db.ts';
 
@@ -60,15 +60,23 @@ export interface LevelWrite {
   reserved: number;
 }
 
-/** The UPDATE of level rows (non-empty), also for a statement of several writes (a CTE). */
+/**
+ * The UPDATE of level rows (locked by the caller), also for a statement of several writes
+ * (a CTE). Arrays, so the text is the same for any number of rows (a prepared statement).
+ * Each row is found by a key probe and updated by its row id: a plain join of the arrays to
+ * the table lets the cached generic plan scan the whole table at every batch.
+ */
 export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
-  const values = rows.map(
-    (r) => sql`(${r.sku}::text, ${r.warehouseId}::uuid, ${r.onHand}::int, ${r.reserved}::int)`,
-  );
-  return sql`update ${sql.id(schema, 'stock_levels')} as s
+  const levels = sql.id(schema, 'stock_levels');
+  return sql`update ${levels} as s
     set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
-    from (values ${sql.join(values)}) as v (sku, warehouse_id, on_hand, reserved)
-    where s.sku = v.sku and s.warehouse_id = v.warehouse_id`;
+    from (select l.ctid as row_id, v.on_hand, v.reserved
+          from unnest(${rows.map((r) => r.sku)}::text[], ${rows.map((r) => r.warehouseId)}::uuid[],
+                      ${rows.map((r) => r.onHand)}::int[], ${rows.map((r) => r.reserved)}::int[])
+            as v (sku, warehouse_id, on_hand, reserved)
+          cross join lateral (select ctid from ${levels}
+                              where sku = v.sku and warehouse_id = v.warehouse_id limit 1) l) v
+    where s.ctid = v.row_id`;
 }
 
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
@@ -155,14 +163,31 @@ export const stockRepository = {
    * Locks every level row of the SKUs in one deterministic order (sku, warehouse id) — the
    * order every writer uses, so writers over overlapping SKUs never deadlock — and reads them.
    */
-  async lockLevels(trx: Kysely<InventoryDB>, skus: string[]): Promise<LevelRow[]> {
+  async lockLevels(trx: Kysely<InventoryDB>, schema: string, skus: string[]): Promise<LevelRow[]> {
     if (skus.length === 0) return [];
-    return levelQuery(trx, skus).orderBy('s.sku').orderBy('s.warehouse_id').forUpdate(['s']).execute();
+    // Every reservation batch runs it: written out (not built) and prepared, so its plan is
+    // the generic one: levels by `= any` on their key, warehouse and item by key probes.
+    const t = (name: string) => sql.id(schema, name);
+    const locked = await prepared(
+      sql<LevelRow>`select s.sku, s.warehouse_id as "warehouseId", w.code as "warehouseCode",
+          w.name as "warehouseName", w.priority, w.active as "warehouseActive", i.active as "itemActive",
+          i.backorder, s.on_hand as "onHand", s.reserved,
+          coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
+        from ${t('stock_levels')} s
+        cross join lateral (select code, name, priority, active, low_stock_threshold
+                            from ${t('warehouses')} where id = s.warehouse_id limit 1) w
+        cross join lateral (select active, backorder, low_stock_threshold
+                            from ${t('stock_items')} where sku = s.sku limit 1) i
+        where s.sku = any(${skus}::text[])
+        order by s.sku, s.warehouse_id
+        for update of s`,
+    ).execute(trx);
+    return locked.rows;
   },
 
   /** Writes new levels of locked rows in one statement. */
   async writeLevels(trx: Kysely<InventoryDB>, schema: string, rows: LevelWrite[]): Promise<void> {
-    if (rows.length > 0) await writeLevelsSql(schema, rows).execute(trx);
+    if (rows.length > 0) await prepared(writeLevelsSql(schema, rows)).execute(trx);
   },
 
   async insertMovements(trx: Kysely<InventoryDB>, rows: MovementInsert[]): Promise<string[]> {

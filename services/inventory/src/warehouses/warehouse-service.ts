@@ -49,7 +49,7 @@ export function createWarehouseService(ctx: ServiceContext<InventoryDB>): Wareho
           return repo.update(trx, current.id, patch);
         // (De)activating a warehouse changes the availability of every SKU with some available in it.
         const skus = await repo.skusIn(trx, current.id);
-        const rows = await stockRepository.lockLevels(trx, skus);
+        const rows = await stockRepository.lockLevels(trx, database.schema, skus);
         const updated = await repo.update(trx, current.id, patch);
         await markStockChanged(
           trx,
