@@ -192,8 +192,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       for (const [domain, types] of byDomain) {
         await ensureStream(domain);
         const stream = domain.toUpperCase();
-        const name = consumerNameOf(spec.durable, stream);
-        const filter = filterFor(domain, types, modernServer);
+        const filter = filterFor(spec.durable, domain, types, modernServer);
+        const name = filter.name;
         await ensureConsumer(jsm, stream, {
           durable_name: name,
           ...filter.config,
@@ -271,17 +271,27 @@ async function createStream(
 }
 
 type FilterConfig = Pick<ConsumerConfig, 'filter_subject'> | Pick<ConsumerConfig, 'filter_subjects'>;
-type Filter = { config: FilterConfig; accept?: ReadonlySet<string> };
+type Filter = { name: string; config: FilterConfig; accept?: ReadonlySet<string> };
 
 /**
- * The consumer's subject filter. NATS 2.10 added `filter_subjects` and reliable filter
- * updates; a 2.9 server skips messages after a durable's filter changes. So on older
- * servers the consumer takes the whole domain, which never changes, and `accept` lists
- * the types to hand to the handler.
+ * The consumer of a subscription on one domain's stream: its name and subject filter. NATS
+ * 2.10 added `filter_subjects` and reliable filter updates; a 2.9 server skips messages
+ * after a durable's filter changes (ADR 0002). So on older servers a durable's filter is
+ * fixed by its name: one type → that type, named after it (a subscription that changes its
+ * type gets a new durable); several → the whole domain, and `accept` lists the types to
+ * hand to the handler (the rest are acknowledged unseen).
  */
-function filterFor(domain: string, types: string[], modernServer: boolean): Filter {
-  if (modernServer) return { config: { filter_subjects: types } };
-  return { config: { filter_subject: `${domain}.>` }, accept: new Set(types) };
+function filterFor(durable: string, domain: string, types: string[], modernServer: boolean): Filter {
+  const name = consumerNameOf(durable, domain.toUpperCase());
+  if (modernServer) return { name, config: { filter_subjects: types } };
+  const [only] = types;
+  if (types.length === 1 && only) {
+    return {
+      name: `${name}_${only.slice(domain.length + 1).replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      config: { filter_subject: only },
+    };
+  }
+  return { name, config: { filter_subject: `${domain}.>` }, accept: new Set(types) };
 }
 
 async function ensureConsumer(
