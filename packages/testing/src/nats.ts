@@ -12,7 +12,13 @@ export async function deleteTestDurable(durable: string, type: string): Promise<
   const nc = await connect({ servers: infra.natsUrl });
   try {
     const stream = streamNameOf(type);
-    await (await jetstreamManager(nc)).consumers.delete(stream, consumerNameOf(durable, stream));
+    const jsm = await jetstreamManager(nc);
+    // Its consumers on the stream: one, named `<durable>_<STREAM>`, with `_<type>` on NATS 2.9.
+    const name = consumerNameOf(durable, stream);
+    const mine = (await (await jsm.consumers.list(stream)).next()).filter(
+      (c) => c.name === name || c.name.startsWith(`${name}_`),
+    );
+    for (const c of mine) await jsm.consumers.delete(stream, c.name);
   } finally {
     await nc.close();
   }

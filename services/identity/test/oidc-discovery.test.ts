@@ -74,7 +74,8 @@ for (const kind of ['pglite', 'pg'] as const) {
         const tokens = await client.clientCredentialsGrant(config, { scope: 'orders:read' });
         assert.equal(tokens.token_type, 'bearer');
         assert.equal(tokens.scope, 'orders:read');
-        assert.equal(tokens.expiresIn(), 900);
+        // Counted by the library from its own clock: a second may have passed since issue.
+        assert.ok([899, 900].includes(tokens.expiresIn() ?? 0), `expiresIn ${tokens.expiresIn()}`);
         const claims = decodeJwt(tokens.access_token);
         assert.equal(claims.sub, clientId);
         assert.equal(claims.ptype, 'service');
