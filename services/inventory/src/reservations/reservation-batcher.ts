@@ -4,7 +4,6 @@ import type { ServiceContext } from '@mercato/platform/http';
 import type { EventContext, EventDraft } from '@mercato/platform/messaging';
 import { pgCode, type InventoryDB } from '../db.ts';
 import { levelEffects } from '../stock/level-changes.ts';
-import { stockRepository } from '../stock/stock-repository.ts';
 import type { Shortage } from './reservation.ts';
 import { planReservations, type PlannedAllocation } from './reservation-allocation.ts';
 import { keyOf, reservationRepository as repo, type ReservationInsert } from './reservation-repository.ts';
@@ -71,15 +70,15 @@ export function createReservationBatcher(
   async function reserveTogether(commands: readonly ReserveCommand[]): Promise<ReserveOutcome[]> {
     return database.transaction(async (trx: Kysely<InventoryDB>) => {
       const skus = [...new Set(commands.flatMap((c) => c.lines.map((l) => l.sku)))].sort();
-      // Keys first (outside the row locks, so a hot SKU's lock is held for less): a request
-      // with the same key committing after this read makes the insert below skip its row,
-      // and the batch runs again (KeyTakenMeanwhile).
-      const keys = await repo.findKeys(
+      // One round trip: the keys already used, and the level rows locked. A request with the
+      // same key committing after this read makes the insert below skip its row, and the
+      // batch runs again (KeyTakenMeanwhile).
+      const { keys, levels: locked } = await repo.readBatch(
         trx,
         schema,
         commands.map((c) => c.idempotency),
+        skus,
       );
-      const locked = await stockRepository.lockLevels(trx, schema, skus);
 
       const outcomes: ReserveOutcome[] = new Array(commands.length);
       const fresh: number[] = [];

@@ -1,7 +1,7 @@
 import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
 import type { RawBuilder } from 'kysely';
 import { type InventoryDB, type ReservationStatus } from '../db.ts';
-import { writeLevelsSql, type LevelWrite } from '../stock/stock-repository.ts';
+import { lockLevelsSql, writeLevelsSql, type LevelRow, type LevelWrite } from '../stock/stock-repository.ts';
 import { markStockChangedSql } from '../stock/stock-signals.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
@@ -125,56 +125,79 @@ function keyProbe(
     where ${sql.id(scopeColumn)} = k.scope and ${sql.id(keyColumn)} = k.key limit 1`;
 }
 
+/** A used key as keyRecordsSql reads it. */
+interface KeyRow {
+  scope: string;
+  key: string;
+  hash: string;
+  reservation_id: string | null;
+  shortages: Shortage[] | null;
+  correlation_id: string | null;
+}
+
+/** The records of used keys: reservations and refusals, as rows. */
+function keyRecordsSql(schema: string, keys: Array<{ scope: string; key: string }>) {
+  const scopes = keys.map((k) => k.scope);
+  const names = keys.map((k) => k.key);
+  return sql<KeyRow>`select k.scope, k.key, r.idem_hash as hash, r.id as reservation_id,
+        null::jsonb as shortages, null::text as correlation_id
+      from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+      cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`idem_hash, id`)}) r
+      union all
+      select k.scope, k.key, f.request_hash, null, f.shortages, f.correlation_id
+      from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
+      cross join lateral (${keyProbe(
+        schema,
+        'reservation_refusals',
+        'scope',
+        'key',
+        sql`request_hash, shortages, correlation_id`,
+      )}) f`;
+}
+
+function toKeyRecords(rows: KeyRow[]): Map<string, KeyRecord> {
+  const found = new Map<string, KeyRecord>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    // A key with both (a refusal raced a reservation of another request): the reservation wins.
+    if (found.get(k)?.kind === 'reservation') continue;
+    found.set(
+      k,
+      r.reservation_id
+        ? { kind: 'reservation', hash: r.hash, reservationId: r.reservation_id }
+        : {
+            kind: 'refusal',
+            hash: r.hash,
+            shortages: r.shortages ?? [],
+            correlationId: r.correlation_id ?? '',
+          },
+    );
+  }
+  return found;
+}
+
 /** SQL of reservations and their allocations. */
 export const reservationRepository = {
-  /** The records of keys already used (reservations and refusals), by keyOf. */
-  async findKeys(
-    db: Kysely<InventoryDB>,
+  /**
+   * What a reservation batch reads, in one round trip: the records of its keys already used
+   * (reservations and refusals, by keyOf) and its SKUs' level rows, locked in (sku,
+   * warehouse id) order (see stockRepository.lockLevels).
+   */
+  async readBatch(
+    trx: Kysely<InventoryDB>,
     schema: string,
     keys: Array<{ scope: string; key: string }>,
-  ): Promise<Map<string, KeyRecord>> {
-    const found = new Map<string, KeyRecord>();
-    if (keys.length === 0) return found;
-    const scopes = keys.map((k) => k.scope);
-    const names = keys.map((k) => k.key);
-    const rows = await prepared(sql<{
-      scope: string;
-      key: string;
-      hash: string;
-      reservation_id: string | null;
-      shortages: Shortage[] | null;
-      correlation_id: string | null;
-    }>`select k.scope, k.key, r.idem_hash as hash, r.id as reservation_id,
-              null::jsonb as shortages, null::text as correlation_id
-       from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-       cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`idem_hash, id`)}) r
-       union all
-       select k.scope, k.key, f.request_hash, null, f.shortages, f.correlation_id
-       from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-       cross join lateral (${keyProbe(
-         schema,
-         'reservation_refusals',
-         'scope',
-         'key',
-         sql`request_hash, shortages, correlation_id`,
-       )}) f`).execute(db);
-    for (const r of rows.rows) {
-      const k = keyOf(r);
-      // A key with both (a refusal raced a reservation of another request): the reservation wins.
-      if (found.get(k)?.kind === 'reservation') continue;
-      found.set(
-        k,
-        r.reservation_id
-          ? { kind: 'reservation', hash: r.hash, reservationId: r.reservation_id }
-          : {
-              kind: 'refusal',
-              hash: r.hash,
-              shortages: r.shortages ?? [],
-              correlationId: r.correlation_id ?? '',
-            },
-      );
-    }
-    return found;
+    skus: string[],
+  ): Promise<{ keys: Map<string, KeyRecord>; levels: LevelRow[] }> {
+    const read = await prepared(
+      sql<{ keys: KeyRow[]; levels: LevelRow[] }>`
+      with used as (${keyRecordsSql(schema, keys)}), locked as (${lockLevelsSql(schema, skus)})
+      select (select coalesce(json_agg(used), '[]') from used) as keys,
+             (select coalesce(json_agg(locked order by locked.sku, locked."warehouseId"), '[]') from locked)
+               as levels`,
+    ).execute(trx);
+    const row = read.rows[0] ?? { keys: [], levels: [] };
+    return { keys: toKeyRecords(row.keys), levels: row.levels };
   },
 
   /**

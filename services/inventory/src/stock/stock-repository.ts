@@ -79,6 +79,27 @@ export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
     where s.ctid = v.row_id`;
 }
 
+/**
+ * The SELECT of stockRepository.lockLevels, also for a statement that reads more (a CTE).
+ * Written out (not built): every reservation batch runs it, prepared, so its plan is the
+ * generic one — levels by `= any` on their key, warehouse and item by key probes.
+ */
+export function lockLevelsSql(schema: string, skus: string[]) {
+  const t = (name: string) => sql.id(schema, name);
+  return sql<LevelRow>`select s.sku, s.warehouse_id as "warehouseId", w.code as "warehouseCode",
+      w.name as "warehouseName", w.priority, w.active as "warehouseActive", i.active as "itemActive",
+      i.backorder, s.on_hand as "onHand", s.reserved,
+      coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
+    from ${t('stock_levels')} s
+    cross join lateral (select code, name, priority, active, low_stock_threshold
+                        from ${t('warehouses')} where id = s.warehouse_id limit 1) w
+    cross join lateral (select active, backorder, low_stock_threshold
+                        from ${t('stock_items')} where sku = s.sku limit 1) i
+    where s.sku = any(${skus}::text[])
+    order by s.sku, s.warehouse_id
+    for update of s`;
+}
+
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
 export const stockRepository = {
   /** Creates the stock items that do not exist yet (zero stock, active); resolves to the SKUs it created. */
@@ -165,24 +186,7 @@ export const stockRepository = {
    */
   async lockLevels(trx: Kysely<InventoryDB>, schema: string, skus: string[]): Promise<LevelRow[]> {
     if (skus.length === 0) return [];
-    // Every reservation batch runs it: written out (not built) and prepared, so its plan is
-    // the generic one: levels by `= any` on their key, warehouse and item by key probes.
-    const t = (name: string) => sql.id(schema, name);
-    const locked = await prepared(
-      sql<LevelRow>`select s.sku, s.warehouse_id as "warehouseId", w.code as "warehouseCode",
-          w.name as "warehouseName", w.priority, w.active as "warehouseActive", i.active as "itemActive",
-          i.backorder, s.on_hand as "onHand", s.reserved,
-          coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
-        from ${t('stock_levels')} s
-        cross join lateral (select code, name, priority, active, low_stock_threshold
-                            from ${t('warehouses')} where id = s.warehouse_id limit 1) w
-        cross join lateral (select active, backorder, low_stock_threshold
-                            from ${t('stock_items')} where sku = s.sku limit 1) i
-        where s.sku = any(${skus}::text[])
-        order by s.sku, s.warehouse_id
-        for update of s`,
-    ).execute(trx);
-    return locked.rows;
+    return (await prepared(lockLevelsSql(schema, skus)).execute(trx)).rows;
   },
 
   /** Writes new levels of locked rows in one statement. */
