@@ -359,4 +359,49 @@ describe('relay replicas on PostgreSQL', await suiteOptions('pg'), () => {
       await fx.close();
     }
   });
+
+  test('drain waits out a round another relay is running, and returns once the outbox is empty', async () => {
+    const fx = await kitDatabase('pg', 'drain');
+    const inner = await openBus('memory');
+    const type = `${run}r.drained`;
+    const rec = await record(inner, 'rec-drain', [type]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let publishing = false;
+    // Replica A's publishes hang until released: it holds the relay lock meanwhile.
+    const slow: EventBus = {
+      ...inner,
+      publish: async (e) => {
+        publishing = true;
+        await held;
+        return inner.publish(e);
+      },
+    };
+    const a = createRelay(fx.database, slow, { logger }, { pollMs: 5 });
+    const b = createRelay(fx.database, inner, { logger }, { pollMs: 60_000 });
+    try {
+      const box = createOutbox({ source: 'relay-test', schema: fx.schema });
+      const written = await fx.database.transaction((trx) => box.addMany(trx, drafts(type, 3, 'd')));
+      a.start();
+      await waitFor(() => publishing, 5_000, 'replica A publishing');
+      let drained = false;
+      const draining = b.drain().then(() => (drained = true));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(drained, false, 'drain does not return while A holds unpublished rows');
+      release();
+      await draining;
+      await waitFor(() => rec.events.length === written.length, 5_000, 'all events');
+      const left = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.id(fx.schema, 'outbox')}`.execute(fx.database.db);
+      assert.equal(left.rows[0]?.n, 0);
+    } finally {
+      release();
+      await a.stop();
+      await b.stop();
+      await rec.stop();
+      await inner.close();
+      await fx.close();
+    }
+  });
 });

@@ -142,17 +142,24 @@ export function createRelay(
     return { send, doneBefore };
   }
 
-  async function runOnce(): Promise<number> {
+  /** One round; `locked` is false when another round (a replica's, or this relay's loop) held the lock. */
+  async function runRound(): Promise<{ published: number; locked: boolean }> {
     const result =
       database.kind === 'pglite'
-        ? await round(database.db)
+        ? { ...(await round(database.db)), locked: true }
         : await database.transaction(async (trx) =>
-            (await tryTransactionLock(trx, lockKey)) ? round(trx) : { published: 0, complete: true },
+            (await tryTransactionLock(trx, lockKey))
+              ? { ...(await round(trx)), locked: true }
+              : { published: 0, complete: true, locked: false },
           );
     // Raised after the commit: thrown inside the transaction it would undo the deletion of
     // the rows the bus did acknowledge, and they would be published again next round.
     if (!result.complete) throw new Error('relay: publish incomplete');
-    return result.published;
+    return { published: result.published, locked: result.locked };
+  }
+
+  async function runOnce(): Promise<number> {
+    return (await runRound()).published;
   }
 
   async function loop(): Promise<void> {
@@ -226,13 +233,22 @@ export function createRelay(
       }
     },
     async drain() {
-      await current;
       let total = 0;
-      let n: number;
-      do {
-        n = await runOnce();
-        total += n;
-      } while (n > 0);
+      // Until a round that held the lock found nothing: a round of this relay's own loop (a
+      // linger timer firing meanwhile) or of a replica may hold it for a moment.
+      for (let waits = 0; waits < 200;) {
+        clearTimeout(timer);
+        timer = undefined;
+        await current;
+        const r = await runRound();
+        total += r.published;
+        if (r.locked && r.published === 0) break;
+        if (!r.locked) {
+          waits++;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+      schedule(pollMs); // the poll the cleared timer would have run (no-op when stopped)
       return total;
     },
   };
