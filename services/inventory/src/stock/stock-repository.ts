@@ -82,22 +82,26 @@ export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
 /**
  * The SELECT of stockRepository.lockLevels, also for a statement that reads more (a CTE).
  * Written out (not built): every reservation batch runs it, prepared, so its plan is the
- * generic one — levels by `= any` on their key, warehouse and item by key probes.
+ * generic one — levels, warehouse and item each by key probes.
  */
 export function lockLevelsSql(schema: string, skus: string[]) {
   const t = (name: string) => sql.id(schema, name);
+  // Each SKU's rows by a key probe (an index scan whatever the table's size), locked SKU by
+  // SKU in the order of this sorted list and, within a SKU, by warehouse id: the one order
+  // every writer takes level locks in, as all take them here.
+  const sorted = [...new Set(skus)].sort();
   return sql<LevelRow>`select s.sku, s.warehouse_id as "warehouseId", w.code as "warehouseCode",
       w.name as "warehouseName", w.priority, w.active as "warehouseActive", i.active as "itemActive",
       i.backorder, s.on_hand as "onHand", s.reserved,
       coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
-    from ${t('stock_levels')} s
+    from unnest(${sorted}::text[]) with ordinality as k (sku, n)
+    cross join lateral (select sku, warehouse_id, on_hand, reserved from ${t('stock_levels')}
+                        where sku = k.sku order by warehouse_id for update) s
     cross join lateral (select code, name, priority, active, low_stock_threshold
                         from ${t('warehouses')} where id = s.warehouse_id limit 1) w
     cross join lateral (select active, backorder, low_stock_threshold
                         from ${t('stock_items')} where sku = s.sku limit 1) i
-    where s.sku = any(${skus}::text[])
-    order by s.sku, s.warehouse_id
-    for update of s`;
+    order by k.n, s.warehouse_id`;
 }
 
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
