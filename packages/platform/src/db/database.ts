@@ -138,14 +138,20 @@ export function createDatabase<DB = unknown>(
   let pool: pg.Pool | undefined;
   let dialect: Dialect;
   if (target.kind === 'pg') {
+    // Only named statements (prepared()) have plans to cache: generic at once, no five custom
+    // plans first and no costing of both at every execution. Merged with the URL's own
+    // `options` (pg lets the URL's replace the config's).
+    const url = new URL(target.url);
+    const options = [url.searchParams.get('options'), '-c plan_cache_mode=force_generic_plan']
+      .filter(Boolean)
+      .join(' ');
+    url.searchParams.delete('options');
     pool = new pg.Pool({
-      connectionString: target.url,
+      connectionString: url.toString(),
       max: target.poolMax ?? 10,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 5_000,
-      // Only named statements (prepared()) have plans to cache: generic at once, no five
-      // custom plans first and no costing of both at every execution.
-      options: '-c plan_cache_mode=force_generic_plan',
+      options,
     });
     // An idle client erroring (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});

@@ -1,4 +1,4 @@
-import { dropSchema, needs, testTarget, uniqueSchema, type DbKind } from '@mercato/testing';
+import { dropSchema, needs, testPgUrl, testTarget, uniqueSchema, type DbKind } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createDatabase, prepared, sql, type Executor } from './index.ts';
@@ -64,6 +64,22 @@ describe('prepared statements on PostgreSQL', async () => {
       ]);
     },
   );
+
+  test("a database URL's own options are kept next to the kit's plan setting", opts, async () => {
+    await testTarget('pg'); // creates the test database when missing
+    const url = new URL(testPgUrl());
+    url.searchParams.set('options', '-c statement_timeout=1234');
+    const database = createDatabase({ kind: 'pg', url: url.toString() }, 'public');
+    try {
+      const settings = await sql<{ timeout: string; plans: string }>`
+        select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans`.execute(
+        database.db,
+      );
+      assert.deepEqual(settings.rows, [{ timeout: '1234ms', plans: 'force_generic_plan' }]);
+    } finally {
+      await database.close();
+    }
+  });
 
   test('an unmarked statement is not kept by the server', opts, async () => {
     const { database, schema } = await setUp('pg');
