@@ -76,9 +76,10 @@ const PREPARE_MARK = '/* prepared */ ';
  * CTEs can cost more than running it). Its text must not vary with the data: pass lists as
  * one array parameter (`unnest`, `= any`), never as a VALUES list or `in (...)`. Its plan is
  * the generic one, made at first use and kept: write it so that plan stays right at any
- * table size — reach rows by key through `= any(array)` on an index or a LATERAL probe with
- * LIMIT 1, not a plain join to a growing table (a plan made while the shop was new would
- * scan it sequentially forever). On PGlite the statement runs as any other.
+ * table size — reach rows by key through LATERAL probes (`unnest(...) as k cross join
+ * lateral (select ... where key = k.key ...)`), index scans in any plan. A plain join, or
+ * even `= any(array)`, lets a plan made while the table was small scan it sequentially
+ * for as long as the plan lives. On PGlite the statement runs as any other.
  */
 export function prepared<O>(query: RawBuilder<O>): RawBuilder<O> {
   return sql<O>`${sql.raw(PREPARE_MARK)}${query}`;
