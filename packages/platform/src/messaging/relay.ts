@@ -158,16 +158,12 @@ export function createRelay(
     return { published: result.published, locked: result.locked };
   }
 
-  async function runOnce(): Promise<number> {
-    return (await runRound()).published;
-  }
-
   async function loop(): Promise<void> {
     again = false;
     try {
       let n: number;
       do {
-        n = await runOnce();
+        n = (await runRound()).published;
       } while (n === batchSize && running);
       failures = 0;
     } catch (err) {
@@ -227,7 +223,7 @@ export function createRelay(
       await current;
       const deadline = Date.now() + timeoutMs;
       try {
-        while (Date.now() < deadline && (await runOnce()) > 0);
+        while (Date.now() < deadline && (await runRound()).published > 0);
       } catch (err) {
         deps.logger.warn({ err }, 'relay: events left in the outbox at shutdown; they go out at next start');
       }

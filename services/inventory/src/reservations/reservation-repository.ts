@@ -1,7 +1,7 @@
 import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
 import type { RawBuilder } from 'kysely';
 import { type InventoryDB, type ReservationStatus } from '../db.ts';
-import { lockLevelsSql, writeLevelsSql, type LevelRow, type LevelWrite } from '../stock/stock-repository.ts';
+import { levelRowsSql, writeLevelsSql, type LevelRow, type LevelWrite } from '../stock/stock-repository.ts';
 import { markStockChangedSql } from '../stock/stock-signals.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
@@ -191,7 +191,7 @@ export const reservationRepository = {
   ): Promise<{ keys: Map<string, KeyRecord>; levels: LevelRow[] }> {
     const read = await prepared(
       sql<{ keys: KeyRow[]; levels: LevelRow[] }>`
-      with used as (${keyRecordsSql(schema, keys)}), locked as (${lockLevelsSql(schema, skus)})
+      with used as (${keyRecordsSql(schema, keys)}), locked as (${levelRowsSql(schema, skus, true)})
       select (select coalesce(json_agg(used), '[]') from used) as keys,
              (select coalesce(json_agg(locked order by locked.sku, locked."warehouseId"), '[]') from locked)
                as levels`,

@@ -31,27 +31,6 @@ export interface MovementInsert {
   transferId?: string | null;
 }
 
-function levelQuery(db: Kysely<InventoryDB>, skus: string[]) {
-  return db
-    .selectFrom('stock_levels as s')
-    .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
-    .innerJoin('stock_items as i', 'i.sku', 's.sku')
-    .select([
-      's.sku',
-      's.warehouse_id as warehouseId',
-      'w.code as warehouseCode',
-      'w.name as warehouseName',
-      'w.priority',
-      'w.active as warehouseActive',
-      'i.active as itemActive',
-      'i.backorder',
-      's.on_hand as onHand',
-      's.reserved',
-      sql<number>`coalesce(i.low_stock_threshold, w.low_stock_threshold)`.as('threshold'),
-    ])
-    .where('s.sku', 'in', skus);
-}
-
 /** New on-hand and reserved of one locked level row. */
 export interface LevelWrite {
   sku: string;
@@ -80,15 +59,16 @@ export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
 }
 
 /**
- * The SELECT of stockRepository.lockLevels, also for a statement that reads more (a CTE).
- * Written out (not built): every reservation batch runs it, prepared, so its plan is the
- * generic one — levels, warehouse and item each by key probes.
+ * The level rows of SKUs with what their use cases need of warehouse and item, locked
+ * (`lock`: stockRepository.lockLevels, and a reservation batch's read) or not
+ * (stockRepository.levels). Written out (not built) and prepared, so its plan is the
+ * generic one — levels, warehouse and item each by key probes (index scans whatever the
+ * tables' size). Locked rows are taken SKU by SKU in the order of the sorted list and,
+ * within a SKU, by warehouse id: the one order every writer takes level locks in, as all
+ * take them here. Unlocked rows come in warehouse priority order within a SKU.
  */
-export function lockLevelsSql(schema: string, skus: string[]) {
+export function levelRowsSql(schema: string, skus: string[], lock: boolean) {
   const t = (name: string) => sql.id(schema, name);
-  // Each SKU's rows by a key probe (an index scan whatever the table's size), locked SKU by
-  // SKU in the order of this sorted list and, within a SKU, by warehouse id: the one order
-  // every writer takes level locks in, as all take them here.
   const sorted = [...new Set(skus)].sort();
   return sql<LevelRow>`select s.sku, s.warehouse_id as "warehouseId", w.code as "warehouseCode",
       w.name as "warehouseName", w.priority, w.active as "warehouseActive", i.active as "itemActive",
@@ -96,12 +76,12 @@ export function lockLevelsSql(schema: string, skus: string[]) {
       coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold
     from unnest(${sorted}::text[]) with ordinality as k (sku, n)
     cross join lateral (select sku, warehouse_id, on_hand, reserved from ${t('stock_levels')}
-                        where sku = k.sku order by warehouse_id for update) s
+                        where sku = k.sku order by warehouse_id ${lock ? sql`for update` : sql``}) s
     cross join lateral (select code, name, priority, active, low_stock_threshold
                         from ${t('warehouses')} where id = s.warehouse_id limit 1) w
     cross join lateral (select active, backorder, low_stock_threshold
                         from ${t('stock_items')} where sku = s.sku limit 1) i
-    order by k.n, s.warehouse_id`;
+    order by k.n, ${lock ? sql`s.warehouse_id` : sql`w.priority, s.warehouse_id`}`;
 }
 
 /** SQL of stock items, levels and the movements ledger. Write methods take the caller's transaction. */
@@ -179,9 +159,9 @@ export const stockRepository = {
   },
 
   /** Every level row of the SKUs, in warehouse priority order (no locks). */
-  async levels(db: Kysely<InventoryDB>, skus: string[]): Promise<LevelRow[]> {
+  async levels(db: Kysely<InventoryDB>, schema: string, skus: string[]): Promise<LevelRow[]> {
     if (skus.length === 0) return [];
-    return levelQuery(db, skus).orderBy('s.sku').orderBy('w.priority').orderBy('w.id').execute();
+    return (await prepared(levelRowsSql(schema, skus, false)).execute(db)).rows;
   },
 
   /**
@@ -190,7 +170,7 @@ export const stockRepository = {
    */
   async lockLevels(trx: Kysely<InventoryDB>, schema: string, skus: string[]): Promise<LevelRow[]> {
     if (skus.length === 0) return [];
-    return (await prepared(lockLevelsSql(schema, skus)).execute(trx)).rows;
+    return (await prepared(levelRowsSql(schema, skus, true)).execute(trx)).rows;
   },
 
   /** Writes new levels of locked rows in one statement. */

@@ -111,7 +111,7 @@ export function createStockService(ctx: ServiceContext<InventoryDB>): StockServi
     async get(sku) {
       const item = await repo.findItem(db, sku);
       if (!item) throw skuNotFound(sku);
-      return skuStock(item, await repo.levels(db, [sku]));
+      return skuStock(item, await repo.levels(db, database.schema, [sku]));
     },
 
     async update(sku, patch) {
@@ -121,7 +121,7 @@ export function createStockService(ctx: ServiceContext<InventoryDB>): StockServi
         await repo.updateItem(trx, sku, patch);
         if (patch.backorder !== undefined && patch.backorder !== item.backorder) {
           // The storefront's in-stock filter reads backorder too.
-          const { onHand, available } = skuStock(item, await repo.levels(trx, [sku]));
+          const { onHand, available } = skuStock(item, await repo.levels(trx, database.schema, [sku]));
           const data: InventoryStockChangedV1 = { sku, onHand, available, backorder: patch.backorder };
           await outbox.add(trx, { type: 'inventory.stock_changed', subject: sku, data });
         }
@@ -139,7 +139,7 @@ export function createStockService(ctx: ServiceContext<InventoryDB>): StockServi
               .select(['sku', 'active', 'backorder'])
               .where('sku', 'in', unique)
               .execute(),
-        repo.levels(db, unique),
+        repo.levels(db, database.schema, unique),
       ]);
       const bySku = new Map(items.map((i) => [i.sku, { ...i, available: 0 }]));
       for (const r of rows) {
