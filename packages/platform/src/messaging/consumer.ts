@@ -1,7 +1,8 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { sql, type Transaction } from 'kysely';
 import { runWithContext } from '../context/index.ts';
-import type { Database } from '../db/database.ts';
+import { prepared, type Database } from '../db/database.ts';
+import { createWriteBatcher } from '../db/write-batcher.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
@@ -17,7 +18,17 @@ export interface EventHandlerSpec<DB = unknown> {
   /** Attempts before the event goes to the dead-letter table (default from the runtime). */
   maxAttempts?: number;
   concurrency?: number;
+  /**
+   * Most events applied in one transaction (default 1). Above 1, events delivered while a
+   * transaction runs wait and go together in the next: one inbox statement and one commit
+   * for many. A failing handler rolls its batch back and the batch's events are applied one
+   * by one, so retries and dead letters stay per event. For handlers that only write to the
+   * service's database (a call to another system would be repeated by that rerun).
+   */
+  batch?: number;
 }
+
+const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** How retries back off; the defaults suit production, tests shorten them. */
 export interface RetryPolicy {
@@ -64,22 +75,65 @@ export function createConsumer<DB>(
   const deadLetters = sql.id(database.schema, 'dead_letters');
   let subscription: Subscription | undefined;
 
-  async function apply(event: EventEnvelope): Promise<boolean> {
+  /** Runs fn as the event's handling: in its consumer span and request context. */
+  function asEvent<T>(event: EventEnvelope, fn: () => Promise<T>): Promise<T> {
     // With tracing on, the handler runs in a consumer span continuing the event's trace,
     // and the request context carries that span's traceparent (logs, events it writes).
     return inConsumerSpan({ event, consumer, system: bus.kind }, (traceparent) =>
-      runWithContext({ correlationId: event.correlationId, traceparent, causationId: event.id }, () =>
-        database.transaction(async (trx) => {
-          const inserted =
-            await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
-            on conflict do nothing returning event_id`.execute(trx);
-          if (inserted.rows.length === 0) return false;
-          await spec.handle(trx, event);
-          return true;
-        }),
-      ),
+      runWithContext({ correlationId: event.correlationId, traceparent, causationId: event.id }, fn),
     );
   }
+
+  async function apply(event: EventEnvelope): Promise<boolean> {
+    return asEvent(event, () =>
+      database.transaction(async (trx) => {
+        const inserted = await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
+          on conflict do nothing returning event_id`.execute(trx);
+        if (inserted.rows.length === 0) return false;
+        await spec.handle(trx, event);
+        return true;
+      }),
+    );
+  }
+
+  /** Applies events in one transaction; when any fails, each alone (its error its own). */
+  async function applyTogether(events: readonly EventEnvelope[]): Promise<Array<boolean | Error>> {
+    const alone = async (): Promise<Array<boolean | Error>> => {
+      const out: Array<boolean | Error> = [];
+      for (const e of events) out.push(await apply(e).catch((err: unknown) => toError(err)));
+      return out;
+    };
+    if (events.length === 1) return alone();
+    try {
+      return await database.transaction(async (trx) => {
+        // An event twice in the batch is inserted once: its second copy is a duplicate.
+        const inserted = await prepared(
+          sql<{ event_id: string }>`insert into ${inbox} (consumer, event_id)
+            select ${consumer}, id from unnest(${events.map((e) => e.id)}::uuid[]) as u (id)
+            on conflict do nothing returning event_id`,
+        ).execute(trx);
+        const fresh = new Set(inserted.rows.map((r) => r.event_id));
+        const out: boolean[] = [];
+        for (const e of events) {
+          const isNew = fresh.delete(e.id);
+          if (isNew) await asEvent(e, () => spec.handle(trx, e));
+          out.push(isNew);
+        }
+        return out;
+      });
+    } catch {
+      return alone();
+    }
+  }
+  const applyNext =
+    (spec.batch ?? 1) > 1
+      ? (() => {
+          // One batch at a time: two batches of one consumer could lock the same rows in
+          // opposite orders.
+          const batcher = createWriteBatcher(applyTogether, { maxBatch: spec.batch, maxInFlight: 1 });
+          return (event: EventEnvelope) => batcher.submit(event);
+        })()
+      : apply;
 
   async function park(event: EventEnvelope, err: unknown, attempts: number): Promise<void> {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -96,7 +150,7 @@ export function createConsumer<DB>(
 
   async function onDelivery(event: EventEnvelope, delivery: Delivery): Promise<void> {
     try {
-      const applied = await apply(event);
+      const applied = await applyNext(event);
       deps.metrics?.eventsHandled.inc({ consumer, outcome: applied ? 'applied' : 'duplicate' });
     } catch (err) {
       deps.metrics?.consumerFailures.inc({ consumer });

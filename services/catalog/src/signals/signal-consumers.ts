@@ -14,6 +14,8 @@ export function signalConsumers(invalidate: () => Promise<void>): EventHandlerSp
     {
       name: 'stock',
       types: ['inventory.stock_changed'],
+      // Many readings a second in a busy shop: applied many per transaction.
+      batch: 50,
       async handle(trx, event) {
         const data = event.data as InventoryStockChangedV1;
         const result = await signalRepository.putStock(trx, {
@@ -29,6 +31,7 @@ export function signalConsumers(invalidate: () => Promise<void>): EventHandlerSp
     {
       name: 'ratings',
       types: ['rating.updated'],
+      batch: 50,
       async handle(trx, event) {
         const data = event.data as RatingUpdatedV1;
         const changed = await signalRepository.putRating(trx, {
