@@ -1,7 +1,7 @@
 export { RetryLater } from './bus.ts';
 export type { EventBus, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
 export { createOutbox } from './outbox.ts';
-export type { Outbox, EventDraft, EventContext, StagedEvents } from './outbox.ts';
+export type { Outbox, EventDraft, EventContext } from './outbox.ts';
 export { captureEventContext } from './outbox.ts';
 export { createRelay } from './relay.ts';
 export type { Relay, RelayOptions } from './relay.ts';

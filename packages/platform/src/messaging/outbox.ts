@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@mercato/contracts';
-import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import { currentContext, type RequestContext } from '../context/index.ts';
 import { afterCommit, prepared } from '../db/database.ts';
 import { newId } from '../ids/index.ts';
@@ -18,13 +18,6 @@ export interface EventDraft<T = unknown> {
   context?: EventContext;
 }
 
-/** Events ready to be written by the caller's own statement (Outbox.stage). */
-export interface StagedEvents {
-  envelopes: EventEnvelope[];
-  /** Inserts the envelopes (none when there are none): its text is the same for any number. */
-  insert: RawBuilder<unknown>;
-}
-
 /** The correlation fields an event takes from its request. */
 export interface EventContext {
   correlationId: string;
@@ -37,11 +30,13 @@ export interface Outbox {
   add<T>(trx: QueryExecutorProvider, draft: EventDraft<T>): Promise<EventEnvelope<T>>;
   addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]>;
   /**
-   * The envelopes of drafts and the INSERT that writes them, for a caller that writes its
-   * events within a statement of its own (a data-modifying CTE) in `trx`: the commit hook
-   * is registered as by addMany (when there are events).
+   * The envelopes of drafts, for a caller whose own autocommitted statement writes them into
+   * the outbox table (a SQL function doing a whole transaction's work): it calls
+   * `committed()` once that statement has returned.
    */
-  stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents;
+  envelopes(drafts: EventDraft[]): EventEnvelope[];
+  /** Events were committed outside Database.transaction: the relay publishes them now. */
+  committed(): void;
 }
 
 /**
@@ -71,29 +66,28 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
     return env;
   }
 
-  function stage(trx: QueryExecutorProvider, drafts: EventDraft[]): StagedEvents {
-    // Registered first: outside a Database transaction this throws before anything is written
-    // (an autocommitted event would go out while the caller sees an error).
-    if (drafts.length > 0 && opts.onCommitted) afterCommit(trx, opts.onCommitted);
+  function envelopes(drafts: EventDraft[]): EventEnvelope[] {
     const ctx = currentContext();
     // The active span's context (tracing on) so the consumer's span continues this trace
     // as its child; otherwise the request context's traceparent, for log correlation.
     const traceparent = activeTraceparent() ?? ctx?.traceparent;
-    const envelopes = drafts.map((d) =>
+    return drafts.map((d) =>
       d.context ? envelope(d, d.context, d.context.traceparent) : envelope(d, ctx, traceparent),
     );
-    // Arrays, not a VALUES list: the text is the same for any number of events, so it is
-    // prepared once per connection. unnest keeps the order, and seq follows it.
-    const insert = prepared(sql`insert into ${table} (id, type, envelope)
-      select * from unnest(${envelopes.map((e) => e.id)}::uuid[], ${envelopes.map((e) => e.type)}::text[],
-                           ${envelopes.map((e) => JSON.stringify(e))}::jsonb[])`);
-    return { envelopes, insert };
   }
 
   async function addMany(trx: QueryExecutorProvider, drafts: EventDraft[]): Promise<EventEnvelope[]> {
-    const { envelopes, insert } = stage(trx, drafts);
-    if (envelopes.length > 0) await insert.execute(trx);
-    return envelopes;
+    if (drafts.length === 0) return [];
+    // Registered first: outside a Database transaction this throws before anything is written
+    // (an autocommitted event would go out while the caller sees an error).
+    if (opts.onCommitted) afterCommit(trx, opts.onCommitted);
+    const staged = envelopes(drafts);
+    // Arrays, not a VALUES list: the text is the same for any number of events, so it is
+    // prepared once per connection. unnest keeps the order, and seq follows it.
+    await prepared(sql`insert into ${table} (id, type, envelope)
+      select * from unnest(${staged.map((e) => e.id)}::uuid[], ${staged.map((e) => e.type)}::text[],
+                           ${staged.map((e) => JSON.stringify(e))}::jsonb[])`).execute(trx);
+    return staged;
   }
 
   return {
@@ -102,7 +96,8 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
       return env as EventEnvelope<T>;
     },
     addMany,
-    stage,
+    envelopes,
+    committed: () => opts.onCommitted?.(),
   };
 }
 

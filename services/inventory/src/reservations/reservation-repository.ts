@@ -1,41 +1,30 @@
+import type { EventEnvelope } from '@mercato/contracts';
 import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
-import type { RawBuilder } from 'kysely';
 import { type InventoryDB, type ReservationStatus } from '../db.ts';
-import { levelRowsSql, writeLevelsSql, type LevelRow, type LevelWrite } from '../stock/stock-repository.ts';
-import { markStockChangedSql } from '../stock/stock-signals.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
-/** A used Idempotency-Key of POST /reservations: its reservation, or its stored refusal. */
-export type KeyRecord =
-  | { kind: 'reservation'; hash: string; reservationId: string }
-  | { kind: 'refusal'; hash: string; shortages: Shortage[]; correlationId: string };
+/** What reserve_batch answers for one command, in command order. */
+export type BatchOutcome =
+  | {
+      outcome: 'created';
+      allocations: Array<{ lineNo: number; sku: string; warehouseCode: string; quantity: number }>;
+    }
+  | { outcome: 'refused'; shortages: Shortage[] }
+  | { outcome: 'replay'; reservationId?: string; shortages?: Shortage[]; correlationId?: string }
+  | { outcome: 'mismatch' };
 
-/** An allocation row of a new reservation. */
-export interface AllocationInsert {
-  reservationId: string;
-  lineNo: number;
-  sku: string;
-  warehouseId: string;
-  quantity: number;
+/** A batch's outcomes and its transaction's time (the created_at of its reservations). */
+export interface BatchResult {
+  now: Date;
+  outcomes: BatchOutcome[];
 }
 
-/** A stored refusal: the key's record of a 409, with the first answer's correlationId. */
-export interface RefusalInsert {
-  idempotency: { scope: string; key: string; fingerprint: string };
-  shortages: Shortage[];
-  correlationId: string;
-}
-
-/** What one batch of reservations writes (reservationRepository.writeBatch). */
-export interface BatchWrites {
-  held: ReservationInsert[];
-  allocations: AllocationInsert[];
-  levels: LevelWrite[];
-  refusals: RefusalInsert[];
-  /** SKUs whose availability changed (stock_changed marks). */
-  marked: string[];
-  /** The outbox INSERT of the batch's events (Outbox.stage). */
-  events: RawBuilder<unknown>;
+/** reserve_batch's answer: commands by position from 1, allocations as parallel arrays. */
+interface BatchAnswer {
+  now: string;
+  replays: Array<Extract<BatchOutcome, { outcome: 'replay' | 'mismatch' }> | null>;
+  allocations: { command: number[]; lineNo: number[]; warehouseCode: string[]; quantity: number[] };
+  shortages: Record<string, Shortage[]>;
 }
 
 /** A new reservation row with its key record (scope, key, request fingerprint). */
@@ -108,159 +97,58 @@ function toReservation(
   };
 }
 
-/**
- * The row of key (k.scope, k.key) in a table, for a LATERAL join on `unnest(...) as k`. The
- * LIMIT keeps it a per-key index probe whatever plan the server caches for a prepared
- * statement: as a plain join, a plan made while the table was small (a new shop) hashes a
- * sequential scan of it, and keeps doing so as it grows.
- */
-function keyProbe(
-  schema: string,
-  table: string,
-  scopeColumn: string,
-  keyColumn: string,
-  columns: RawBuilder<unknown>,
-) {
-  return sql`select ${columns} from ${sql.id(schema, table)}
-    where ${sql.id(scopeColumn)} = k.scope and ${sql.id(keyColumn)} = k.key limit 1`;
-}
-
-/** A used key as keyRecordsSql reads it. */
-interface KeyRow {
-  scope: string;
-  key: string;
-  hash: string;
-  reservation_id: string | null;
-  shortages: Shortage[] | null;
-  correlation_id: string | null;
-}
-
-/** The records of used keys: reservations and refusals, as rows. */
-function keyRecordsSql(schema: string, keys: Array<{ scope: string; key: string }>) {
-  const scopes = keys.map((k) => k.scope);
-  const names = keys.map((k) => k.key);
-  return sql<KeyRow>`select k.scope, k.key, r.idem_hash as hash, r.id as reservation_id,
-        null::jsonb as shortages, null::text as correlation_id
-      from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-      cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`idem_hash, id`)}) r
-      union all
-      select k.scope, k.key, f.request_hash, null, f.shortages, f.correlation_id
-      from unnest(${scopes}::text[], ${names}::text[]) as k (scope, key)
-      cross join lateral (${keyProbe(
-        schema,
-        'reservation_refusals',
-        'scope',
-        'key',
-        sql`request_hash, shortages, correlation_id`,
-      )}) f`;
-}
-
-function toKeyRecords(rows: KeyRow[]): Map<string, KeyRecord> {
-  const found = new Map<string, KeyRecord>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    // A key with both (a refusal raced a reservation of another request): the reservation wins.
-    if (found.get(k)?.kind === 'reservation') continue;
-    found.set(
-      k,
-      r.reservation_id
-        ? { kind: 'reservation', hash: r.hash, reservationId: r.reservation_id }
-        : {
-            kind: 'refusal',
-            hash: r.hash,
-            shortages: r.shortages ?? [],
-            correlationId: r.correlation_id ?? '',
-          },
-    );
-  }
-  return found;
-}
-
 /** SQL of reservations and their allocations. */
 export const reservationRepository = {
   /**
-   * What a reservation batch reads, in one round trip: the records of its keys already used
-   * (reservations and refusals, by keyOf) and its SKUs' level rows, locked in (sku,
-   * warehouse id) order (see stockRepository.lockLevels).
+   * A batch of reservations in one autocommitted statement (the function reserve_batch,
+   * migration 0005): commands as parallel arrays, their lines flattened, the SKUs sorted
+   * as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
+   * command i's inventory.reserved envelope without its data. Throws SQLSTATE MC409 when a
+   * key of the batch was stored meanwhile (nothing written).
    */
-  async readBatch(
-    trx: Kysely<InventoryDB>,
+  async reserveBatch(
+    db: Kysely<InventoryDB>,
     schema: string,
-    keys: Array<{ scope: string; key: string }>,
-    skus: string[],
-  ): Promise<{ keys: Map<string, KeyRecord>; levels: LevelRow[] }> {
-    const read = await prepared(
-      sql<{ keys: KeyRow[]; levels: LevelRow[] }>`
-      with used as (${keyRecordsSql(schema, keys)}), locked as (${levelRowsSql(schema, skus, true)})
-      select (select coalesce(json_agg(used), '[]') from used) as keys,
-             (select coalesce(json_agg(locked order by locked.sku, locked."warehouseId"), '[]') from locked)
-               as levels`,
-    ).execute(trx);
-    const row = read.rows[0] ?? { keys: [], levels: [] };
-    return { keys: toKeyRecords(row.keys), levels: row.levels };
-  },
-
-  /**
-   * Every write of a reservation batch in ONE statement (data-modifying CTEs), so its level
-   * rows stay locked for one round trip and the commit. Counts what was written and how many
-   * refused keys a reservation holds (a duplicate that took the stock meanwhile); `now` is
-   * the transaction's time, the created_at of its reservations. Every list is one array
-   * parameter and every part is always there (an empty array writes nothing): the text never
-   * changes, so it is prepared once per connection instead of planned per batch.
-   */
-  async writeBatch(
-    trx: Kysely<InventoryDB>,
-    schema: string,
-    w: BatchWrites,
-  ): Promise<{ held: number; refused: number; taken: number; now: Date }> {
-    const { held, allocations: a, refusals } = w;
-    // Only replays in the batch: nothing to write.
-    if (held.length + w.levels.length + refusals.length + w.marked.length === 0) {
-      return { held: 0, refused: 0, taken: 0, now: new Date() };
-    }
-    const t = (name: string) => sql.id(schema, name);
-    const counted = await prepared(
-      sql<{ held: number; refused: number; taken: number; now: Date }>`
-      with held as (
-        insert into ${t('reservations')}
-          (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
-        select id, reference, 'held', expires_at, created_by, idem_scope, idem_key, idem_hash
-        from unnest(${held.map((r) => r.id)}::uuid[], ${held.map((r) => r.reference)}::text[],
-                    ${held.map((r) => r.expiresAt)}::timestamptz[], ${held.map((r) => r.actor)}::text[],
-                    ${held.map((r) => r.idempotency.scope)}::text[], ${held.map((r) => r.idempotency.key)}::text[],
-                    ${held.map((r) => r.idempotency.fingerprint)}::text[])
-          as v (id, reference, expires_at, created_by, idem_scope, idem_key, idem_hash)
-        on conflict (idem_scope, idem_key) do nothing
-        returning id),
-      allocations as (
-        insert into ${t('reservation_allocations')} (reservation_id, line_no, sku, warehouse_id, quantity, held)
-        select v.*, v.quantity
-        from unnest(${a.map((x) => x.reservationId)}::uuid[], ${a.map((x) => x.lineNo)}::int[],
-                    ${a.map((x) => x.sku)}::text[], ${a.map((x) => x.warehouseId)}::uuid[],
-                    ${a.map((x) => x.quantity)}::int[])
-          as v (reservation_id, line_no, sku, warehouse_id, quantity)),
-      levels as (${writeLevelsSql(schema, w.levels)}),
-      refusals as (
-        insert into ${t('reservation_refusals')} (scope, key, request_hash, shortages, correlation_id)
-        select * from unnest(${refusals.map((r) => r.idempotency.scope)}::text[],
-                             ${refusals.map((r) => r.idempotency.key)}::text[],
-                             ${refusals.map((r) => r.idempotency.fingerprint)}::text[],
-                             ${refusals.map((r) => JSON.stringify(r.shortages))}::jsonb[],
-                             ${refusals.map((r) => r.correlationId)}::text[])
-        on conflict (scope, key) do nothing
-        returning key),
-      marks as (${markStockChangedSql(schema, w.marked)}),
-      events as (${w.events})
-      select (select count(*) from held)::int as held,
-             (select count(*) from refusals)::int as refused,
-             (select count(*)
-                from unnest(${refusals.map((r) => r.idempotency.scope)}::text[],
-                            ${refusals.map((r) => r.idempotency.key)}::text[]) as k (scope, key)
-                cross join lateral (${keyProbe(schema, 'reservations', 'idem_scope', 'idem_key', sql`1`)}) r
-             )::int as taken,
-             now() as now`,
-    ).execute(trx);
-    return counted.rows[0] as { held: number; refused: number; taken: number; now: Date };
+    commands: ReadonlyArray<
+      ReservationInsert & {
+        lines: Array<{ sku: string; quantity: number }>;
+        context: { correlationId: string };
+      }
+    >,
+    envelopes: EventEnvelope[],
+  ): Promise<BatchResult> {
+    const c = commands;
+    const lines = c.flatMap((x) => x.lines);
+    const skus = [...new Set(lines.map((l) => l.sku))].sort();
+    const result = await prepared(
+      sql<{ result: BatchAnswer }>`select ${sql.id(schema, 'reserve_batch')}(
+        ${c.map((x) => x.id)}::uuid[], ${c.map((x) => x.reference)}::text[], ${c.map((x) => x.expiresAt)}::text[],
+        ${c.map((x) => x.actor)}::text[], ${c.map((x) => x.idempotency.scope)}::text[],
+        ${c.map((x) => x.idempotency.key)}::text[], ${c.map((x) => x.idempotency.fingerprint)}::text[],
+        ${c.map((x) => x.context.correlationId)}::text[], ${envelopes.map((e) => JSON.stringify(e))}::jsonb[],
+        ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[],
+        ${c.map((x) => x.lines.length)}::int[], ${skus}::text[]) as result`,
+    ).execute(db);
+    const answer = result.rows[0]!.result;
+    const outcomes: BatchOutcome[] = c.map((command, i) => {
+      const replay = answer.replays[i];
+      if (replay) return replay;
+      const shortages = answer.shortages[String(i + 1)];
+      if (shortages) return { outcome: 'refused', shortages };
+      return { outcome: 'created', allocations: [] };
+    });
+    const a = answer.allocations;
+    a.command.forEach((n, k) => {
+      const outcome = outcomes[n - 1] as Extract<BatchOutcome, { outcome: 'created' }>;
+      const lineNo = a.lineNo[k]!;
+      outcome.allocations.push({
+        lineNo,
+        sku: c[n - 1]!.lines[lineNo - 1]!.sku,
+        warehouseCode: a.warehouseCode[k]!,
+        quantity: a.quantity[k]!,
+      });
+    });
+    return { now: new Date(answer.now), outcomes };
   },
 
   async load(db: Kysely<InventoryDB>, ids: string[]): Promise<Reservation[]> {

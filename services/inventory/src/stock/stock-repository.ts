@@ -40,12 +40,12 @@ export interface LevelWrite {
 }
 
 /**
- * The UPDATE of level rows (locked by the caller), also for a statement of several writes
- * (a CTE). Arrays, so the text is the same for any number of rows (a prepared statement).
+ * The UPDATE of level rows (locked by the caller). Arrays, so the text is the same for any
+ * number of rows (a prepared statement).
  * Each row is found by a key probe and updated by its row id: a plain join of the arrays to
  * the table lets the cached generic plan scan the whole table at every batch.
  */
-export function writeLevelsSql(schema: string, rows: LevelWrite[]) {
+function writeLevelsSql(schema: string, rows: LevelWrite[]) {
   const levels = sql.id(schema, 'stock_levels');
   return sql`update ${levels} as s
     set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()

@@ -12,20 +12,16 @@ export async function markStockChanged(
   schema: string,
   skus: string[],
 ): Promise<void> {
-  if (skus.length > 0) await markStockChangedSql(schema, skus).execute(trx);
-}
-
-/** The upsert of markStockChanged (non-empty), also for a statement of several writes (a CTE). */
-export function markStockChangedSql(schema: string, skus: string[]) {
+  if (skus.length === 0) return;
   // Sorted: two writers marking overlapping SKUs take the row locks in one order.
   const sorted = [...new Set(skus)].sort();
   // A mark already set is left as it is (changed_at: the first change since the last
   // publication): rewriting it made a new row version and index entries at every batch.
   // The conflicting row is locked all the same, so the publisher (SKIP LOCKED) still waits
   // for this transaction before it reads the availability.
-  return sql`insert into ${sql.id(schema, 'stock_signals')} as s (sku)
+  await sql`insert into ${sql.id(schema, 'stock_signals')} as s (sku)
     select unnest(${sorted}::text[])
-    on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty`;
+    on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty`.execute(trx);
 }
 
 /** Which marked SKUs a publication round takes. */

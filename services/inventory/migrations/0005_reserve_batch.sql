@@ -1,0 +1,284 @@
+-- A batch of reservations in ONE statement: `select reserve_batch(...)`, autocommitted.
+--
+-- The batch had been four round trips (BEGIN, a locked read, the planned writes, COMMIT)
+-- with the plan made in the service. On the machines Mercato is benchmarked on, a round
+-- trip costs the service and the server about as much CPU as the work of a reservation,
+-- so the plan moved here: the function locks the level rows, reads the keys, plans every
+-- reservation one after the other (each sees what the ones before it held), and writes
+-- reservations, allocations, levels, refusals, stock marks and events. Same rules as the
+-- plan it replaces (reservation-batcher.ts describes them):
+-- * level rows are locked SKU by SKU in the order of `p_skus` (sorted by the caller as every
+--   writer sorts them) and, within a SKU, by warehouse id;
+-- * a line takes from usable rows (active warehouse, active SKU) in warehouse priority
+--   order, each giving what is still missing, so a line is split when its first warehouse is
+--   short; a reservation with any short line holds nothing and names every short line with
+--   the availability of its usable rows;
+-- * a key already used answers from its record: `replay` (same request fingerprint: the
+--   reservation, or the stored refusal) or `mismatch`;
+-- * inventory.low_stock per active row whose availability crossed its threshold downwards
+--   (in the context of the reservation that crossed it); stock marks (inventory.stock_changed)
+--   for the SKUs the batch moved.
+-- A key stored meanwhile by a concurrent request (its insert is skipped), or a refused
+-- request whose key a reservation holds, raises SQLSTATE MC409: nothing is written and the
+-- caller runs the batch again (the key is then found and the request replays).
+--
+-- Commands come as parallel arrays (c_*), their lines flattened in command order (l_*,
+-- l_count lines per command); c_envelope is each command's inventory.reserved envelope
+-- without `data`, and the base of the low_stock events it causes. Returns
+-- { now, outcomes: [{ outcome: created, allocations } | { outcome: refused, shortages } |
+--   { outcome: replay, reservationId } | { outcome: replay, shortages, correlationId } |
+--   { outcome: mismatch }] } in command order.
+create function reserve_batch(
+  c_id uuid[],
+  c_reference text[],
+  c_expires_at text[],
+  c_actor text[],
+  c_scope text[],
+  c_key text[],
+  c_hash text[],
+  c_correlation text[],
+  c_envelope jsonb[],
+  l_sku text[],
+  l_quantity integer[],
+  l_count integer[],
+  p_skus text[]
+) returns jsonb
+language plpgsql
+set search_path from current
+-- Every statement below reaches rows by key probes, right at any table size.
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_count integer := coalesce(array_length(c_id, 1), 0);
+  -- Answers of keys used before (replay, mismatch); null for the others.
+  v_replay jsonb[] := array_fill(null::jsonb, array[coalesce(array_length(c_id, 1), 0)]);
+  -- The locked level rows, in lock order, and what the batch makes of them.
+  lv_sku text[];
+  lv_wh uuid[];
+  lv_code text[];
+  lv_usable boolean[];
+  lv_counted boolean[];
+  lv_on_hand integer[];
+  lv_reserved integer[];
+  lv_threshold integer[];
+  lv_new integer[];
+  lv_cause integer[];
+  -- Row indexes in (SKU, priority) order, and each SKU's range in it (by position in p_skus).
+  v_by_priority integer[];
+  v_sku_first integer[];
+  v_sku_last integer[];
+  -- Each command's first line, less one, in l_*.
+  v_line0 integer[];
+  v_held integer[] := '{}';
+  v_refused integer[] := '{}';
+  -- Allocations (command, line, level row, quantity) and shortages (command, line, available).
+  a_c integer[] := '{}';
+  a_line integer[] := '{}';
+  a_r integer[] := '{}';
+  a_q integer[] := '{}';
+  s_c integer[] := '{}';
+  s_line integer[] := '{}';
+  s_avail integer[] := '{}';
+  v_rec record;
+  v_c integer;
+  v_j integer;
+  v_p integer;
+  v_r integer;
+  v_first integer := 0;
+  v_sku integer;
+  v_avail integer;
+  v_missing integer;
+  v_take integer;
+  v_short boolean;
+  v_stored integer;
+  v_refusals integer;
+  v_taken integer;
+  v_shortages jsonb;
+begin
+  -- 1. The level rows, locked (the lateral probe per SKU takes them in p_skus order).
+  select array_agg(x.sku order by x.idx), array_agg(x.warehouse_id order by x.idx),
+         array_agg(x.code order by x.idx), array_agg(x.usable order by x.idx),
+         array_agg(x.counted order by x.idx), array_agg(x.on_hand order by x.idx),
+         array_agg(x.reserved order by x.idx), array_agg(x.threshold order by x.idx),
+         array_agg(x.idx order by x.ord, x.priority, x.warehouse_id)
+    into lv_sku, lv_wh, lv_code, lv_usable, lv_counted, lv_on_hand, lv_reserved, lv_threshold, v_by_priority
+  from (
+    select k.ord, s.sku, s.warehouse_id, s.on_hand, s.reserved, w.code, w.priority,
+           w.active as counted, (w.active and i.active) as usable,
+           coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold,
+           row_number() over (order by k.ord, s.warehouse_id)::integer as idx
+    from unnest(p_skus) with ordinality as k (sku, ord)
+    cross join lateral (select l.sku, l.warehouse_id, l.on_hand, l.reserved from stock_levels l
+                        where l.sku = k.sku order by l.warehouse_id for update) s
+    cross join lateral (select wh.code, wh.priority, wh.active, wh.low_stock_threshold from warehouses wh
+                        where wh.id = s.warehouse_id limit 1) w
+    cross join lateral (select it.active, it.low_stock_threshold from stock_items it
+                        where it.sku = s.sku limit 1) i
+  ) x;
+  lv_new := coalesce(lv_reserved, '{}');
+  lv_cause := array_fill(0, array[coalesce(array_length(lv_sku, 1), 0)]);
+  v_sku_first := array_fill(0, array[greatest(coalesce(array_length(p_skus, 1), 0), 1)]);
+  v_sku_last := array_fill(-1, array[greatest(coalesce(array_length(p_skus, 1), 0), 1)]);
+  for v_p in 1 .. coalesce(array_length(v_by_priority, 1), 0) loop
+    v_sku := array_position(p_skus, lv_sku[v_by_priority[v_p]]);
+    if v_sku_first[v_sku] = 0 then v_sku_first[v_sku] := v_p; end if;
+    v_sku_last[v_sku] := v_p;
+  end loop;
+
+  -- 2. Keys already used (read after the locks: a request with the same key and lines has
+  --    committed by now). A key with both a reservation and a refusal (a refusal raced a
+  --    reservation of another request): the reservation wins.
+  for v_rec in
+    select k.ord, coalesce(rs.idem_hash, rf.request_hash) as hash, rs.id, rf.shortages, rf.correlation_id
+    from unnest(c_scope, c_key) with ordinality as k (scope, key, ord)
+    left join lateral (select r.idem_hash, r.id from reservations r
+                       where r.idem_scope = k.scope and r.idem_key = k.key limit 1) rs on true
+    left join lateral (select f.request_hash, f.shortages, f.correlation_id from reservation_refusals f
+                       where f.scope = k.scope and f.key = k.key limit 1) rf on rs.id is null
+    where rs.id is not null or rf.request_hash is not null
+  loop
+    v_replay[v_rec.ord] := case
+      when v_rec.hash <> c_hash[v_rec.ord] then jsonb_build_object('outcome', 'mismatch')
+      when v_rec.id is not null then jsonb_build_object('outcome', 'replay', 'reservationId', v_rec.id)
+      else jsonb_build_object('outcome', 'replay', 'shortages', v_rec.shortages,
+                              'correlationId', v_rec.correlation_id) end;
+  end loop;
+
+  -- 3. The plan, one reservation after the other.
+  v_line0 := array_fill(0, array[greatest(v_count, 1)]);
+  for v_c in 1 .. v_count loop
+    v_line0[v_c] := v_first;
+    v_first := v_first + l_count[v_c];
+    continue when v_replay[v_c] is not null;
+    v_short := false;
+    for v_j in 1 .. l_count[v_c] loop
+      v_sku := array_position(p_skus, l_sku[v_line0[v_c] + v_j]);
+      v_avail := 0;
+      for v_p in v_sku_first[v_sku] .. v_sku_last[v_sku] loop
+        v_r := v_by_priority[v_p];
+        if lv_usable[v_r] then v_avail := v_avail + greatest(0, lv_on_hand[v_r] - lv_new[v_r]); end if;
+      end loop;
+      if v_avail < l_quantity[v_line0[v_c] + v_j] then
+        v_short := true;
+        s_c := s_c || v_c;
+        s_line := s_line || v_j;
+        s_avail := s_avail || v_avail;
+      end if;
+    end loop;
+    if v_short then
+      v_refused := v_refused || v_c;
+      continue;
+    end if;
+    for v_j in 1 .. l_count[v_c] loop
+      v_sku := array_position(p_skus, l_sku[v_line0[v_c] + v_j]);
+      v_missing := l_quantity[v_line0[v_c] + v_j];
+      for v_p in v_sku_first[v_sku] .. v_sku_last[v_sku] loop
+        exit when v_missing = 0;
+        v_r := v_by_priority[v_p];
+        continue when not lv_usable[v_r];
+        v_take := least(v_missing, lv_on_hand[v_r] - lv_new[v_r]);
+        continue when v_take <= 0;
+        lv_new[v_r] := lv_new[v_r] + v_take;
+        lv_cause[v_r] := v_c;
+        v_missing := v_missing - v_take;
+        a_c := a_c || v_c;
+        a_line := a_line || v_j;
+        a_r := a_r || v_r;
+        a_q := a_q || v_take;
+      end loop;
+    end loop;
+    v_held := v_held || v_c;
+  end loop;
+
+  -- 4. Every write in one statement. Events: each held reservation's inventory.reserved, then
+  --    inventory.low_stock for each row of an active warehouse whose availability crossed its
+  --    threshold downwards (with the envelope of the reservation that crossed it).
+  with
+  stored as (
+    insert into reservations (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
+    select c_id[h.c], c_reference[h.c], 'held', c_expires_at[h.c]::timestamptz, c_actor[h.c], c_scope[h.c],
+           c_key[h.c], c_hash[h.c]
+    from unnest(v_held) as h (c)
+    on conflict (idem_scope, idem_key) do nothing
+    returning 1),
+  allocated as (
+    insert into reservation_allocations (reservation_id, line_no, sku, warehouse_id, quantity, held)
+    select c_id[a.c], a.line, lv_sku[a.r], lv_wh[a.r], a.q, a.q
+    from unnest(a_c, a_line, a_r, a_q) as a (c, line, r, q)),
+  levels as (
+    update stock_levels as s set reserved = v.reserved, updated_at = now()
+    from (select l.ctid as row_id, u.reserved
+          from unnest(lv_sku, lv_wh, lv_new, lv_cause) as u (sku, warehouse_id, reserved, cause)
+          cross join lateral (select sl.ctid from stock_levels sl
+                              where sl.sku = u.sku and sl.warehouse_id = u.warehouse_id limit 1) l
+          where u.cause > 0) v
+    where s.ctid = v.row_id),
+  -- Marked in lock order; a mark already set is left as it is (see stock-signals.ts).
+  marks as (
+    insert into stock_signals as s (sku)
+    select k.sku from unnest(p_skus) with ordinality as k (sku, ord)
+    where exists (select 1 from unnest(a_r) as a (r) where lv_sku[a.r] = k.sku)
+    order by k.ord
+    on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty),
+  shortage as (
+    select u.c, jsonb_agg(jsonb_build_object('lineNo', u.line, 'sku', l_sku[v_line0[u.c] + u.line],
+             'requested', l_quantity[v_line0[u.c] + u.line], 'available', u.avail) order by u.line) as shortages
+    from unnest(s_c, s_line, s_avail) as u (c, line, avail)
+    group by u.c),
+  refusals as (
+    insert into reservation_refusals (scope, key, request_hash, shortages, correlation_id)
+    select c_scope[f.c], c_key[f.c], c_hash[f.c], f.shortages, c_correlation[f.c]
+    from shortage f
+    on conflict (scope, key) do nothing
+    returning 1),
+  reserved as (
+    select h.ord, c_envelope[h.c] || jsonb_build_object('data', jsonb_build_object(
+             'reservationId', c_id[h.c], 'reference', c_reference[h.c], 'expiresAt', c_expires_at[h.c],
+             'lines', (select jsonb_agg(jsonb_build_object('sku', l_sku[v_line0[h.c] + g.j],
+                                                           'quantity', l_quantity[v_line0[h.c] + g.j]) order by g.j)
+                       from generate_series(1, l_count[h.c]) as g (j)),
+             'allocations', (select jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
+                                                                 'quantity', a.q) order by a.n)
+                             from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
+                             where a.c = h.c))) as envelope
+    from unnest(v_held) with ordinality as h (c, ord)),
+  low as (
+    select 1000000 + l.r as ord, c_envelope[l.cause] || jsonb_build_object(
+             -- A UUIDv7 as every event id: the clock's milliseconds over a random UUID, whose
+             -- version nibble 4 becomes 7 (bits 52 and 53 of its 16 bytes set).
+             'id', encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
+                     substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
+                     from 1 for 6), 52, 1), 53, 1), 'hex')::uuid,
+             'type', 'inventory.low_stock', 'subject', lv_sku[l.r],
+             'data', jsonb_build_object('sku', lv_sku[l.r], 'warehouseCode', lv_code[l.r],
+               'available', lv_on_hand[l.r] - lv_new[l.r], 'threshold', lv_threshold[l.r])) as envelope
+    from unnest(lv_cause) with ordinality as l (cause, r)
+    where l.cause > 0 and lv_counted[l.r]
+      and lv_on_hand[l.r] - lv_reserved[l.r] > lv_threshold[l.r]
+      and lv_on_hand[l.r] - lv_new[l.r] <= lv_threshold[l.r]),
+  published as (
+    insert into outbox (id, type, envelope)
+    select (e.envelope ->> 'id')::uuid, e.envelope ->> 'type', e.envelope
+    from (select * from reserved union all select * from low) as e
+    order by e.ord)
+  select (select count(*) from stored), (select count(*) from refusals),
+         (select count(*) from unnest(v_refused) as f (c)
+            cross join lateral (select 1 from reservations r
+                                where r.idem_scope = c_scope[f.c] and r.idem_key = c_key[f.c] limit 1) t),
+         (select jsonb_object_agg(f.c, f.shortages) from shortage f)
+    into v_stored, v_refusals, v_taken, v_shortages;
+  -- A key stored meanwhile by a concurrent request (its insert skipped), or a refused
+  -- request whose key a reservation holds (the same request sent twice at once, which took
+  -- the stock first): nothing stays written; the caller runs the batch again, and replays.
+  if v_stored < coalesce(array_length(v_held, 1), 0) or v_refusals < coalesce(array_length(v_refused, 1), 0)
+     or v_taken > 0 then
+    raise exception 'a key of the batch was used meanwhile' using errcode = 'MC409';
+  end if;
+  return jsonb_build_object('now', now(), 'replays', to_jsonb(v_replay),
+    'allocations', jsonb_build_object('command', to_jsonb(a_c), 'lineNo', to_jsonb(a_line),
+      'warehouseCode', (select coalesce(jsonb_agg(lv_code[a.r] order by a.n), '[]')
+                        from unnest(a_r) with ordinality as a (r, n)),
+      'quantity', to_jsonb(a_q)),
+    'shortages', coalesce(v_shortages, '{}'));
+end;
+$$;
