@@ -300,6 +300,50 @@ for (const db of dbKinds) {
         assert.equal(inbox.rows[0]?.n, 40);
       });
 
+      test('with batch and handleMany, new events come in few calls, each event in exactly one', async () => {
+        const { type, name, consumer } = fresh('many');
+        const calls: string[][] = [];
+        const c = createConsumer(
+          SERVICE,
+          fx.database,
+          bus,
+          {
+            name,
+            types: [type],
+            batch: 50,
+            handle: () => Promise.reject(new Error('handleMany serves every event here')),
+            async handleMany(trx, events) {
+              calls.push(events.map((e) => e.id));
+              await trx
+                .insertInto('effects')
+                .values(events.map((e) => ({ consumer: name, event_id: e.id, note: e.subject })))
+                .execute();
+            },
+          },
+          { logger, metrics, retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 } },
+        );
+        await c.start();
+        consumers.push(c);
+        // One alone first (a batch of one), then many at once.
+        const sent = Array.from({ length: 41 }, () => event(type));
+        await bus.publish(sent[0]!);
+        await waitFor(
+          async () => (await effects(fx.database, sent[0]!.id)).length === 1,
+          5000,
+          'the lone event',
+        );
+        await Promise.all(sent.slice(1).map((e) => bus.publish(e)));
+        await waitFor(
+          async () => (await counterValue(metrics, 'eventsHandled', { consumer, outcome: 'applied' })) === 41,
+          10_000,
+          'forty-one applied events',
+        );
+        assert.deepEqual(calls.flat().sort(), sent.map((e) => e.id).sort(), 'each event in exactly one call');
+        assert.ok(calls.length < sent.length, `${calls.length} calls for ${sent.length} events`);
+        for (const e of sent) assert.equal((await effects(fx.database, e.id)).length, 1);
+        assert.equal(await counterValue(metrics, 'consumerFailures', { consumer }), 0, 'handle never ran');
+      });
+
       test('with batch, a failing event is retried alone and the others of its batch apply once', async () => {
         const { type, name, consumer } = fresh('batchfail');
         const { calls } = await startConsumer({

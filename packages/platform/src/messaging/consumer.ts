@@ -15,6 +15,14 @@ export interface EventHandlerSpec<DB = unknown> {
   name: string;
   types: string[];
   handle(trx: Transaction<DB>, event: EventEnvelope): Promise<void>;
+  /**
+   * With `batch`: the new events of a batch (in delivery order, each not seen before) in one
+   * call instead of one `handle` per event — statements for many events at once. Must do
+   * what `handle` for each in turn would do (a failed batch reruns its events through
+   * `handle`, one by one). Runs in the first event's context: events it writes carry that
+   * event's correlation.
+   */
+  handleMany?(trx: Transaction<DB>, events: EventEnvelope[]): Promise<void>;
   /** Attempts before the event goes to the dead-letter table (default from the runtime). */
   maxAttempts?: number;
   concurrency?: number;
@@ -103,7 +111,7 @@ export function createConsumer<DB>(
       for (const e of events) out.push(await apply(e).catch((err: unknown) => toError(err)));
       return out;
     };
-    if (events.length === 1) return alone();
+    if (events.length === 1 && !spec.handleMany) return alone();
     try {
       return await database.transaction(async (trx) => {
         // An event twice in the batch is inserted once: its second copy is a duplicate.
@@ -113,13 +121,15 @@ export function createConsumer<DB>(
             on conflict do nothing returning event_id`,
         ).execute(trx);
         const fresh = new Set(inserted.rows.map((r) => r.event_id));
-        const out: boolean[] = [];
-        for (const e of events) {
-          const isNew = fresh.delete(e.id);
-          if (isNew) await asEvent(e, () => spec.handle(trx, e));
-          out.push(isNew);
+        const isNew = events.map((e) => fresh.delete(e.id));
+        const todo = events.filter((_, i) => isNew[i]);
+        if (spec.handleMany && todo.length > 0) {
+          const { handleMany } = spec;
+          await asEvent(todo[0]!, () => handleMany(trx, todo));
+        } else {
+          for (const e of todo) await asEvent(e, () => spec.handle(trx, e));
         }
-        return out;
+        return isNew;
       });
     } catch {
       return alone();

@@ -4,31 +4,62 @@ import type { CatalogDB } from '../db.ts';
 /** SQL of the signals other services feed the listing: availability per SKU and product ratings. */
 export const signalRepository = {
   /**
-   * Stores a SKU's availability unless a newer reading is already stored (events can be
-   * retried out of order). Answers whether the SKU's in-stock state flipped, which is
-   * what cached listings and products depend on; undefined when the reading was stale.
+   * Stores SKUs' availability readings, each unless a newer reading is already stored
+   * (events can be retried out of order; of several readings of a SKU the newest counts, as
+   * if stored one after the other). Answers whether some SKU's in-stock state flipped,
+   * which is what cached listings and products depend on. Two statements for any number of
+   * readings: the stored rows locked (in SKU order, as every writer takes them), then one upsert.
    */
   async putStock(
     trx: Kysely<CatalogDB>,
-    s: { sku: string; available: number; backorder: boolean; asOf: Date },
-  ): Promise<{ flipped: boolean } | undefined> {
-    const before = await trx
-      .selectFrom('sku_stock')
-      .select(['available', 'backorder', 'as_of'])
-      .where('sku', '=', s.sku)
-      .forUpdate()
-      .executeTakeFirst();
-    if (before && before.as_of > s.asOf) return undefined;
+    readings: Array<{ sku: string; available: number; backorder: boolean; asOf: Date }>,
+  ): Promise<{ flipped: boolean }> {
+    const newest = new Map<string, (typeof readings)[number]>();
+    for (const r of readings) {
+      const seen = newest.get(r.sku);
+      if (!seen || r.asOf >= seen.asOf) newest.set(r.sku, r);
+    }
+    const skus = [...newest.keys()].sort();
+    const before = new Map(
+      (
+        await trx
+          .selectFrom('sku_stock')
+          .select(['sku', 'available', 'backorder', 'as_of'])
+          .where('sku', 'in', skus)
+          .orderBy('sku')
+          .forUpdate()
+          .execute()
+      ).map((r) => [r.sku, r]),
+    );
+    // A reading older than the stored one changes nothing.
+    const fresh = skus
+      .map((sku) => newest.get(sku)!)
+      .filter((r) => {
+        const stored = before.get(r.sku);
+        return !stored || stored.as_of <= r.asOf;
+      });
+    if (fresh.length === 0) return { flipped: false };
     await trx
       .insertInto('sku_stock')
-      .values({ sku: s.sku, available: s.available, backorder: s.backorder, as_of: s.asOf })
+      .values(
+        fresh.map((r) => ({ sku: r.sku, available: r.available, backorder: r.backorder, as_of: r.asOf })),
+      )
       .onConflict((oc) =>
-        oc.column('sku').doUpdateSet({ available: s.available, backorder: s.backorder, as_of: s.asOf }),
+        oc.column('sku').doUpdateSet((eb) => ({
+          available: eb.ref('excluded.available'),
+          backorder: eb.ref('excluded.backorder'),
+          as_of: eb.ref('excluded.as_of'),
+        })),
       )
       .execute();
     const sellable = (x: { available: number; backorder: boolean }) => x.available > 0 || x.backorder;
     // A SKU catalog never heard of counted as not sellable, so its first reading may flip it.
-    return { flipped: sellable(s) !== (before ? sellable(before) : false) };
+    return {
+      flipped: fresh.some((r) => {
+        const b = before.get(r.sku);
+        return sellable(r) !== (b ? sellable(b) : false);
+      }),
+    };
   },
 
   /** Stores a product's rating unless a newer one is stored; answers whether a product row changed. */
