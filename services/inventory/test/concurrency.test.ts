@@ -22,7 +22,14 @@ describe('inventory under concurrency (pg)', await needs('postgres'), () => {
   let svc: Svc;
   let replica: ServiceRuntime<InventoryDB>;
   before(async () => {
-    svc = await startTestService(inventoryService, 'pg');
+    // Three batches at once in the first process (the default is one), one in the replica:
+    // batches race within a process and across processes.
+    process.env.INVENTORY_RESERVE_BATCHES_IN_FLIGHT = '3';
+    try {
+      svc = await startTestService(inventoryService, 'pg');
+    } finally {
+      delete process.env.INVENTORY_RESERVE_BATCHES_IN_FLIGHT;
+    }
     replica = await startReplica(svc, 'pg');
     await warehouse(svc, 'MAIN', 1);
     await warehouse(svc, 'EAST', 2);
@@ -122,7 +129,7 @@ describe('inventory under concurrency (pg)', await needs('postgres'), () => {
     assert.equal((await heldBy(reference)).get(a), 50);
   });
 
-  test('multi-line reservations racing over overlapping SKUs in opposite orders never deadlock nor hold part of one', async () => {
+  test('multi-line reservations racing over overlapping SKUs in opposite orders (two replicas) never deadlock nor hold part of one', async () => {
     const skus = [sku('A'), sku('B'), sku('C')];
     for (const s of skus) {
       await restock(svc, s, 'MAIN', 25);
@@ -137,11 +144,12 @@ describe('inventory under concurrency (pg)', await needs('postgres'), () => {
       [a, c],
     ];
     const reference = `overlap-${newId()}`;
+    const viaReplica = { runtime: replica } as unknown as Svc;
     const replies = await Promise.all(
       Array.from({ length: 150 }, (_, i) => {
         const shape = shapes[i % shapes.length] as string[];
         return reserve(
-          svc,
+          i % 2 === 0 ? svc : viaReplica,
           shape.map((s, j) => ({ sku: s, quantity: 1 + ((i + j) % 3) })),
           { reference },
         );
