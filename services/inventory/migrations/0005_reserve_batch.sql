@@ -23,11 +23,11 @@
 -- caller runs the batch again (the key is then found and the request replays).
 --
 -- Commands come as parallel arrays (c_*), their lines flattened in command order (l_*,
--- l_count lines per command); c_envelope is each command's inventory.reserved envelope
--- without `data`, and the base of the low_stock events it causes. Returns
--- { now, outcomes: [{ outcome: created, allocations } | { outcome: refused, shortages } |
---   { outcome: replay, reservationId } | { outcome: replay, shortages, correlationId } |
---   { outcome: mismatch }] } in command order.
+-- l_count lines per command); c_envelope is each command's inventory.reserved envelope with
+-- its data but the allocations, and the base of the low_stock events it causes. Returns
+-- { now, replays: [answer of a used key, or null], allocations: { command, lineNo,
+-- warehouseCode, quantity } (parallel arrays), shortages: { command: [short lines] } },
+-- commands numbered from 1.
 create function reserve_batch(
   c_id uuid[],
   c_reference text[],
@@ -51,7 +51,7 @@ as $$
 declare
   v_count integer := coalesce(array_length(c_id, 1), 0);
   -- Answers of keys used before (replay, mismatch); null for the others.
-  v_replay jsonb[] := array_fill(null::jsonb, array[coalesce(array_length(c_id, 1), 0)]);
+  v_replay jsonb[];
   -- The locked level rows, in lock order, and what the batch makes of them.
   lv_sku text[];
   lv_wh uuid[];
@@ -62,31 +62,33 @@ declare
   lv_reserved integer[];
   lv_threshold integer[];
   lv_new integer[];
-  lv_cause integer[];
-  -- Row indexes in (SKU, priority) order, and each SKU's range in it (by position in p_skus).
+  -- Row indexes in (SKU, priority) order; each SKU's range in it (by position in p_skus);
+  -- each line's SKU position.
   v_by_priority integer[];
   v_sku_first integer[];
   v_sku_last integer[];
-  -- Each command's first line, less one, in l_*.
-  v_line0 integer[];
+  v_line_sku integer[];
   v_held integer[] := '{}';
   v_refused integer[] := '{}';
-  -- Allocations (command, line, level row, quantity) and shortages (command, line, available).
+  -- Allocations (command, line, level row, quantity), the first v_na of them, and shortages
+  -- (command, line, available).
   a_c integer[] := '{}';
   a_line integer[] := '{}';
   a_r integer[] := '{}';
   a_q integer[] := '{}';
+  v_na integer := 0;
+  v_na0 integer;
   s_c integer[] := '{}';
   s_line integer[] := '{}';
   s_avail integer[] := '{}';
-  v_rec record;
   v_c integer;
   v_j integer;
   v_p integer;
   v_r integer;
+  v_k integer;
+  v_l0 integer;
   v_first integer := 0;
   v_sku integer;
-  v_avail integer;
   v_missing integer;
   v_take integer;
   v_short boolean;
@@ -95,83 +97,67 @@ declare
   v_taken integer;
   v_shortages jsonb;
 begin
-  -- 1. The level rows, locked (the lateral probe per SKU takes them in p_skus order).
-  select array_agg(x.sku order by x.idx), array_agg(x.warehouse_id order by x.idx),
-         array_agg(x.code order by x.idx), array_agg(x.usable order by x.idx),
-         array_agg(x.counted order by x.idx), array_agg(x.on_hand order by x.idx),
-         array_agg(x.reserved order by x.idx), array_agg(x.threshold order by x.idx),
-         array_agg(x.idx order by x.ord, x.priority, x.warehouse_id)
-    into lv_sku, lv_wh, lv_code, lv_usable, lv_counted, lv_on_hand, lv_reserved, lv_threshold, v_by_priority
-  from (
-    select k.ord, s.sku, s.warehouse_id, s.on_hand, s.reserved, w.code, w.priority,
+  -- 1. One read: the level rows, locked (the lateral probe per SKU takes them in p_skus
+  --    order), with what the plan needs of their warehouse and item; and the keys already
+  --    used. A key stored by a concurrent request after this statement's snapshot is caught
+  --    by the insert below (MC409). A key with both a reservation and a refusal (a refusal
+  --    raced a reservation of another request): the reservation wins.
+  with levels as (
+    select k.ord, s.sku, s.warehouse_id, s.on_hand, s.reserved, w.code,
            w.active as counted, (w.active and i.active) as usable,
            coalesce(i.low_stock_threshold, w.low_stock_threshold) as threshold,
-           row_number() over (order by k.ord, s.warehouse_id)::integer as idx
+           row_number() over (order by k.ord, s.warehouse_id)::integer as idx,
+           row_number() over (order by k.ord, w.priority, s.warehouse_id)::integer as pos
     from unnest(p_skus) with ordinality as k (sku, ord)
     cross join lateral (select l.sku, l.warehouse_id, l.on_hand, l.reserved from stock_levels l
                         where l.sku = k.sku order by l.warehouse_id for update) s
     cross join lateral (select wh.code, wh.priority, wh.active, wh.low_stock_threshold from warehouses wh
                         where wh.id = s.warehouse_id limit 1) w
     cross join lateral (select it.active, it.low_stock_threshold from stock_items it
-                        where it.sku = s.sku limit 1) i
-  ) x;
+                        where it.sku = s.sku limit 1) i),
+  ranges as (
+    select k.ord, coalesce(min(l.pos), 0) as first, coalesce(max(l.pos), -1) as last
+    from unnest(p_skus) with ordinality as k (sku, ord)
+    left join levels l on l.ord = k.ord
+    group by k.ord)
+  select array_agg(l.sku order by l.idx), array_agg(l.warehouse_id order by l.idx),
+         array_agg(l.code order by l.idx), array_agg(l.usable order by l.idx),
+         array_agg(l.counted order by l.idx), array_agg(l.on_hand order by l.idx),
+         array_agg(l.reserved order by l.idx), array_agg(l.threshold order by l.idx),
+         array_agg(l.idx order by l.pos),
+         (select array_agg(r.first order by r.ord) from ranges r),
+         (select array_agg(r.last order by r.ord) from ranges r),
+         (select array_agg(array_position(p_skus, u.sku) order by u.n)
+          from unnest(l_sku) with ordinality as u (sku, n)),
+         (select array_agg(case
+                   when coalesce(rs.idem_hash, rf.request_hash) is null then null
+                   when coalesce(rs.idem_hash, rf.request_hash) <> k.hash then jsonb_build_object('outcome', 'mismatch')
+                   when rs.id is not null then jsonb_build_object('outcome', 'replay', 'reservationId', rs.id)
+                   else jsonb_build_object('outcome', 'replay', 'shortages', rf.shortages,
+                                           'correlationId', rf.correlation_id) end order by k.ord)
+          from unnest(c_scope, c_key, c_hash) with ordinality as k (scope, key, hash, ord)
+          left join lateral (select r.idem_hash, r.id from reservations r
+                             where r.idem_scope = k.scope and r.idem_key = k.key limit 1) rs on true
+          left join lateral (select f.request_hash, f.shortages, f.correlation_id from reservation_refusals f
+                             where f.scope = k.scope and f.key = k.key limit 1) rf on rs.id is null)
+    into lv_sku, lv_wh, lv_code, lv_usable, lv_counted, lv_on_hand, lv_reserved, lv_threshold, v_by_priority,
+         v_sku_first, v_sku_last, v_line_sku, v_replay
+  from levels l;
   lv_new := coalesce(lv_reserved, '{}');
-  lv_cause := array_fill(0, array[coalesce(array_length(lv_sku, 1), 0)]);
-  v_sku_first := array_fill(0, array[greatest(coalesce(array_length(p_skus, 1), 0), 1)]);
-  v_sku_last := array_fill(-1, array[greatest(coalesce(array_length(p_skus, 1), 0), 1)]);
-  for v_p in 1 .. coalesce(array_length(v_by_priority, 1), 0) loop
-    v_sku := array_position(p_skus, lv_sku[v_by_priority[v_p]]);
-    if v_sku_first[v_sku] = 0 then v_sku_first[v_sku] := v_p; end if;
-    v_sku_last[v_sku] := v_p;
-  end loop;
 
-  -- 2. Keys already used (read after the locks: a request with the same key and lines has
-  --    committed by now). A key with both a reservation and a refusal (a refusal raced a
-  --    reservation of another request): the reservation wins.
-  for v_rec in
-    select k.ord, coalesce(rs.idem_hash, rf.request_hash) as hash, rs.id, rf.shortages, rf.correlation_id
-    from unnest(c_scope, c_key) with ordinality as k (scope, key, ord)
-    left join lateral (select r.idem_hash, r.id from reservations r
-                       where r.idem_scope = k.scope and r.idem_key = k.key limit 1) rs on true
-    left join lateral (select f.request_hash, f.shortages, f.correlation_id from reservation_refusals f
-                       where f.scope = k.scope and f.key = k.key limit 1) rf on rs.id is null
-    where rs.id is not null or rf.request_hash is not null
-  loop
-    v_replay[v_rec.ord] := case
-      when v_rec.hash <> c_hash[v_rec.ord] then jsonb_build_object('outcome', 'mismatch')
-      when v_rec.id is not null then jsonb_build_object('outcome', 'replay', 'reservationId', v_rec.id)
-      else jsonb_build_object('outcome', 'replay', 'shortages', v_rec.shortages,
-                              'correlationId', v_rec.correlation_id) end;
-  end loop;
-
-  -- 3. The plan, one reservation after the other.
-  v_line0 := array_fill(0, array[greatest(v_count, 1)]);
+  -- 2. The plan, one reservation after the other, in one pass: a line takes what it can
+  --    from its usable rows by priority; when some line is short, the reservation gives back
+  --    what its lines took and is refused (a short line had taken all there was: that is its
+  --    availability).
   for v_c in 1 .. v_count loop
-    v_line0[v_c] := v_first;
+    v_l0 := v_first;
     v_first := v_first + l_count[v_c];
     continue when v_replay[v_c] is not null;
+    v_na0 := v_na;
     v_short := false;
     for v_j in 1 .. l_count[v_c] loop
-      v_sku := array_position(p_skus, l_sku[v_line0[v_c] + v_j]);
-      v_avail := 0;
-      for v_p in v_sku_first[v_sku] .. v_sku_last[v_sku] loop
-        v_r := v_by_priority[v_p];
-        if lv_usable[v_r] then v_avail := v_avail + greatest(0, lv_on_hand[v_r] - lv_new[v_r]); end if;
-      end loop;
-      if v_avail < l_quantity[v_line0[v_c] + v_j] then
-        v_short := true;
-        s_c := s_c || v_c;
-        s_line := s_line || v_j;
-        s_avail := s_avail || v_avail;
-      end if;
-    end loop;
-    if v_short then
-      v_refused := v_refused || v_c;
-      continue;
-    end if;
-    for v_j in 1 .. l_count[v_c] loop
-      v_sku := array_position(p_skus, l_sku[v_line0[v_c] + v_j]);
-      v_missing := l_quantity[v_line0[v_c] + v_j];
+      v_sku := v_line_sku[v_l0 + v_j];
+      v_missing := l_quantity[v_l0 + v_j];
       for v_p in v_sku_first[v_sku] .. v_sku_last[v_sku] loop
         exit when v_missing = 0;
         v_r := v_by_priority[v_p];
@@ -179,20 +165,39 @@ begin
         v_take := least(v_missing, lv_on_hand[v_r] - lv_new[v_r]);
         continue when v_take <= 0;
         lv_new[v_r] := lv_new[v_r] + v_take;
-        lv_cause[v_r] := v_c;
         v_missing := v_missing - v_take;
-        a_c := a_c || v_c;
-        a_line := a_line || v_j;
-        a_r := a_r || v_r;
-        a_q := a_q || v_take;
+        v_na := v_na + 1;
+        a_c[v_na] := v_c;
+        a_line[v_na] := v_j;
+        a_r[v_na] := v_r;
+        a_q[v_na] := v_take;
       end loop;
+      if v_missing > 0 then
+        v_short := true;
+        s_c := s_c || v_c;
+        s_line := s_line || v_j;
+        s_avail := s_avail || (l_quantity[v_l0 + v_j] - v_missing);
+      end if;
     end loop;
-    v_held := v_held || v_c;
+    if v_short then
+      for v_k in v_na0 + 1 .. v_na loop
+        lv_new[a_r[v_k]] := lv_new[a_r[v_k]] - a_q[v_k];
+      end loop;
+      v_na := v_na0;
+      v_refused := v_refused || v_c;
+    else
+      v_held := v_held || v_c;
+    end if;
   end loop;
+  a_c := a_c[1:v_na];
+  a_line := a_line[1:v_na];
+  a_r := a_r[1:v_na];
+  a_q := a_q[1:v_na];
 
-  -- 4. Every write in one statement. Events: each held reservation's inventory.reserved, then
-  --    inventory.low_stock for each row of an active warehouse whose availability crossed its
-  --    threshold downwards (with the envelope of the reservation that crossed it).
+  -- 3. Every write in one statement. Events: each held reservation's inventory.reserved (its
+  --    envelope from the caller with data but the allocations), then inventory.low_stock for
+  --    each row of an active warehouse whose availability crossed its threshold downwards
+  --    (with the envelope of the last reservation that took from it).
   with
   stored as (
     insert into reservations (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
@@ -205,25 +210,29 @@ begin
     insert into reservation_allocations (reservation_id, line_no, sku, warehouse_id, quantity, held)
     select c_id[a.c], a.line, lv_sku[a.r], lv_wh[a.r], a.q, a.q
     from unnest(a_c, a_line, a_r, a_q) as a (c, line, r, q)),
+  moved as (
+    select u.r, lv_sku[u.r] as sku, lv_wh[u.r] as warehouse_id, max(u.c) as cause
+    from unnest(a_r, a_c) as u (r, c)
+    group by u.r),
   levels as (
-    update stock_levels as s set reserved = v.reserved, updated_at = now()
-    from (select l.ctid as row_id, u.reserved
-          from unnest(lv_sku, lv_wh, lv_new, lv_cause) as u (sku, warehouse_id, reserved, cause)
+    update stock_levels as s set reserved = lv_new[v.r], updated_at = now()
+    from (select m.r, l.ctid as row_id from moved m
           cross join lateral (select sl.ctid from stock_levels sl
-                              where sl.sku = u.sku and sl.warehouse_id = u.warehouse_id limit 1) l
-          where u.cause > 0) v
+                              where sl.sku = m.sku and sl.warehouse_id = m.warehouse_id limit 1) l) v
     where s.ctid = v.row_id),
   -- Marked in lock order; a mark already set is left as it is (see stock-signals.ts).
   marks as (
     insert into stock_signals as s (sku)
     select k.sku from unnest(p_skus) with ordinality as k (sku, ord)
-    where exists (select 1 from unnest(a_r) as a (r) where lv_sku[a.r] = k.sku)
+    where exists (select 1 from moved m where m.sku = k.sku)
     order by k.ord
     on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty),
   shortage as (
-    select u.c, jsonb_agg(jsonb_build_object('lineNo', u.line, 'sku', l_sku[v_line0[u.c] + u.line],
-             'requested', l_quantity[v_line0[u.c] + u.line], 'available', u.avail) order by u.line) as shortages
+    select u.c, jsonb_agg(jsonb_build_object('lineNo', u.line, 'sku', l_sku[l.first + u.line],
+             'requested', l_quantity[l.first + u.line], 'available', u.avail) order by u.line) as shortages
     from unnest(s_c, s_line, s_avail) as u (c, line, avail)
+    cross join lateral (select coalesce(sum(n), 0)::integer as first
+                        from unnest(l_count[1:u.c - 1]) as n) l
     group by u.c),
   refusals as (
     insert into reservation_refusals (scope, key, request_hash, shortages, correlation_id)
@@ -232,30 +241,27 @@ begin
     on conflict (scope, key) do nothing
     returning 1),
   reserved as (
-    select h.ord, c_envelope[h.c] || jsonb_build_object('data', jsonb_build_object(
-             'reservationId', c_id[h.c], 'reference', c_reference[h.c], 'expiresAt', c_expires_at[h.c],
-             'lines', (select jsonb_agg(jsonb_build_object('sku', l_sku[v_line0[h.c] + g.j],
-                                                           'quantity', l_quantity[v_line0[h.c] + g.j]) order by g.j)
-                       from generate_series(1, l_count[h.c]) as g (j)),
-             'allocations', (select jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
-                                                                 'quantity', a.q) order by a.n)
-                             from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
-                             where a.c = h.c))) as envelope
-    from unnest(v_held) with ordinality as h (c, ord)),
+    select h.ord, c_envelope[h.c] || jsonb_build_object('data', (c_envelope[h.c] -> 'data')
+             || jsonb_build_object('allocations', al.allocations)) as envelope
+    from unnest(v_held) with ordinality as h (c, ord)
+    join (select a.c, jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
+                                                   'quantity', a.q) order by a.n) as allocations
+          from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
+          group by a.c) al on al.c = h.c),
   low as (
-    select 1000000 + l.r as ord, c_envelope[l.cause] || jsonb_build_object(
+    select 1000000 + m.r as ord, c_envelope[m.cause] || jsonb_build_object(
              -- A UUIDv7 as every event id: the clock's milliseconds over a random UUID, whose
              -- version nibble 4 becomes 7 (bits 52 and 53 of its 16 bytes set).
              'id', encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
                      substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
                      from 1 for 6), 52, 1), 53, 1), 'hex')::uuid,
-             'type', 'inventory.low_stock', 'subject', lv_sku[l.r],
-             'data', jsonb_build_object('sku', lv_sku[l.r], 'warehouseCode', lv_code[l.r],
-               'available', lv_on_hand[l.r] - lv_new[l.r], 'threshold', lv_threshold[l.r])) as envelope
-    from unnest(lv_cause) with ordinality as l (cause, r)
-    where l.cause > 0 and lv_counted[l.r]
-      and lv_on_hand[l.r] - lv_reserved[l.r] > lv_threshold[l.r]
-      and lv_on_hand[l.r] - lv_new[l.r] <= lv_threshold[l.r]),
+             'type', 'inventory.low_stock', 'subject', m.sku,
+             'data', jsonb_build_object('sku', m.sku, 'warehouseCode', lv_code[m.r],
+               'available', lv_on_hand[m.r] - lv_new[m.r], 'threshold', lv_threshold[m.r])) as envelope
+    from moved m
+    where lv_counted[m.r]
+      and lv_on_hand[m.r] - lv_reserved[m.r] > lv_threshold[m.r]
+      and lv_on_hand[m.r] - lv_new[m.r] <= lv_threshold[m.r]),
   published as (
     insert into outbox (id, type, envelope)
     select (e.envelope ->> 'id')::uuid, e.envelope ->> 'type', e.envelope

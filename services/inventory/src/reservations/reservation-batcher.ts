@@ -61,10 +61,16 @@ export function createReservationBatcher(
   const { database, outbox } = ctx;
 
   async function reserveTogether(commands: readonly ReserveCommand[]): Promise<ReserveOutcome[]> {
-    // Each command's inventory.reserved envelope (reserve_batch adds its data), also the base
-    // of the low-stock events it causes: they carry the request's correlation fields.
+    // Each command's inventory.reserved envelope, its data but the allocations (reserve_batch
+    // adds them), also the base of the low-stock events it causes: they carry the request's
+    // correlation fields.
     const envelopes = outbox.envelopes(
-      commands.map((c) => ({ type: 'inventory.reserved', subject: c.id, data: null, context: c.context })),
+      commands.map((c) => ({
+        type: 'inventory.reserved',
+        subject: c.id,
+        data: { reservationId: c.id, reference: c.reference, expiresAt: c.expiresAt, lines: c.lines },
+        context: c.context,
+      })),
     );
     const { now, outcomes } = await repo.reserveBatch(database.db, database.schema, commands, envelopes);
     if (outcomes.some((o) => o.outcome === 'created')) outbox.committed();

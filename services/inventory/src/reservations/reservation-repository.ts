@@ -103,7 +103,7 @@ export const reservationRepository = {
    * A batch of reservations in one autocommitted statement (the function reserve_batch,
    * migration 0005): commands as parallel arrays, their lines flattened, the SKUs sorted
    * as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
-   * command i's inventory.reserved envelope without its data. Throws SQLSTATE MC409 when a
+   * command i's inventory.reserved envelope without the allocations. Throws SQLSTATE MC409 when a
    * key of the batch was stored meanwhile (nothing written).
    */
   async reserveBatch(
