@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { eventDomain, type EventEnvelope } from '@mercato/contracts';
 import { RetryLater, type EventBus, type Subscription, type SubscriptionSpec } from './bus.ts';
+import { createJetStreamPublisher } from './jetstream-publisher.ts';
 import { Semaphore } from './memory-bus.ts';
 
 /** Options of the NATS JetStream bus. */
@@ -37,6 +38,8 @@ export interface NatsBusOptions {
 
 const DEFAULT_CONCURRENCY = 16;
 const PING_TIMEOUT_MS = 2000;
+/** A publish not acknowledged within this fails (the relay publishes the row again later). */
+const PUBLISH_TIMEOUT_MS = 5000;
 
 /** The stream of an event type's domain: `setting.changed` → `SETTING`. */
 export function streamNameOf(type: string): string {
@@ -81,6 +84,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
+  const publisher = createJetStreamPublisher(nc, PUBLISH_TIMEOUT_MS);
   const [major = 0, minor = 0] = (nc.info?.version ?? '0').split('.').map(Number);
   const modernServer = major > 2 || (major === 2 && minor >= 10);
   if (!modernServer) log?.info({ version: nc.info?.version }, 'nats < 2.10: types are filtered client-side');
@@ -226,7 +230,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       if (closed) throw new Error('nats bus is closed');
       await ensureStream(eventDomain(event.type));
       // A duplicate id within the window gets a PubAck too (duplicate: true): already stored.
-      await js.publish(event.type, JSON.stringify(event), { msgID: event.id });
+      await publisher.publish(event.type, JSON.stringify(event), event.id);
     },
 
     subscribe(spec) {
@@ -244,6 +248,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.stop()));
+      publisher.close();
       if (!nc.isClosed()) await nc.drain();
     },
   };
