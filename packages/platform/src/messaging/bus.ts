@@ -31,6 +31,13 @@ export interface SubscriptionSpec {
   concurrency?: number;
 }
 
+/** An envelope as JSON text with the fields a bus routes and dedupes by. */
+export interface EncodedEvent {
+  id: string;
+  type: string;
+  body: string;
+}
+
 /** A running subscription. */
 export interface Subscription {
   stop(): Promise<void>;
@@ -45,6 +52,11 @@ export interface EventBus {
   readonly kind: 'memory' | 'nats';
   /** Resolves once the broker has stored the event (JetStream ack). Dedupes by event id. */
   publish(event: EventEnvelope): Promise<void>;
+  /**
+   * The same for an envelope already in its JSON text (as the outbox holds it), when the
+   * adapter can send the text as it is; the relay uses it when present.
+   */
+  publishEncoded?(event: EncodedEvent): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
   /** Throws when the broker is unreachable (used by /health/ready). */
   ping(): Promise<void>;

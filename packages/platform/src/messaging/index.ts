@@ -1,5 +1,5 @@
 export { RetryLater } from './bus.ts';
-export type { EventBus, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
+export type { EventBus, EncodedEvent, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
 export { createOutbox } from './outbox.ts';
 export type { Outbox, EventDraft, EventContext } from './outbox.ts';
 export { captureEventContext } from './outbox.ts';

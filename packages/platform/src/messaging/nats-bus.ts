@@ -12,7 +12,13 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { eventDomain, type EventEnvelope } from '@mercato/contracts';
-import { RetryLater, type EventBus, type Subscription, type SubscriptionSpec } from './bus.ts';
+import {
+  RetryLater,
+  type EncodedEvent,
+  type EventBus,
+  type Subscription,
+  type SubscriptionSpec,
+} from './bus.ts';
 import { createJetStreamPublisher } from './jetstream-publisher.ts';
 import { Semaphore } from './memory-bus.ts';
 
@@ -223,15 +229,21 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     return subscription;
   }
 
+  async function publishEncoded(event: EncodedEvent): Promise<void> {
+    if (closed) throw new Error('nats bus is closed');
+    await ensureStream(eventDomain(event.type));
+    // A duplicate id within the window gets a PubAck too (duplicate: true): already stored.
+    await publisher.publish(event.type, event.body, event.id);
+  }
+
   return {
     kind: 'nats',
 
-    async publish(event) {
-      if (closed) throw new Error('nats bus is closed');
-      await ensureStream(eventDomain(event.type));
-      // A duplicate id within the window gets a PubAck too (duplicate: true): already stored.
-      await publisher.publish(event.type, JSON.stringify(event), event.id);
+    publish(event) {
+      return publishEncoded({ id: event.id, type: event.type, body: JSON.stringify(event) });
     },
+
+    publishEncoded,
 
     subscribe(spec) {
       if (closed) return Promise.reject(new Error('nats bus is closed'));
