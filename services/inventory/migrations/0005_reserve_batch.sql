@@ -23,7 +23,8 @@
 -- caller runs the batch again (the key is then found and the request replays).
 --
 -- Commands come as parallel arrays (c_*), their lines flattened in command order (l_*,
--- l_count lines per command); c_envelope is each command's inventory.reserved envelope with
+-- l_count lines per command); c_envelopes is a JSON array of each command's inventory.reserved
+-- envelope (one parameter: a jsonb[] would be escaped element by element by the client) with
 -- its data but the allocations, and the base of the low_stock events it causes. Returns
 -- { now, replays: [answer of a used key, or null], allocations: { command, lineNo,
 -- warehouseCode, quantity } (parallel arrays), shortages: { command: [short lines] } },
@@ -37,7 +38,7 @@ create function reserve_batch(
   c_key text[],
   c_hash text[],
   c_correlation text[],
-  c_envelope jsonb[],
+  c_envelopes jsonb,
   l_sku text[],
   l_quantity integer[],
   l_count integer[],
@@ -241,7 +242,7 @@ begin
     on conflict (scope, key) do nothing
     returning 1),
   reserved as (
-    select h.ord, c_envelope[h.c] || jsonb_build_object('data', (c_envelope[h.c] -> 'data')
+    select h.ord, (c_envelopes -> (h.c - 1)) || jsonb_build_object('data', (c_envelopes -> (h.c - 1) -> 'data')
              || jsonb_build_object('allocations', al.allocations)) as envelope
     from unnest(v_held) with ordinality as h (c, ord)
     join (select a.c, jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
@@ -249,7 +250,7 @@ begin
           from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
           group by a.c) al on al.c = h.c),
   low as (
-    select 1000000 + m.r as ord, c_envelope[m.cause] || jsonb_build_object(
+    select 1000000 + m.r as ord, (c_envelopes -> (m.cause - 1)) || jsonb_build_object(
              -- A UUIDv7 as every event id: the clock's milliseconds over a random UUID, whose
              -- version nibble 4 becomes 7 (bits 52 and 53 of its 16 bytes set).
              'id', encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing

@@ -125,7 +125,7 @@ export const reservationRepository = {
         ${c.map((x) => x.id)}::uuid[], ${c.map((x) => x.reference)}::text[], ${c.map((x) => x.expiresAt)}::text[],
         ${c.map((x) => x.actor)}::text[], ${c.map((x) => x.idempotency.scope)}::text[],
         ${c.map((x) => x.idempotency.key)}::text[], ${c.map((x) => x.idempotency.fingerprint)}::text[],
-        ${c.map((x) => x.context.correlationId)}::text[], ${envelopes.map((e) => JSON.stringify(e))}::jsonb[],
+        ${c.map((x) => x.context.correlationId)}::text[], ${JSON.stringify(envelopes)}::jsonb,
         ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[],
         ${c.map((x) => x.lines.length)}::int[], ${skus}::text[]) as result`,
     ).execute(db);
