@@ -56,6 +56,11 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
     logController: new LogController({ disableRequestLogging: process.env.LOG_REQUESTS !== 'true' }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
+    // No child logger per request: the logger's mixin adds the request's correlationId (the
+    // request id) from the request context to every line. A child per request built a
+    // masked copy of its bindings and serialized them, on every request, for lines that
+    // are rarely written.
+    childLoggerFactory: (logger) => logger,
     genReqId: (req) => {
       const given = req.headers['x-correlation-id'];
       return typeof given === 'string' && CORRELATION.test(given) ? given : newId();
