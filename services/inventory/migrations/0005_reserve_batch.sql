@@ -63,6 +63,11 @@ declare
   lv_reserved integer[];
   lv_threshold integer[];
   lv_new integer[];
+  -- The last reservation that took from a row (0: none), the SKUs moved in lock order, and the
+  -- rows whose availability crossed their threshold downwards.
+  lv_cause integer[];
+  v_moved text[] := '{}';
+  v_low integer[] := '{}';
   -- Row indexes in (SKU, priority) order; each SKU's range in it (by position in p_skus);
   -- each line's SKU position.
   v_by_priority integer[];
@@ -194,92 +199,110 @@ begin
   a_line := a_line[1:v_na];
   a_r := a_r[1:v_na];
   a_q := a_q[1:v_na];
+  lv_cause := array_fill(0, array[coalesce(array_length(lv_sku, 1), 0)]);
+  for v_k in 1 .. v_na loop
+    lv_cause[a_r[v_k]] := a_c[v_k];
+  end loop;
+  for v_r in 1 .. coalesce(array_length(lv_sku, 1), 0) loop
+    continue when lv_cause[v_r] = 0;
+    -- Rows are in lock order, a SKU's rows together.
+    if v_moved[array_upper(v_moved, 1)] is distinct from lv_sku[v_r] then
+      v_moved := v_moved || lv_sku[v_r];
+    end if;
+    if lv_counted[v_r] and lv_on_hand[v_r] - lv_reserved[v_r] > lv_threshold[v_r]
+       and lv_on_hand[v_r] - lv_new[v_r] <= lv_threshold[v_r] then
+      v_low := v_low || v_r;
+    end if;
+  end loop;
 
-  -- 3. Every write in one statement. Events: each held reservation's inventory.reserved (its
-  --    envelope from the caller with data but the allocations), then inventory.low_stock for
-  --    each row of an active warehouse whose availability crossed its threshold downwards
-  --    (with the envelope of the last reservation that took from it).
-  with
-  stored as (
-    insert into reservations (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
-    select c_id[h.c], c_reference[h.c], 'held', c_expires_at[h.c]::timestamptz, c_actor[h.c], c_scope[h.c],
-           c_key[h.c], c_hash[h.c]
-    from unnest(v_held) as h (c)
-    on conflict (idem_scope, idem_key) do nothing
-    returning 1),
-  allocated as (
-    insert into reservation_allocations (reservation_id, line_no, sku, warehouse_id, quantity, held)
-    select c_id[a.c], a.line, lv_sku[a.r], lv_wh[a.r], a.q, a.q
-    from unnest(a_c, a_line, a_r, a_q) as a (c, line, r, q)),
-  moved as (
-    select u.r, lv_sku[u.r] as sku, lv_wh[u.r] as warehouse_id, max(u.c) as cause
-    from unnest(a_r, a_c) as u (r, c)
-    group by u.r),
-  levels as (
-    update stock_levels as s set reserved = lv_new[v.r], updated_at = now()
-    from (select m.r, l.ctid as row_id from moved m
-          cross join lateral (select sl.ctid from stock_levels sl
-                              where sl.sku = m.sku and sl.warehouse_id = m.warehouse_id limit 1) l) v
-    where s.ctid = v.row_id),
-  -- Marked in lock order; a mark already set is left as it is (see stock-signals.ts).
-  marks as (
-    insert into stock_signals as s (sku)
-    select k.sku from unnest(p_skus) with ordinality as k (sku, ord)
-    where exists (select 1 from moved m where m.sku = k.sku)
-    order by k.ord
-    on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty),
-  shortage as (
-    select u.c, jsonb_agg(jsonb_build_object('lineNo', u.line, 'sku', l_sku[l.first + u.line],
-             'requested', l_quantity[l.first + u.line], 'available', u.avail) order by u.line) as shortages
-    from unnest(s_c, s_line, s_avail) as u (c, line, avail)
-    cross join lateral (select coalesce(sum(n), 0)::integer as first
-                        from unnest(l_count[1:u.c - 1]) as n) l
-    group by u.c),
-  refusals as (
-    insert into reservation_refusals (scope, key, request_hash, shortages, correlation_id)
-    select c_scope[f.c], c_key[f.c], c_hash[f.c], f.shortages, c_correlation[f.c]
-    from shortage f
-    on conflict (scope, key) do nothing
-    returning 1),
-  reserved as (
-    select h.ord, (c_envelopes -> (h.c - 1)) || jsonb_build_object('data', (c_envelopes -> (h.c - 1) -> 'data')
-             || jsonb_build_object('allocations', al.allocations)) as envelope
-    from unnest(v_held) with ordinality as h (c, ord)
-    join (select a.c, jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
-                                                   'quantity', a.q) order by a.n) as allocations
-          from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
-          group by a.c) al on al.c = h.c),
-  low as (
-    select 1000000 + m.r as ord, (c_envelopes -> (m.cause - 1)) || jsonb_build_object(
-             -- A UUIDv7 as every event id: the clock's milliseconds over a random UUID, whose
-             -- version nibble 4 becomes 7 (bits 52 and 53 of its 16 bytes set).
-             'id', encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
-                     substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
-                     from 1 for 6), 52, 1), 53, 1), 'hex')::uuid,
-             'type', 'inventory.low_stock', 'subject', m.sku,
-             'data', jsonb_build_object('sku', m.sku, 'warehouseCode', lv_code[m.r],
-               'available', lv_on_hand[m.r] - lv_new[m.r], 'threshold', lv_threshold[m.r])) as envelope
-    from moved m
-    where lv_counted[m.r]
-      and lv_on_hand[m.r] - lv_reserved[m.r] > lv_threshold[m.r]
-      and lv_on_hand[m.r] - lv_new[m.r] <= lv_threshold[m.r]),
-  published as (
+  -- 3. The writes. The held reservations in one statement, with their inventory.reserved (the
+  --    envelope from the caller, its data but the allocations); refusals and low-stock
+  --    events, which most batches do not have, in statements of their own.
+  if v_na > 0 then
+    with
+    stored as (
+      insert into reservations (id, reference, status, expires_at, created_by, idem_scope, idem_key, idem_hash)
+      select c_id[h.c], c_reference[h.c], 'held', c_expires_at[h.c]::timestamptz, c_actor[h.c], c_scope[h.c],
+             c_key[h.c], c_hash[h.c]
+      from unnest(v_held) as h (c)
+      on conflict (idem_scope, idem_key) do nothing
+      returning 1),
+    allocated as (
+      insert into reservation_allocations (reservation_id, line_no, sku, warehouse_id, quantity, held)
+      select c_id[a.c], a.line, lv_sku[a.r], lv_wh[a.r], a.q, a.q
+      from unnest(a_c, a_line, a_r, a_q) as a (c, line, r, q)),
+    levels as (
+      update stock_levels as s set reserved = v.reserved, updated_at = now()
+      from (select l.ctid as row_id, u.reserved
+            from unnest(lv_sku, lv_wh, lv_new, lv_cause) as u (sku, warehouse_id, reserved, cause)
+            cross join lateral (select sl.ctid from stock_levels sl
+                                where sl.sku = u.sku and sl.warehouse_id = u.warehouse_id limit 1) l
+            where u.cause > 0) v
+      where s.ctid = v.row_id),
+    -- Marked in lock order; a mark already set is left as it is (see stock-signals.ts).
+    marks as (
+      insert into stock_signals as s (sku)
+      select k.sku from unnest(v_moved) with ordinality as k (sku, ord)
+      order by k.ord
+      on conflict (sku) do update set dirty = true, changed_at = now() where not s.dirty),
+    published as (
+      insert into outbox (id, type, envelope)
+      select (e.envelope ->> 'id')::uuid, 'inventory.reserved', e.envelope
+      from (select h.ord, (c_envelopes -> (h.c - 1)) || jsonb_build_object('data', (c_envelopes -> (h.c - 1) -> 'data')
+                     || jsonb_build_object('allocations', al.allocations)) as envelope
+            from unnest(v_held) with ordinality as h (c, ord)
+            join (select a.c, jsonb_agg(jsonb_build_object('sku', lv_sku[a.r], 'warehouseCode', lv_code[a.r],
+                                                           'quantity', a.q) order by a.n) as allocations
+                  from unnest(a_c, a_r, a_q) with ordinality as a (c, r, q, n)
+                  group by a.c) al on al.c = h.c) e
+      order by e.ord)
+    select count(*) into v_stored from stored;
+    -- A key stored meanwhile by a concurrent request (its insert skipped): nothing stays
+    -- written; the caller runs the batch again, and replays.
+    if v_stored < array_length(v_held, 1) then
+      raise exception 'a key of the batch was used meanwhile' using errcode = 'MC409';
+    end if;
+  end if;
+  if array_length(v_low, 1) > 0 then
     insert into outbox (id, type, envelope)
-    select (e.envelope ->> 'id')::uuid, e.envelope ->> 'type', e.envelope
-    from (select * from reserved union all select * from low) as e
-    order by e.ord)
-  select (select count(*) from stored), (select count(*) from refusals),
-         (select count(*) from unnest(v_refused) as f (c)
-            cross join lateral (select 1 from reservations r
-                                where r.idem_scope = c_scope[f.c] and r.idem_key = c_key[f.c] limit 1) t),
-         (select jsonb_object_agg(f.c, f.shortages) from shortage f)
-    into v_stored, v_refusals, v_taken, v_shortages;
-  -- A key stored meanwhile by a concurrent request (its insert skipped), or a refused
-  -- request whose key a reservation holds (the same request sent twice at once, which took
-  -- the stock first): nothing stays written; the caller runs the batch again, and replays.
-  if v_stored < coalesce(array_length(v_held, 1), 0) or v_refusals < coalesce(array_length(v_refused, 1), 0)
-     or v_taken > 0 then
-    raise exception 'a key of the batch was used meanwhile' using errcode = 'MC409';
+    select e.id, 'inventory.low_stock', (c_envelopes -> (lv_cause[l.r] - 1)) || jsonb_build_object(
+             'id', e.id, 'type', 'inventory.low_stock', 'subject', lv_sku[l.r],
+             'data', jsonb_build_object('sku', lv_sku[l.r], 'warehouseCode', lv_code[l.r],
+               'available', lv_on_hand[l.r] - lv_new[l.r], 'threshold', lv_threshold[l.r]))
+    from unnest(v_low) with ordinality as l (r, ord)
+    -- A UUIDv7 as every event id: the clock's milliseconds over a random UUID, whose version
+    -- nibble 4 becomes 7 (bits 52 and 53 of its 16 bytes set).
+    cross join lateral (select encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
+                          substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
+                          from 1 for 6), 52, 1), 53, 1), 'hex')::uuid as id) e
+    order by l.ord;
+  end if;
+  if array_length(v_refused, 1) > 0 then
+    with
+    shortage as (
+      select u.c, jsonb_agg(jsonb_build_object('lineNo', u.line, 'sku', l_sku[l.first + u.line],
+               'requested', l_quantity[l.first + u.line], 'available', u.avail) order by u.line) as shortages
+      from unnest(s_c, s_line, s_avail) as u (c, line, avail)
+      cross join lateral (select coalesce(sum(n), 0)::integer as first
+                          from unnest(l_count[1:u.c - 1]) as n) l
+      group by u.c),
+    refusals as (
+      insert into reservation_refusals (scope, key, request_hash, shortages, correlation_id)
+      select c_scope[f.c], c_key[f.c], c_hash[f.c], f.shortages, c_correlation[f.c]
+      from shortage f
+      on conflict (scope, key) do nothing
+      returning 1)
+    select (select count(*) from refusals),
+           (select count(*) from unnest(v_refused) as f (c)
+              cross join lateral (select 1 from reservations r
+                                  where r.idem_scope = c_scope[f.c] and r.idem_key = c_key[f.c] limit 1) t),
+           (select jsonb_object_agg(f.c, f.shortages) from shortage f)
+      into v_refusals, v_taken, v_shortages;
+    -- A refusal whose key is taken meanwhile, or a key a reservation holds (the same request
+    -- sent twice at once, which took the stock first): run again, and replay.
+    if v_refusals < array_length(v_refused, 1) or v_taken > 0 then
+      raise exception 'a key of the batch was used meanwhile' using errcode = 'MC409';
+    end if;
   end if;
   return jsonb_build_object('now', now(), 'replays', to_jsonb(v_replay),
     'allocations', jsonb_build_object('command', to_jsonb(a_c), 'lineNo', to_jsonb(a_line),
