@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stringify as stableStringify } from 'safe-stable-stringify';
 import { sql } from 'kysely';
 import type { KitDatabase } from '../db/database.ts';
@@ -28,9 +28,8 @@ interface Row {
 /** A stable hash of the parts of a request that make it "the same request". */
 export function requestFingerprint(parts: unknown): string {
   // Keys sorted: the same body sent with its fields in another order is the same request.
-  return createHash('sha256')
-    .update(stableStringify(parts ?? null) ?? 'null')
-    .digest('hex');
+  // One-shot hash(): no Hash object per request.
+  return hash('sha256', stableStringify(parts ?? null) ?? 'null', 'hex');
 }
 
 /**
