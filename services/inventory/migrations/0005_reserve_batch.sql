@@ -5,8 +5,8 @@
 -- trip costs the service and the server about as much CPU as the work of a reservation,
 -- so the plan moved here: the function locks the level rows, reads the keys, plans every
 -- reservation one after the other (each sees what the ones before it held), and writes
--- reservations, allocations, levels, refusals, stock marks and events. Same rules as the
--- plan it replaces (reservation-batcher.ts describes them):
+-- reservations, allocations, levels, refusals, stock marks and events. The rules of the
+-- plan it replaces (reservation-batcher.ts batches the requests and reruns on MC409):
 -- * level rows are locked SKU by SKU in the order of `p_skus` (sorted by the caller as every
 --   writer sorts them) and, within a SKU, by warehouse id;
 -- * a line takes from usable rows (active warehouse, active SKU) in warehouse priority

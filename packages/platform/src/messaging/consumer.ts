@@ -92,14 +92,26 @@ export function createConsumer<DB>(
     );
   }
 
+  /**
+   * Inserts the events' inbox rows; answers, per event, whether it is new (an event twice in
+   * the list is inserted once: its second copy is a duplicate).
+   */
+  async function claim(trx: Transaction<DB>, events: readonly EventEnvelope[]): Promise<boolean[]> {
+    const inserted = await prepared(
+      sql<{ event_id: string }>`insert into ${inbox} (consumer, event_id)
+        select ${consumer}, id from unnest(${events.map((e) => e.id)}::uuid[]) as u (id)
+        on conflict do nothing returning event_id`,
+    ).execute(trx);
+    const fresh = new Set(inserted.rows.map((r) => r.event_id));
+    return events.map((e) => fresh.delete(e.id));
+  }
+
   async function apply(event: EventEnvelope): Promise<boolean> {
     return asEvent(event, () =>
       database.transaction(async (trx) => {
-        const inserted = await sql`insert into ${inbox} (consumer, event_id) values (${consumer}, ${event.id})
-          on conflict do nothing returning event_id`.execute(trx);
-        if (inserted.rows.length === 0) return false;
-        await spec.handle(trx, event);
-        return true;
+        const [isNew] = await claim(trx, [event]);
+        if (isNew) await spec.handle(trx, event);
+        return isNew === true;
       }),
     );
   }
@@ -114,14 +126,7 @@ export function createConsumer<DB>(
     if (events.length === 1 && !spec.handleMany) return alone();
     try {
       return await database.transaction(async (trx) => {
-        // An event twice in the batch is inserted once: its second copy is a duplicate.
-        const inserted = await prepared(
-          sql<{ event_id: string }>`insert into ${inbox} (consumer, event_id)
-            select ${consumer}, id from unnest(${events.map((e) => e.id)}::uuid[]) as u (id)
-            on conflict do nothing returning event_id`,
-        ).execute(trx);
-        const fresh = new Set(inserted.rows.map((r) => r.event_id));
-        const isNew = events.map((e) => fresh.delete(e.id));
+        const isNew = await claim(trx, events);
         const todo = events.filter((_, i) => isNew[i]);
         if (spec.handleMany && todo.length > 0) {
           const { handleMany } = spec;
@@ -135,15 +140,12 @@ export function createConsumer<DB>(
       return alone();
     }
   }
-  const applyNext =
+  // One batch at a time: two batches of one consumer could lock the same rows in opposite orders.
+  const batcher =
     (spec.batch ?? 1) > 1
-      ? (() => {
-          // One batch at a time: two batches of one consumer could lock the same rows in
-          // opposite orders.
-          const batcher = createWriteBatcher(applyTogether, { maxBatch: spec.batch, maxInFlight: 1 });
-          return (event: EventEnvelope) => batcher.submit(event);
-        })()
-      : apply;
+      ? createWriteBatcher(applyTogether, { maxBatch: spec.batch, maxInFlight: 1 })
+      : undefined;
+  const applyNext = batcher ? (event: EventEnvelope) => batcher.submit(event) : apply;
 
   async function park(event: EventEnvelope, err: unknown, attempts: number): Promise<void> {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -84,8 +84,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     name: opts.name,
     // A service outlives broker restarts; readiness reports the outage through ping().
     maxReconnectAttempts: -1,
-    // Otherwise every request (each JetStream publish) builds two Error objects up front for
-    // the caller's stack trace: ~5 % of a busy publisher's CPU. Failures still carry a message.
+    // Otherwise every request (each confirmed ack, each management call) builds two Error
+    // objects up front for the caller's stack trace. Failures still carry a message.
     noAsyncTraces: true,
   });
   const js = jetstream(nc);

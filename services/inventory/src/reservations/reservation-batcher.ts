@@ -2,8 +2,12 @@ import { createWriteBatcher, type WriteBatcherOptions } from '@mercato/platform/
 import type { ServiceContext } from '@mercato/platform/http';
 import type { EventContext } from '@mercato/platform/messaging';
 import { pgCode, type InventoryDB } from '../db.ts';
-import type { Shortage } from './reservation.ts';
-import { keyOf, reservationRepository as repo, type ReservationInsert } from './reservation-repository.ts';
+import {
+  keyOf,
+  reservationRepository as repo,
+  type ReservationInsert,
+  type ReserveOutcome,
+} from './reservation-repository.ts';
 
 /** One POST /reservations as the batch takes it. */
 export interface ReserveCommand extends ReservationInsert {
@@ -11,29 +15,6 @@ export interface ReserveCommand extends ReservationInsert {
   /** The request's correlation fields: its events carry them whatever batch writes them. */
   context: EventContext;
 }
-
-export interface ReservedAllocation {
-  lineNo: number;
-  sku: string;
-  warehouseCode: string;
-  quantity: number;
-}
-
-/**
- * What became of a command: `created` (createdAt, allocations), `refused` (shortages), or,
- * for a key used before, `replay` of the same request (reservationId, or the stored
- * shortages of a refusal with its first correlationId) or `mismatch` (another request).
- */
-export type ReserveOutcome =
-  | { outcome: 'created'; createdAt: Date; allocations: ReservedAllocation[] }
-  | { outcome: 'refused'; shortages: Shortage[] }
-  | {
-      outcome: 'replay';
-      reservationId: string | null;
-      shortages: Shortage[] | null;
-      correlationId: string | null;
-    }
-  | { outcome: 'mismatch' };
 
 /**
  * Deadlock, serialization failure, or a key of the batch stored meanwhile by a concurrent
@@ -72,25 +53,9 @@ export function createReservationBatcher(
         context: c.context,
       })),
     );
-    const { now, outcomes } = await repo.reserveBatch(database.db, database.schema, commands, envelopes);
+    const outcomes = await repo.reserveBatch(database.db, database.schema, commands, envelopes);
     if (outcomes.some((o) => o.outcome === 'created')) outbox.committed();
-    return outcomes.map((o): ReserveOutcome => {
-      switch (o.outcome) {
-        case 'created':
-          return { outcome: 'created', createdAt: now, allocations: o.allocations };
-        case 'refused':
-          return { outcome: 'refused', shortages: o.shortages };
-        case 'replay':
-          return {
-            outcome: 'replay',
-            reservationId: o.reservationId ?? null,
-            shortages: o.shortages ?? null,
-            correlationId: o.correlationId ?? null,
-          };
-        case 'mismatch':
-          return { outcome: 'mismatch' };
-      }
-    });
+    return outcomes;
   }
 
   /** Runs commands together, again on a retryable failure; on any other failure each alone, so an error is its own. */

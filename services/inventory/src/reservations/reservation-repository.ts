@@ -3,26 +3,37 @@ import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato
 import { type InventoryDB, type ReservationStatus } from '../db.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
-/** What reserve_batch answers for one command, in command order. */
-export type BatchOutcome =
-  | {
-      outcome: 'created';
-      allocations: Array<{ lineNo: number; sku: string; warehouseCode: string; quantity: number }>;
-    }
-  | { outcome: 'refused'; shortages: Shortage[] }
-  | { outcome: 'replay'; reservationId?: string; shortages?: Shortage[]; correlationId?: string }
-  | { outcome: 'mismatch' };
-
-/** A batch's outcomes and its transaction's time (the created_at of its reservations). */
-export interface BatchResult {
-  now: Date;
-  outcomes: BatchOutcome[];
+export interface ReservedAllocation {
+  lineNo: number;
+  sku: string;
+  warehouseCode: string;
+  quantity: number;
 }
+
+/**
+ * What became of a command: `created` (createdAt, allocations), `refused` (shortages), or,
+ * for a key used before, `replay` of the same request (reservationId, or the stored
+ * shortages of a refusal with its first correlationId) or `mismatch` (another request).
+ */
+export type ReserveOutcome =
+  | { outcome: 'created'; createdAt: Date; allocations: ReservedAllocation[] }
+  | { outcome: 'refused'; shortages: Shortage[] }
+  | {
+      outcome: 'replay';
+      reservationId: string | null;
+      shortages: Shortage[] | null;
+      correlationId: string | null;
+    }
+  | { outcome: 'mismatch' };
 
 /** reserve_batch's answer: commands by position from 1, allocations as parallel arrays. */
 interface BatchAnswer {
   now: string;
-  replays: Array<Extract<BatchOutcome, { outcome: 'replay' | 'mismatch' }> | null>;
+  replays: Array<
+    | { outcome: 'replay'; reservationId?: string; shortages?: Shortage[]; correlationId?: string }
+    | { outcome: 'mismatch' }
+    | null
+  >;
   allocations: { command: number[]; lineNo: number[]; warehouseCode: string[]; quantity: number[] };
   shortages: Record<string, Shortage[]>;
 }
@@ -116,7 +127,7 @@ export const reservationRepository = {
       }
     >,
     envelopes: EventEnvelope[],
-  ): Promise<BatchResult> {
+  ): Promise<ReserveOutcome[]> {
     const c = commands;
     const lines = c.flatMap((x) => x.lines);
     const skus = [...new Set(lines.map((l) => l.sku))].sort();
@@ -130,16 +141,25 @@ export const reservationRepository = {
         ${c.map((x) => x.lines.length)}::int[], ${skus}::text[]) as result`,
     ).execute(db);
     const answer = result.rows[0]!.result;
-    const outcomes: BatchOutcome[] = c.map((command, i) => {
+    const createdAt = new Date(answer.now); // the transaction's time, the same for the batch
+    const outcomes: ReserveOutcome[] = c.map((_, i) => {
       const replay = answer.replays[i];
-      if (replay) return replay;
+      if (replay?.outcome === 'mismatch') return replay;
+      if (replay) {
+        return {
+          outcome: 'replay',
+          reservationId: replay.reservationId ?? null,
+          shortages: replay.shortages ?? null,
+          correlationId: replay.correlationId ?? null,
+        };
+      }
       const shortages = answer.shortages[String(i + 1)];
       if (shortages) return { outcome: 'refused', shortages };
-      return { outcome: 'created', allocations: [] };
+      return { outcome: 'created', createdAt, allocations: [] };
     });
     const a = answer.allocations;
     a.command.forEach((n, k) => {
-      const outcome = outcomes[n - 1] as Extract<BatchOutcome, { outcome: 'created' }>;
+      const outcome = outcomes[n - 1] as Extract<ReserveOutcome, { outcome: 'created' }>;
       const lineNo = a.lineNo[k]!;
       outcome.allocations.push({
         lineNo,
@@ -148,7 +168,7 @@ export const reservationRepository = {
         quantity: a.quantity[k]!,
       });
     });
-    return { now: new Date(answer.now), outcomes };
+    return outcomes;
   },
 
   async load(db: Kysely<InventoryDB>, ids: string[]): Promise<Reservation[]> {
