@@ -14,9 +14,9 @@ export const InventoryConfigSchema = Type.Object({
   INVENTORY_RESERVE_BATCHES_IN_FLIGHT: Type.Integer({
     minimum: 1,
     maximum: 32,
-    default: 1,
+    default: 2,
     description:
-      'reservation batches (reserve_batch calls) running at once per process; requests arriving meanwhile wait and go together',
+      'reservation batches (reserve_batch calls) sent at once per process on its pipelined connection (the server runs them one after the other); requests arriving meanwhile wait and go together',
   }),
   INVENTORY_STOCK_SIGNAL_MS: Type.Integer({
     minimum: 10,

@@ -22,8 +22,9 @@ describe('inventory under concurrency (pg)', await needs('postgres'), () => {
   let svc: Svc;
   let replica: ServiceRuntime<InventoryDB>;
   before(async () => {
-    // Three batches at once in the first process (the default is one), one in the replica:
-    // batches race within a process and across processes.
+    // Three batches sent at once on the first process's pipelined connection (the default is
+    // two), two in the replica's: the batches of one process queue at the server, those of the
+    // two processes race.
     process.env.INVENTORY_RESERVE_BATCHES_IN_FLIGHT = '3';
     try {
       svc = await startTestService(inventoryService, 'pg');

@@ -26,6 +26,12 @@ export interface Database<DB = unknown> {
   readonly schema: string;
   /** Schema-qualified query builder. */
   readonly db: Kysely<DB>;
+  /**
+   * The same on one connection in pipeline mode (PostgreSQL): a statement is sent without
+   * waiting for the answers of those before it, and the server runs them one after the other.
+   * Only for statements that autocommit on their own — never a transaction. On PGlite, `db`.
+   */
+  readonly pipeline: Kysely<DB>;
   /** Runs fn in one transaction; afterCommit hooks registered inside run once it commits. */
   transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer. */
@@ -138,6 +144,7 @@ export function createDatabase<DB = unknown>(
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   let pool: pg.Pool | undefined;
   let dialect: Dialect;
+  let pipelineDialect: Dialect | undefined;
   if (target.kind === 'pg') {
     // Only named statements (prepared()) have plans to cache: generic at once, no five custom
     // plans first and no costing of both at every execution. Merged with the URL's own
@@ -158,6 +165,9 @@ export function createDatabase<DB = unknown>(
     pool.on('error', () => {});
     pool.on('connect', prepareMarked);
     dialect = new PostgresDialect({ pool });
+    pipelineDialect = new PostgresDialect({
+      pool: pipelinedPool({ connectionString: url.toString(), options }),
+    });
   } else {
     dialect = new PGliteDialect(target.pglite);
   }
@@ -171,10 +181,12 @@ export function createDatabase<DB = unknown>(
     }),
   });
   const db = root.withSchema(schema);
+  const pipelineRoot = pipelineDialect ? new Kysely<DB>({ dialect: pipelineDialect }) : undefined;
   return {
     kind: target.kind,
     schema,
     db,
+    pipeline: pipelineRoot ? pipelineRoot.withSchema(schema) : db,
     async transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
       let hooks: Array<() => void> = [];
       const result = await db.transaction().execute(async (trx) => {
@@ -197,7 +209,46 @@ export function createDatabase<DB = unknown>(
       await sql`select 1`.execute(root);
     },
     async close() {
-      await root.destroy();
+      await Promise.all([root.destroy(), pipelineRoot?.destroy()]);
+    },
+  };
+}
+
+/**
+ * A pool of one connection in pipeline mode, handed to every caller at once (Kysely's
+ * PostgresDialect takes a pool). A broken connection is replaced at the next statement.
+ */
+function pipelinedPool(config: pg.ClientConfig): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+  let current: Promise<pg.PoolClient> | undefined;
+  function open(): Promise<pg.PoolClient> {
+    const opening: Promise<pg.PoolClient> = (async () => {
+      const client = new pg.Client({ ...config, pipeline: true } as pg.ClientConfig) as pg.PoolClient;
+      const drop = (): void => {
+        if (current === opening) current = undefined;
+      };
+      client.on('error', drop);
+      client.on('end', drop);
+      // Kysely releases the connection after each statement: it stays, shared.
+      client.release = () => {};
+      await client.connect();
+      prepareMarked(client);
+      return client;
+    })();
+    opening.catch(() => {
+      if (current === opening) current = undefined;
+    });
+    return opening;
+  }
+  return {
+    connect() {
+      current ??= open();
+      return current;
+    },
+    async end() {
+      const opened = current;
+      current = undefined;
+      const client = await opened?.catch(() => undefined);
+      await client?.end();
     },
   };
 }

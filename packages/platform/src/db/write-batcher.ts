@@ -1,60 +1,103 @@
-import DataLoader from 'dataloader';
-
 /** Tuning of a write batcher. */
 export interface WriteBatcherOptions {
   /** Most commands in one batch. */
   maxBatch?: number;
-  /** Batches running at once (each holds a database connection while it runs). */
+  /**
+   * Batches running at once: on separate connections, or sent one after the other on a
+   * pipelined one (Database.pipeline), where the next waits at the server, not in the process.
+   */
   maxInFlight?: number;
 }
 
 /**
- * Group commit: commands submitted while `maxInFlight` batches are running wait and go
- * together in the next batch, so under load many requests share one transaction (one
- * round trip per statement, one lock hold, one WAL flush) while a lone request still runs at
- * once. `run` answers each command in order, with a value or an Error for that command
- * alone; a rejection of `run` fails every command of the batch.
+ * Group commit: commands submitted while a batch runs wait and go together in a later
+ * batch, so under load many requests share one statement (one round trip, one lock hold,
+ * one WAL flush) while a lone request still runs at once. `run` answers each command in
+ * order, with a value or an Error for that command alone; a rejection of `run` fails every
+ * command of the batch.
  */
 export interface WriteBatcher<C, R> {
   submit(command: C): Promise<R>;
 }
 
+interface Waiting<C, R> {
+  command: C;
+  resolve: (value: R) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * When no batch runs, the waiting commands start at once (next turn of the event loop).
+ * While batches run, a further one starts only when as many commands wait as the last
+ * finished batch held — the requests it answered coming back — else when none runs: a slot
+ * spent on a batch of one would cost a batch's fixed price (a statement, a commit) for one
+ * command. When a batch finishes, the next starts before its answers are delivered:
+ * writing the answers takes the event loop long enough to delay the next statement.
+ */
 export function createWriteBatcher<C, R>(
   run: (commands: readonly C[]) => Promise<Array<R | Error>>,
   opts: WriteBatcherOptions = {},
 ): WriteBatcher<C, R> {
+  const maxBatch = opts.maxBatch ?? 100;
   const maxInFlight = opts.maxInFlight ?? 2;
+  const queue: Array<Waiting<C, R>> = [];
   let inFlight = 0;
-  const waiting: Array<() => void> = [];
+  let lastSize = 0;
+  let pumpDue = false;
 
-  function finished(): void {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
+  function pump(): boolean {
+    let started = false;
+    while (
+      queue.length > 0 &&
+      inFlight < maxInFlight &&
+      (inFlight === 0 || queue.length >= Math.min(lastSize, maxBatch))
+    ) {
+      start(queue.splice(0, maxBatch));
+      started = true;
+    }
+    return started;
   }
 
-  // DataLoader collects the commands of a batch until its dispatch is called: at once
-  // (next turn of the event loop) when a slot is free, else when a running batch finishes.
-  const loader = new DataLoader<C, R>(
-    async (commands) => {
-      try {
-        return await run(commands);
-      } finally {
-        finished();
-      }
-    },
-    {
-      cache: false,
-      maxBatchSize: opts.maxBatch ?? 100,
-      batchScheduleFn: (dispatch) => {
-        if (inFlight < maxInFlight) {
-          inFlight++;
-          setImmediate(dispatch);
-        } else {
-          waiting.push(dispatch);
+  function start(batch: Array<Waiting<C, R>>): void {
+    inFlight++;
+    let answers: Array<R | Error> | undefined;
+    let failure: unknown;
+    run(batch.map((w) => w.command))
+      .then(
+        (out) => {
+          answers = out;
+        },
+        (err: unknown) => {
+          failure = err;
+        },
+      )
+      .then(async () => {
+        inFlight--;
+        lastSize = batch.length;
+        if (pump()) await new Promise((resolve) => setImmediate(resolve));
+        if (answers && answers.length !== batch.length) {
+          failure = new Error(`write batch answered ${answers.length} results for ${batch.length} commands`);
         }
-      },
+        batch.forEach((w, i) => {
+          const answer = answers?.[i];
+          if (failure !== undefined) w.reject(failure);
+          else if (answer instanceof Error) w.reject(answer);
+          else w.resolve(answer as R);
+        });
+      });
+  }
+
+  return {
+    submit(command) {
+      return new Promise<R>((resolve, reject) => {
+        queue.push({ command, resolve, reject });
+        if (pumpDue) return;
+        pumpDue = true;
+        setImmediate(() => {
+          pumpDue = false;
+          pump();
+        });
+      });
     },
-  );
-  return { submit: (command) => loader.load(command) };
+  };
 }

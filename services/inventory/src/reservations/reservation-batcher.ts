@@ -28,7 +28,9 @@ const ATTEMPTS = 5;
 /**
  * Reservations by group commit: concurrent POST /reservations share one statement, the
  * database function reserve_batch (migration 0005), autocommitted — one round trip and one
- * WAL flush for the batch. It locks every level row of the batch's SKUs in (sku, warehouse
+ * WAL flush for the batch. Batches go out on the pipelined connection: the next is at the
+ * server while one runs (no idle gap for the answers to travel back), and they run one after
+ * the other there, never waiting on each other's locks. It locks every level row of the batch's SKUs in (sku, warehouse
  * id) order — the order every writer uses —, reads the keys, plans the reservations one
  * after the other (each sees what the ones before it held; all lines or none, a line split
  * over warehouses by priority), and writes the reservations, allocations, levels, refusals,
@@ -53,7 +55,7 @@ export function createReservationBatcher(
         context: c.context,
       })),
     );
-    const outcomes = await repo.reserveBatch(database.db, database.schema, commands, envelopes);
+    const outcomes = await repo.reserveBatch(database.pipeline, database.schema, commands, envelopes);
     if (outcomes.some((o) => o.outcome === 'created')) outbox.committed();
     return outcomes;
   }
