@@ -2,7 +2,7 @@ export { RetryLater } from './bus.ts';
 export type { EventBus, EncodedEvent, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
 export { createOutbox } from './outbox.ts';
 export type { Outbox, EventDraft, EventContext } from './outbox.ts';
-export { captureEventContext } from './outbox.ts';
+export { captureEventContext, envelopeTextOpenAt } from './outbox.ts';
 export { createRelay } from './relay.ts';
 export type { Relay, RelayOptions } from './relay.ts';
 export { createConsumer, defaultRetryPolicy, retryDelay } from './consumer.ts';

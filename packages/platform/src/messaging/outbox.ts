@@ -102,6 +102,18 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
 }
 
 /**
+ * An envelope's JSON text cut open where `data[field]` takes its value (`data` written last):
+ * a SQL statement that learns the value itself appends its JSON and `}}`, and stores the
+ * event without taking a JSON document apart and merging it per row.
+ */
+export function envelopeTextOpenAt(envelope: EventEnvelope, field: string): string {
+  const { data, ...rest } = envelope;
+  const head = JSON.stringify(rest);
+  const body = JSON.stringify(data);
+  return `${head.slice(0, -1)},"data":${body === '{}' ? '{' : `${body.slice(0, -1)},`}${JSON.stringify(field)}:`;
+}
+
+/**
  * The current request's correlation fields, to hand to work that writes its events later
  * or elsewhere (EventDraft.context), e.g. a command queued for a batch.
  */

@@ -27,7 +27,7 @@ const ATTEMPTS = 5;
 
 /**
  * Reservations by group commit: concurrent POST /reservations share one statement, the
- * database function reserve_batch (migration 0005), autocommitted — one round trip and one
+ * database function reserve_batch (migrations 0005, 0006), autocommitted — one round trip and one
  * WAL flush for the batch. Batches go out on the pipelined connection: the next is at the
  * server while one runs (no idle gap for the answers to travel back), and they run one after
  * the other there, never waiting on each other's locks. It locks every level row of the batch's SKUs in (sku, warehouse

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { fetchPage, prepared, sql, type Kysely, type PageWindow } from '@mercato/platform/db';
+import { envelopeTextOpenAt } from '@mercato/platform/messaging';
 import { type InventoryDB, type ReservationStatus } from '../db.ts';
 import type { Reservation, Shortage } from './reservation.ts';
 
@@ -112,10 +113,11 @@ function toReservation(
 export const reservationRepository = {
   /**
    * A batch of reservations in one autocommitted statement (the function reserve_batch,
-   * migration 0005): commands as parallel arrays, their lines flattened, the SKUs sorted
-   * as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
-   * command i's inventory.reserved envelope without the allocations. Throws SQLSTATE MC409 when a
-   * key of the batch was stored meanwhile (nothing written).
+   * migrations 0005 and 0006): commands as parallel arrays, their lines flattened, the SKUs
+   * sorted as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
+   * command i's inventory.reserved envelope without the allocations, sent as its JSON text
+   * cut open where they go (the function appends them). Throws SQLSTATE MC409 when a key of
+   * the batch was stored meanwhile (nothing written).
    */
   async reserveBatch(
     db: Kysely<InventoryDB>,
@@ -136,7 +138,8 @@ export const reservationRepository = {
         ${c.map((x) => x.id)}::uuid[], ${c.map((x) => x.reference)}::text[], ${c.map((x) => x.expiresAt)}::text[],
         ${c.map((x) => x.actor)}::text[], ${c.map((x) => x.idempotency.scope)}::text[],
         ${c.map((x) => x.idempotency.key)}::text[], ${c.map((x) => x.idempotency.fingerprint)}::text[],
-        ${c.map((x) => x.context.correlationId)}::text[], ${JSON.stringify(envelopes)}::jsonb,
+        ${c.map((x) => x.context.correlationId)}::text[], ${envelopes.map((e) => e.id)}::uuid[],
+        ${envelopes.map((e) => envelopeTextOpenAt(e, 'allocations'))}::text[],
         ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[],
         ${c.map((x) => x.lines.length)}::int[], ${skus}::text[]) as result`,
     ).execute(db);
