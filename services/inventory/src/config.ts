@@ -18,6 +18,13 @@ export const InventoryConfigSchema = Type.Object({
     description:
       'reservation batches (reserve_batch calls) sent at once per process on its pipelined connection (the server runs them one after the other); requests arriving meanwhile wait and go together',
   }),
+  INVENTORY_RESERVE_BATCH_HOLD_MS: Type.Integer({
+    minimum: 0,
+    maximum: 50,
+    default: 2,
+    description:
+      'when no batch runs and fewer requests wait than the last batch held, how long they wait for the rest before going (0 = at once); bounds the latency it adds',
+  }),
   INVENTORY_STOCK_SIGNAL_MS: Type.Integer({
     minimum: 10,
     maximum: 60_000,
@@ -47,7 +54,7 @@ export type InventoryConfig = {
   initialStock: number;
   stockSignalMs: number;
   stockSteadyMs: number;
-  reserveBatching: { maxBatch: number; maxInFlight: number };
+  reserveBatching: { maxBatch: number; maxInFlight: number; holdMs: number };
 };
 
 export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
@@ -61,6 +68,7 @@ export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): Inventory
     reserveBatching: {
       maxBatch: c.INVENTORY_RESERVE_BATCH_MAX,
       maxInFlight: c.INVENTORY_RESERVE_BATCHES_IN_FLIGHT,
+      holdMs: c.INVENTORY_RESERVE_BATCH_HOLD_MS,
     },
   };
 }

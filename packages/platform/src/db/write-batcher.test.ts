@@ -154,3 +154,37 @@ test('a batch answering fewer results than commands fails each of its commands',
     ['rejected', 'rejected'],
   );
 });
+
+test('with holdMs, commands fewer than the last batch wait for the rest while none runs, then go after holdMs', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const started: number[][] = [];
+  const b = createWriteBatcher<number, number>(
+    async (cs) => {
+      started.push([...cs]);
+      return [...cs];
+    },
+    { holdMs: 2 },
+  );
+  const tick = () => new Promise((r) => setImmediate(r));
+  await Promise.all([1, 2, 3].map((n) => b.submit(n)));
+  const four = b.submit(4);
+  await tick();
+  assert.equal(started.length, 1, 'one of three: it waits');
+  const rest = [5, 6].map((n) => b.submit(n));
+  await tick();
+  assert.deepEqual(
+    started,
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    'three waiting: they go at once, no timer',
+  );
+  await Promise.all([four, ...rest]);
+  const seven = b.submit(7);
+  await tick();
+  assert.equal(started.length, 2, 'one of three again: it waits');
+  t.mock.timers.tick(2);
+  assert.equal(await seven, 7);
+  assert.deepEqual(started.at(-1), [7], 'the hold over, it goes alone');
+});

@@ -7,6 +7,13 @@ export interface WriteBatcherOptions {
    * pipelined one (Database.pipeline), where the next waits at the server, not in the process.
    */
   maxInFlight?: number;
+  /**
+   * When no batch runs and fewer commands wait than the last batch held, how long (ms) they
+   * wait for the rest before starting anyway (default 0: at once). Under load the requests a
+   * batch answered come back within a moment; starting with the first of them would split
+   * them into small batches, each paying a batch's fixed price. Bounds the latency it adds.
+   */
+  holdMs?: number;
 }
 
 /**
@@ -27,12 +34,12 @@ interface Waiting<C, R> {
 }
 
 /**
- * When no batch runs, the waiting commands start at once (next turn of the event loop).
- * While batches run, a further one starts only when as many commands wait as the last
- * finished batch held — the requests it answered coming back — else when none runs: a slot
- * spent on a batch of one would cost a batch's fixed price (a statement, a commit) for one
- * command. When a batch finishes, the next starts before its answers are delivered:
- * writing the answers takes the event loop long enough to delay the next statement.
+ * Waiting commands start as a batch once as many wait as the last finished batch held — the
+ * requests it answered coming back —, or, when no batch runs, at once (next turn of the event
+ * loop) or after `holdMs`. So a further batch starts beside a running one only when it is as
+ * big: a slot spent on a batch of one would cost a batch's fixed price (a statement, a
+ * commit) for one command. When a batch finishes, the next starts before its answers are
+ * delivered: writing the answers takes the event loop long enough to delay the next statement.
  */
 export function createWriteBatcher<C, R>(
   run: (commands: readonly C[]) => Promise<Array<R | Error>>,
@@ -42,18 +49,29 @@ export function createWriteBatcher<C, R>(
   const maxInFlight = opts.maxInFlight ?? 2;
   const queue: Array<Waiting<C, R>> = [];
   let inFlight = 0;
+  const holdMs = opts.holdMs ?? 0;
   let lastSize = 0;
   let pumpDue = false;
+  let hold: NodeJS.Timeout | undefined;
+  let holdOver = false;
 
   function pump(): boolean {
     let started = false;
-    while (
-      queue.length > 0 &&
-      inFlight < maxInFlight &&
-      (inFlight === 0 || queue.length >= Math.min(lastSize, maxBatch))
-    ) {
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      const full = queue.length >= Math.min(lastSize, maxBatch);
+      if (!full && !(inFlight === 0 && (holdMs === 0 || holdOver))) break;
+      holdOver = false;
+      clearTimeout(hold);
+      hold = undefined;
       start(queue.splice(0, maxBatch));
       started = true;
+    }
+    if (!started && inFlight === 0 && queue.length > 0 && holdMs > 0 && !hold) {
+      hold = setTimeout(() => {
+        hold = undefined;
+        holdOver = true;
+        pump();
+      }, holdMs);
     }
     return started;
   }
