@@ -108,9 +108,10 @@ export function createOutbox(opts: { source: string; schema: string; onCommitted
  */
 export function envelopeTextOpenAt(envelope: EventEnvelope, field: string): string {
   const { data, ...rest } = envelope;
-  const head = JSON.stringify(rest);
-  const body = JSON.stringify(data);
-  return `${head.slice(0, -1)},"data":${body === '{}' ? '{' : `${body.slice(0, -1)},`}${JSON.stringify(field)}:`;
+  // One serialization, data last: the text ends with data's closing brace and the envelope's.
+  const text = JSON.stringify({ ...rest, data });
+  const open = text.slice(0, -2);
+  return `${open.endsWith('{') ? open : `${open},`}${JSON.stringify(field)}:`;
 }
 
 /**
