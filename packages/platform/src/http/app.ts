@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Plugin } from 'ajv';
 import { createRequire } from 'node:module';
+import type { Counter, Histogram } from 'prom-client';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -93,14 +94,26 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
     );
   });
 
+  // Each (method, route, status)'s series, bound once: prom-client validates and hashes a
+  // labels object on every inc/observe, twice per request.
+  const series = new Map<
+    string,
+    { requests: Counter.Internal; duration: Histogram.Internal<'method' | 'route' | 'status'> }
+  >();
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    };
-    opts.metrics.httpRequests.inc(labels);
-    opts.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${route} ${reply.statusCode}`;
+    let s = series.get(key);
+    if (!s) {
+      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      s = {
+        requests: opts.metrics.httpRequests.labels(labels),
+        duration: opts.metrics.httpDuration.labels(labels),
+      };
+      series.set(key, s);
+    }
+    s.requests.inc();
+    s.duration.observe(reply.elapsedTime / 1000);
     done();
   });
 

@@ -116,7 +116,8 @@ export const reservationRepository = {
    * migrations 0005 and 0006): commands as parallel arrays, their lines flattened, the SKUs
    * sorted as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
    * command i's inventory.reserved envelope without the allocations, sent as its JSON text
-   * cut open where they go (the function appends them). Throws SQLSTATE MC409 when a key of
+   * cut open where they go (the function appends them); the texts travel as one JSON array,
+   * which the client sends as it is (a text[] has each element escaped by the client). Throws SQLSTATE MC409 when a key of
    * the batch was stored meanwhile (nothing written).
    */
   async reserveBatch(
@@ -139,7 +140,7 @@ export const reservationRepository = {
         ${c.map((x) => x.actor)}::text[], ${c.map((x) => x.idempotency.scope)}::text[],
         ${c.map((x) => x.idempotency.key)}::text[], ${c.map((x) => x.idempotency.fingerprint)}::text[],
         ${c.map((x) => x.context.correlationId)}::text[], ${envelopes.map((e) => e.id)}::uuid[],
-        ${envelopes.map((e) => envelopeTextOpenAt(e, 'allocations'))}::text[],
+        array(select json_array_elements_text(${JSON.stringify(envelopes.map((e) => envelopeTextOpenAt(e, 'allocations')))}::json)),
         ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[],
         ${c.map((x) => x.lines.length)}::int[], ${skus}::text[]) as result`,
     ).execute(db);
