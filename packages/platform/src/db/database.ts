@@ -64,11 +64,18 @@ export function afterCommit(trx: object, fn: () => void): void {
 /**
  * Takes a transaction-level advisory lock named `key` if no other transaction holds it
  * (released at commit or rollback): one replica at a time does a periodic job. Answers
- * whether this transaction got it.
+ * whether this transaction got it. `asyncCommit`: the transaction's commit does not wait for
+ * its WAL flush (set in the same statement) — for work a crash may undo because it is
+ * simply done again (e.g. deleting outbox rows already published).
  */
-export async function tryTransactionLock(trx: QueryExecutorProvider, key: string): Promise<boolean> {
+export async function tryTransactionLock(
+  trx: QueryExecutorProvider,
+  key: string,
+  opts: { asyncCommit?: boolean } = {},
+): Promise<boolean> {
+  const asyncCommit = opts.asyncCommit ? sql`, set_config('synchronous_commit', 'off', true)` : sql``;
   const got = await prepared(
-    sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as ok`,
+    sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as ok${asyncCommit}`,
   ).execute(trx);
   return got.rows[0]?.ok === true;
 }

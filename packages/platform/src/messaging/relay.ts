@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
-import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
-import { prepared, type KitDatabase } from '../db/database.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { prepared, tryTransactionLock, type KitDatabase } from '../db/database.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
 import type { EncodedEvent, EventBus } from './bus.ts';
@@ -152,27 +152,15 @@ export function createRelay(
     return { send, doneBefore };
   }
 
-  /**
-   * Takes the relay's lock for this transaction, if no replica holds it. The commit that
-   * deletes the published rows then does not wait for its WAL flush: a crash losing that
-   * commit only has the rows published again, and the bus and the consumers' inboxes drop
-   * the repeats. One flush less per round, on the server that flushes every reservation.
-   */
-  async function lockRound(trx: QueryExecutorProvider): Promise<boolean> {
-    const got = await prepared(
-      sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as locked,
-                                      set_config('synchronous_commit', 'off', true)`,
-    ).execute(trx);
-    return got.rows[0]?.locked === true;
-  }
-
   /** One round; `locked` is false when another round (a replica's, or this relay's loop) held the lock. */
   async function runRound(): Promise<{ published: number; locked: boolean }> {
     const result =
       database.kind === 'pglite'
         ? { ...(await round(database.db)), locked: true }
-        : await database.transaction(async (trx) =>
-            (await lockRound(trx))
+        : // The commit deleting the published rows need not wait for its WAL flush: a crash
+          // losing it only has the rows published again, which the bus and the inboxes drop.
+          await database.transaction(async (trx) =>
+            (await tryTransactionLock(trx, lockKey, { asyncCommit: true }))
               ? { ...(await round(trx)), locked: true }
               : { published: 0, complete: true, locked: false },
           );

@@ -117,8 +117,8 @@ export const reservationRepository = {
    * sorted as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
    * command i's inventory.reserved envelope without the allocations, sent as its JSON text
    * cut open where they go (the function appends them); the texts travel as one JSON array,
-   * which the client sends as it is (a text[] has each element escaped by the client). Throws SQLSTATE MC409 when a key of
-   * the batch was stored meanwhile (nothing written).
+   * which the client sends as it is (a text[] has each element escaped by the client).
+   * Throws SQLSTATE MC409 when a key of the batch was stored meanwhile (nothing written).
    */
   async reserveBatch(
     db: Kysely<InventoryDB>,

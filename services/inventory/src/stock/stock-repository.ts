@@ -60,11 +60,12 @@ function writeLevelsSql(schema: string, rows: LevelWrite[]) {
 
 /**
  * The level rows of SKUs with what their use cases need of warehouse and item, locked
- * (`lock`: stockRepository.lockLevels) or not (stockRepository.levels). Written out (not built) and prepared, so its plan is the
- * generic one — levels, warehouse and item each by key probes (index scans whatever the
- * tables' size). Locked rows are taken SKU by SKU in the order of the sorted list and,
- * within a SKU, by warehouse id: the one order every writer takes level locks in (here, and
- * in the database function reserve_batch). Unlocked rows come in warehouse priority order within a SKU.
+ * (`lock`: stockRepository.lockLevels) or not (stockRepository.levels). Written out (not
+ * built) and prepared, so its plan is the generic one — levels, warehouse and item each by
+ * key probes (index scans whatever the tables' size). Locked rows are taken SKU by SKU in
+ * the order of the sorted list and, within a SKU, by warehouse id: the one order every
+ * writer takes level locks in (here, and in the database function reserve_batch). Unlocked
+ * rows come in warehouse priority order within a SKU.
  */
 export function levelRowsSql(schema: string, skus: string[], lock: boolean) {
   const t = (name: string) => sql.id(schema, name);
