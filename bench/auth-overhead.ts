@@ -8,6 +8,7 @@
 // - sign-in throughput (POST /api/v1/auth/login, argon2id at identity's configured cost);
 // - the kit verifier's cost per uncached verification, in this process.
 // Usage: node bench/auth-overhead.ts [--duration 10] [--connections 50] [--login-connections 10]
+import { localServiceUrl } from '@mercato/contracts';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -34,8 +35,8 @@ prepareBenchProcess();
 const opts = distributedOptionsFromEnv();
 const platform = await startDistributed(opts);
 const gateway = `http://127.0.0.1:${8080 + offset}`;
-const identity = `http://127.0.0.1:${8101 + offset}`;
-const settings = `http://127.0.0.1:${8114 + offset}`;
+const identity = localServiceUrl('identity', offset);
+const settings = localServiceUrl('settings', offset);
 
 // A second gateway in front of the same services, verifying every token's signature, on a
 // port just found free (a fixed one in the ephemeral range can be taken by an outgoing socket).

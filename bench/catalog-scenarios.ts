@@ -4,6 +4,7 @@
 // Every scenario cycles through many distinct requests (pages, handles, search words), so
 // the figures include the read cache's misses after each warm-up, not one hot key.
 // Usage: node bench/catalog-scenarios.ts [--mode distributed|embedded] [--duration 10] [--connections 50]
+import { serviceManifests } from '@mercato/contracts';
 import {
   benchArgs,
   benchUrl,
@@ -15,7 +16,7 @@ import {
 const { mode, duration, connections } = benchArgs();
 const { stop } = await startBenchPlatform(mode, { seed: true });
 const gateway = benchUrl(8080);
-const catalog = benchUrl(8103);
+const catalog = benchUrl(serviceManifests.catalog.port);
 
 const first = (await (await fetch(`${gateway}/api/v1/products?pageSize=100`)).json()) as {
   totalCount: number;

@@ -2,6 +2,7 @@
 // on PostgreSQL, NATS and Redis) or embedded mode: a feature-flag evaluation and a
 // setting read, each through the gateway and straight to the service, in the same run.
 // Usage: node bench/http-scenarios.ts [--mode distributed|embedded] [--duration 10] [--connections 50]
+import { serviceManifests } from '@mercato/contracts';
 import { adminHeaders } from './admin-session.ts';
 import {
   benchArgs,
@@ -14,7 +15,7 @@ import {
 const { mode, duration, connections } = benchArgs();
 const { stop } = await startBenchPlatform(mode);
 const gateway = benchUrl(8080);
-const settings = benchUrl(8114);
+const settings = benchUrl(serviceManifests.settings.port);
 const flagKey = `bench-flag-${Date.now()}`;
 const settingKey = `bench.setting.${Date.now()}`;
 

@@ -3,6 +3,7 @@
 // with its own Idempotency-Key, for one hot SKU and spread over 1,000 SKUs, straight to the
 // inventory service and through the gateway.
 // Usage: node bench/inventory-reservations.ts [--duration 10] [--connections 20] [--skus 1000]
+import { serviceManifests } from '@mercato/contracts';
 import type autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,7 @@ process.env.INVENTORY_DATABASE_URL = inventoryDb.toString();
 
 const platform = await startBenchPlatform('distributed');
 const gateway = benchUrl(8080);
-const inventory = benchUrl(8104);
+const inventory = benchUrl(serviceManifests.inventory.port);
 const admin = await adminHeaders(gateway);
 
 async function call(method: string, url: string, body: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import { serviceManifests } from '@mercato/contracts';
 import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -83,7 +84,14 @@ export async function startDistributed(
 
   // Every process finds identity on its (offset) port unless the environment says otherwise:
   // the services and the gateway verify tokens against its JWKS, the gateway exchanges API keys.
-  const identityUrl = `http://127.0.0.1:${(services.find((s) => s.name === 'identity')?.port ?? 8101) + opts.offset}`;
+  const identityUrl = `http://127.0.0.1:${serviceManifests.identity.port + opts.offset}`;
+  // Each service finds the others it calls at <NAME>_URL (the kit's default is the manifest's port, without the offset).
+  const serviceUrls = Object.fromEntries(
+    services.map((s) => {
+      const key = `${s.name.toUpperCase()}_URL`;
+      return [key, process.env[key] ?? `http://127.0.0.1:${s.port + opts.offset}`];
+    }),
+  );
   const jwksUrl = process.env.IDENTITY_JWKS_URL ?? `${identityUrl}/.well-known/jwks.json`;
   try {
     const upstreams: string[] = [];
@@ -92,6 +100,7 @@ export async function startDistributed(
       await ensurePgDatabase(databaseUrl);
       const port = s.port + opts.offset;
       const child = launch(s.name, s.main, {
+        ...serviceUrls,
         PORT: String(port),
         DATABASE_URL: databaseUrl,
         NATS_URL: opts.natsUrl,

@@ -1,8 +1,9 @@
+import { serviceManifests } from '@mercato/contracts';
 import { buildGateway, loadRateLimitOptions } from '@mercato/gateway';
 import { createTokenVerifier } from '@mercato/platform/auth';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { openPGlite } from '@mercato/platform/db';
-import { buildService, type ServiceRuntime } from '@mercato/platform/http';
+import type { HostedRuntime } from '@mercato/platform/service';
 import { createLogger } from '@mercato/platform/logging';
 import { createMemoryBus } from '@mercato/platform/messaging';
 import { closeOnSignals } from '@mercato/platform/runtime';
@@ -19,9 +20,6 @@ export interface EmbeddedOptions {
   offset: number;
   seed: boolean;
 }
-
-/** Units each new SKU gets in the first warehouse when the embedded demo is seeded. */
-export const DEMO_INITIAL_STOCK = 25;
 
 /** Reads embedded-mode options from the environment (see the README's configuration table). */
 export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
@@ -41,24 +39,26 @@ export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Em
  */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: string; close(): Promise<void> }> {
   const started = Date.now();
-  // The demo shop can be bought from: the demo catalog's SKUs start with stock (unless set).
-  if (opts.seed) process.env.INVENTORY_INITIAL_STOCK ??= String(DEMO_INITIAL_STOCK);
   const logger = createLogger({ service: 'mercato' });
   await mkdir(opts.dataDir, { recursive: true });
   const pglite = await openPGlite(path.join(opts.dataDir, 'pglite'));
   const bus = createMemoryBus({ logger });
-  const runtimes: ServiceRuntime<never>[] = [];
-  const identityPort = (services.find((s) => s.name === 'identity')?.port ?? 8101) + opts.offset;
+  const runtimes: HostedRuntime[] = [];
+  const identityPort = serviceManifests.identity.port + opts.offset;
   const auth = createTokenVerifier({
     issuer: process.env.IDENTITY_ISSUER ?? 'http://localhost:8080',
     audience: process.env.IDENTITY_AUDIENCE ?? 'mercato',
     keys: new URL(`http://127.0.0.1:${identityPort}/.well-known/jwks.json`),
   });
   const upstreams: Record<string, string> = {};
+  for (const s of services) upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   for (const s of services) {
-    const runtime = await buildService(s.definition, {
+    const runtime = await s.definition.build({
       database: { kind: 'pglite', pglite },
       mode: 'embedded',
+      // Demo defaults of the services' settings (the demo catalog's SKUs start with stock).
+      demo: opts.seed,
+      serviceUrls: upstreams,
       auth,
       bus,
       cache: createMemoryCache({ namespace: s.name }),
@@ -76,7 +76,6 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     if (!s) continue;
     await runtime.start();
     await runtime.listen(s.port + opts.offset, '127.0.0.1');
-    upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   }
   const gateway = await buildGateway({
     upstreams,

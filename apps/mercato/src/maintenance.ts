@@ -1,6 +1,5 @@
 import { createMemoryCache } from '@mercato/platform/cache';
 import { openPGlite, type DatabaseTarget } from '@mercato/platform/db';
-import { buildService } from '@mercato/platform/http';
 import { createMemoryBus } from '@mercato/platform/messaging';
 import path from 'node:path';
 import { distributedOptionsFromEnv, serviceDatabaseUrl } from './distributed.ts';
@@ -30,9 +29,10 @@ export async function runMaintenance(
         await ensurePgDatabase(url);
         target = { kind: 'pg', url };
       }
-      const runtime = await buildService(s.definition, {
+      const runtime = await s.definition.build({
         database: target,
         mode,
+        demo: command === 'seed',
         bus,
         cache: createMemoryCache(),
       });

@@ -1,8 +1,6 @@
 import { identityService } from '@mercato/identity';
-import { createSigningKeys } from '@mercato/identity/signing-keys';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { ensurePgDatabase, openPGlite, type DatabaseTarget } from '@mercato/platform/db';
-import { buildService } from '@mercato/platform/http';
 import { createLogger } from '@mercato/platform/logging';
 import { createMemoryBus } from '@mercato/platform/messaging';
 import path from 'node:path';
@@ -32,7 +30,7 @@ export async function rotateKeys(mode: 'embedded' | 'distributed'): Promise<stri
   const bus = createMemoryBus();
   try {
     // Building the service applies pending migrations, so a fresh database works too.
-    const runtime = await buildService(identityService, {
+    const runtime = await identityService.build({
       database: target,
       mode,
       bus,
@@ -40,7 +38,7 @@ export async function rotateKeys(mode: 'embedded' | 'distributed'): Promise<stri
       logger: createLogger({ service: 'identity', level: 'warn' }),
     });
     try {
-      return await createSigningKeys(runtime.ctx).rotate({ actor: null });
+      return await runtime.parts.keys.rotate({ actor: null });
     } finally {
       await runtime.close();
     }

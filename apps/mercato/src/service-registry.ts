@@ -1,52 +1,36 @@
-import type { ServiceDefinition } from '@mercato/platform/http';
 import { catalogService } from '@mercato/catalog';
+import { serviceList, type ServiceName } from '@mercato/contracts';
 import { identityService } from '@mercato/identity';
 import { inventoryService } from '@mercato/inventory';
+import type { AnyService } from '@mercato/platform/service';
 import { settingsService } from '@mercato/settings';
 import { fileURLToPath } from 'node:url';
 
 /** A service the launcher can run: its definition, its port and its process entry point. */
 export interface RegisteredService {
-  name: string;
+  name: ServiceName;
   port: number;
-  // Each service has its own table types; the launcher only drives their lifecycle.
-  definition: ServiceDefinition<never>;
+  definition: AnyService;
   main: string;
 }
 
+/** The definition of every service in packages/contracts' manifests (a missing one fails to compile). */
+const definitions: Readonly<Record<ServiceName, AnyService>> = {
+  identity: identityService,
+  catalog: catalogService,
+  inventory: inventoryService,
+  settings: settingsService,
+};
+
 const root = new URL('../../../', import.meta.url);
 
-function entry(name: string): string {
-  return fileURLToPath(new URL(`services/${name}/src/main.ts`, root));
-}
-
-/** Every service that exists today, with its port from ARCHITECTURE.md §2. */
-export const services: RegisteredService[] = [
-  {
-    name: 'identity',
-    port: 8101,
-    definition: identityService as unknown as ServiceDefinition<never>,
-    main: entry('identity'),
-  },
-  {
-    name: 'catalog',
-    port: 8103,
-    definition: catalogService as unknown as ServiceDefinition<never>,
-    main: entry('catalog'),
-  },
-  {
-    name: 'inventory',
-    port: 8104,
-    definition: inventoryService as unknown as ServiceDefinition<never>,
-    main: entry('inventory'),
-  },
-  {
-    name: 'settings',
-    port: 8114,
-    definition: settingsService as unknown as ServiceDefinition<never>,
-    main: entry('settings'),
-  },
-];
+/** Every service that exists, in port order; name and port come from its manifest. */
+export const services: RegisteredService[] = serviceList.map((m) => ({
+  name: m.name as ServiceName,
+  port: m.port,
+  definition: definitions[m.name as ServiceName],
+  main: fileURLToPath(new URL(`services/${m.name}/src/main.ts`, root)),
+}));
 
 /** The gateway's process entry point. */
 export const gatewayMain = fileURLToPath(new URL('services/gateway/src/main.ts', root));

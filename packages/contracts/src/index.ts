@@ -5,3 +5,6 @@ export * from './registry.ts';
 export * from './catalog.ts';
 export * from './inventory.ts';
 export * from './review.ts';
+export * from './http.ts';
+export * from './services.ts';
+export * from './inventory-api.ts';

@@ -1,4 +1,5 @@
-import type { TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import type { EventEnvelope } from './envelope.ts';
 import {
   PasswordChangedV1,
   PasswordResetRequestedV1,
@@ -37,38 +38,61 @@ export interface EventSchemaEntry {
 }
 
 /**
- * Every event data schema Mercato publishes. schemas.test.ts snapshots each entry under
+ * Every event Mercato publishes, by type: its current version and data schema. The outbox
+ * takes only these types, validates data against the schema when an event is written, and
+ * consumers validate it again on receipt. schemas.test.ts snapshots each entry under
  * snapshots/<type>.v<version>.json and fails on an incompatible change; a breaking change
- * is a new version listed beside the old one.
+ * is a new version published beside the old one.
  */
-export const eventSchemas: EventSchemaEntry[] = [
-  { type: 'setting.changed', version: 1, schema: SettingChangedV1 },
-  { type: 'feature_flag.changed', version: 1, schema: FeatureFlagChangedV1 },
-  { type: 'user.registered', version: 1, schema: UserRegisteredV1 },
-  { type: 'identity.verification_requested', version: 1, schema: VerificationRequestedV1 },
-  { type: 'user.verified', version: 1, schema: UserVerifiedV1 },
-  { type: 'identity.password_reset_requested', version: 1, schema: PasswordResetRequestedV1 },
-  { type: 'user.password_changed', version: 1, schema: PasswordChangedV1 },
-  { type: 'user.locked', version: 1, schema: UserLockedV1 },
-  { type: 'user.roles_changed', version: 1, schema: UserRolesChangedV1 },
-  { type: 'user.disabled', version: 1, schema: UserStatusChangedV1 },
-  { type: 'user.enabled', version: 1, schema: UserStatusChangedV1 },
-  { type: 'user.mfa_enabled', version: 1, schema: UserMfaChangedV1 },
-  { type: 'user.mfa_disabled', version: 1, schema: UserMfaChangedV1 },
-  { type: 'identity.client_created', version: 1, schema: IdentityClientCreatedV1 },
-  { type: 'identity.client_disabled', version: 1, schema: IdentityClientDisabledV1 },
-  { type: 'identity.client_secret_rotated', version: 1, schema: IdentityClientSecretRotatedV1 },
-  { type: 'identity.api_key_created', version: 1, schema: IdentityApiKeyCreatedV1 },
-  { type: 'identity.api_key_revoked', version: 1, schema: IdentityApiKeyRevokedV1 },
-  { type: 'identity.signing_key_rotated', version: 1, schema: IdentitySigningKeyRotatedV1 },
-  { type: 'product.created', version: 1, schema: ProductChangedV1 },
-  { type: 'product.updated', version: 1, schema: ProductChangedV1 },
-  { type: 'product.deactivated', version: 1, schema: ProductDeactivatedV1 },
-  { type: 'price.changed', version: 1, schema: PriceChangedV1 },
-  { type: 'inventory.reserved', version: 1, schema: InventoryReservedV1 },
-  { type: 'inventory.released', version: 1, schema: InventoryReleasedV1 },
-  { type: 'inventory.committed', version: 1, schema: InventoryCommittedV1 },
-  { type: 'inventory.stock_changed', version: 1, schema: InventoryStockChangedV1 },
-  { type: 'inventory.low_stock', version: 1, schema: InventoryLowStockV1 },
-  { type: 'rating.updated', version: 1, schema: RatingUpdatedV1 },
-];
+export const eventRegistry = {
+  'setting.changed': { version: 1, schema: SettingChangedV1 },
+  'feature_flag.changed': { version: 1, schema: FeatureFlagChangedV1 },
+  'user.registered': { version: 1, schema: UserRegisteredV1 },
+  'identity.verification_requested': { version: 1, schema: VerificationRequestedV1 },
+  'user.verified': { version: 1, schema: UserVerifiedV1 },
+  'identity.password_reset_requested': { version: 1, schema: PasswordResetRequestedV1 },
+  'user.password_changed': { version: 1, schema: PasswordChangedV1 },
+  'user.locked': { version: 1, schema: UserLockedV1 },
+  'user.roles_changed': { version: 1, schema: UserRolesChangedV1 },
+  'user.disabled': { version: 1, schema: UserStatusChangedV1 },
+  'user.enabled': { version: 1, schema: UserStatusChangedV1 },
+  'user.mfa_enabled': { version: 1, schema: UserMfaChangedV1 },
+  'user.mfa_disabled': { version: 1, schema: UserMfaChangedV1 },
+  'identity.client_created': { version: 1, schema: IdentityClientCreatedV1 },
+  'identity.client_disabled': { version: 1, schema: IdentityClientDisabledV1 },
+  'identity.client_secret_rotated': { version: 1, schema: IdentityClientSecretRotatedV1 },
+  'identity.api_key_created': { version: 1, schema: IdentityApiKeyCreatedV1 },
+  'identity.api_key_revoked': { version: 1, schema: IdentityApiKeyRevokedV1 },
+  'identity.signing_key_rotated': { version: 1, schema: IdentitySigningKeyRotatedV1 },
+  'product.created': { version: 1, schema: ProductChangedV1 },
+  'product.updated': { version: 1, schema: ProductChangedV1 },
+  'product.deactivated': { version: 1, schema: ProductDeactivatedV1 },
+  'price.changed': { version: 1, schema: PriceChangedV1 },
+  'inventory.reserved': { version: 1, schema: InventoryReservedV1 },
+  'inventory.released': { version: 1, schema: InventoryReleasedV1 },
+  'inventory.committed': { version: 1, schema: InventoryCommittedV1 },
+  'inventory.stock_changed': { version: 1, schema: InventoryStockChangedV1 },
+  'inventory.low_stock': { version: 1, schema: InventoryLowStockV1 },
+  'rating.updated': { version: 1, schema: RatingUpdatedV1 },
+} as const satisfies Record<string, { version: number; schema: TSchema }>;
+
+/** A type of event Mercato publishes (`order.created`). */
+export type EventType = keyof typeof eventRegistry;
+
+/** The data of an event type, as its registered schema describes it. */
+export type EventData<T extends EventType> = Static<(typeof eventRegistry)[T]['schema']>;
+
+/** An envelope whose data is typed by its event type. */
+export type TypedEvent<T extends EventType> = EventEnvelope<EventData<T>> & { type: T };
+
+/** Whether a string is a registered event type. */
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventRegistry, type);
+}
+
+/** Every registered schema as a list (the snapshot test walks it). */
+export const eventSchemas: EventSchemaEntry[] = Object.entries(eventRegistry).map(([type, e]) => ({
+  type,
+  version: e.version,
+  schema: e.schema,
+}));

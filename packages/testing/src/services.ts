@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { createMemoryCache, type Cache } from '@mercato/platform/cache';
-import { buildService, type ServiceDefinition, type ServiceRuntime } from '@mercato/platform/http';
+import type { RuntimeDeps, ServiceRuntime } from '@mercato/platform/service';
 import { createLogger, type Logger } from '@mercato/platform/logging';
 import { createMemoryBus, type EventBus } from '@mercato/platform/messaging';
 import { Writable } from 'node:stream';
@@ -32,8 +32,8 @@ export function captureLogger(service: string): { logger: Logger; logs: Captured
 }
 
 /** A service built for a test on its own schema, with the events it published recorded. */
-export interface TestService<DB> {
-  runtime: ServiceRuntime<DB>;
+export interface TestService<DB, P = unknown> {
+  runtime: ServiceRuntime<DB, P>;
   bus: EventBus;
   cache: Cache;
   logs: CapturedLogs;
@@ -51,13 +51,23 @@ export interface TestService<DB> {
  * in-process bus (unless one is given) and a memory cache. Retries are short so poison
  * events reach the dead-letter table quickly.
  */
-export async function startTestService<DB>(
-  def: ServiceDefinition<DB>,
+export async function startTestService<DB, P>(
+  def: {
+    manifest: { name: string; schema: string };
+    build(deps: RuntimeDeps): Promise<ServiceRuntime<DB, P>>;
+  },
   kind: DbKind,
-  opts: { bus?: EventBus; cache?: Cache; maxAttempts?: number; mode?: 'embedded' | 'distributed' } = {},
-): Promise<TestService<DB>> {
+  opts: {
+    bus?: EventBus;
+    cache?: Cache;
+    maxAttempts?: number;
+    mode?: 'embedded' | 'distributed';
+    /** Settings of the service under test (default: the process's environment). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<TestService<DB, P>> {
   const target = await testTarget(kind);
-  const schema = uniqueSchema(def.schema);
+  const schema = uniqueSchema(def.manifest.schema);
   const inner = opts.bus ?? createMemoryBus();
   const published: EventEnvelope[] = [];
   const bus: EventBus = {
@@ -71,9 +81,10 @@ export async function startTestService<DB>(
     close: () => inner.close(),
   };
   const cache = opts.cache ?? createMemoryCache({ namespace: schema });
-  const { logger, logs } = captureLogger(def.name);
+  const { logger, logs } = captureLogger(def.manifest.name);
   const queries: string[] = [];
-  const runtime = await buildService(def, {
+  const runtime = await def.build({
+    ...(opts.env && { env: opts.env }),
     onQuery: (text) => queries.push(text),
     database: target,
     mode: opts.mode ?? 'embedded',

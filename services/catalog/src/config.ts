@@ -1,4 +1,3 @@
-import { loadConfig } from '@mercato/platform/config';
 import { Type, type Static } from 'typebox';
 
 /** Catalog's settings (env). */
@@ -15,11 +14,6 @@ export const CatalogConfig = Type.Object({
   }),
 });
 export type CatalogConfig = Static<typeof CatalogConfig>;
-
-/** Reads catalog's settings; throws a ConfigError naming a bad variable. */
-export function catalogConfig(env: NodeJS.ProcessEnv = process.env): CatalogConfig {
-  return loadConfig(CatalogConfig, env);
-}
 
 /** The Cache-Control of public store reads. */
 export function storeCacheControl(maxAgeSeconds: number): string {

@@ -1,6 +1,6 @@
-import { sql, type ColumnType, type Generated } from '@mercato/platform/db';
+import { isUniqueViolation, type ColumnType, type Generated } from '@mercato/platform/db';
 
-/** A jsonb column: read parsed, written through {@link jsonb}. */
+/** A jsonb column: read parsed, written through the kit's `jsonb`. */
 type Jsonb = ColumnType<unknown, unknown, unknown>;
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -86,14 +86,8 @@ export interface CatalogDB {
   sku_stock: SkuStockTable;
 }
 
-/** A JSON value as a jsonb parameter. */
-export function jsonb(value: unknown) {
-  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
-}
-
-/** Postgres unique violations become the API's 409s: which one, by the constraint's name. */
+/** Unique violations become the API's 409s: which one, by the constraint's name. */
 export function uniqueViolation(err: unknown): 'sku' | 'handle' | undefined {
-  if (typeof err !== 'object' || err === null || (err as { code?: unknown }).code !== '23505')
-    return undefined;
-  return String((err as { message?: unknown }).message).includes('sku') ? 'sku' : 'handle';
+  if (!isUniqueViolation(err)) return undefined;
+  return isUniqueViolation(err, 'sku') ? 'sku' : 'handle';
 }

@@ -1,6 +1,6 @@
 // Runs the catalog service alone (distributed mode): PostgreSQL, NATS and Redis from the
-// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default 8103).
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default: its manifest's port).
 import { runServiceProcess } from '@mercato/platform/runtime';
 import { catalogService } from './service.ts';
 
-await runServiceProcess(catalogService, 8103);
+await runServiceProcess(catalogService);

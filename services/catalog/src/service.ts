@@ -1,6 +1,7 @@
-import { defineService } from '@mercato/platform/http';
-import { afterCommit } from '@mercato/platform/db';
-import { catalogConfig, storeCacheControl } from './config.ts';
+import { serviceManifests } from '@mercato/contracts';
+import { afterCommit, type Transaction } from '@mercato/platform/db';
+import { defineService } from '@mercato/platform/service';
+import { CatalogConfig, storeCacheControl } from './config.ts';
 import type { CatalogDB } from './db.ts';
 import { CatalogErrors } from './errors.ts';
 import { registerImportRoutes } from './import/import-routes.ts';
@@ -19,42 +20,42 @@ import { signalConsumers } from './signals/signal-consumers.ts';
 import { registerTaxonomyRoutes } from './taxonomy/taxonomy-routes.ts';
 import { createTaxonomyService } from './taxonomy/taxonomy-service.ts';
 
-/** The catalog service: products, variants, categories, brands and search (port 8103, schema `catalog`). */
-export const catalogService = defineService<CatalogDB>({
-  name: 'catalog',
-  schema: 'catalog',
-  description: 'Products and variants, the category tree, brands, and full-text search with facets',
+/** The catalog service: products, variants, categories, brands and search. */
+export const catalogService = defineService<CatalogDB>()({
+  manifest: serviceManifests.catalog,
+  config: CatalogConfig,
   errors: CatalogErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
-  routes(app, ctx) {
-    const cfg = catalogConfig();
+  setup: (ctx) => ({ invalidate: storeCacheInvalidator(ctx) }),
+  routes(app, ctx, { invalidate }) {
     const listing = createListingService(ctx);
-    const invalidate = storeCacheInvalidator(ctx);
     const products = invalidatingWrites(
       createProductService(ctx),
       ['create', 'update', 'archive', 'restore', 'addVariant', 'updateVariant'],
       invalidate,
     );
-    const reads = createStoreReadCache(ctx, products, listing, cfg.CATALOG_CACHE_TTL_SECONDS * 1000);
+    const reads = createStoreReadCache(ctx, products, listing, ctx.config.CATALOG_CACHE_TTL_SECONDS * 1000);
     const taxonomy = invalidatingWrites(
       createTaxonomyService(ctx),
       ['createBrand', 'updateBrand', 'deleteBrand', 'createCategory', 'updateCategory', 'deleteCategory'],
       invalidate,
     );
     registerAdminRoutes(app, products);
-    registerStoreRoutes(app, reads, listing, storeCacheControl(cfg.CATALOG_HTTP_MAX_AGE_SECONDS));
+    registerStoreRoutes(app, reads, listing, storeCacheControl(ctx.config.CATALOG_HTTP_MAX_AGE_SECONDS));
     registerTaxonomyRoutes(app, taxonomy);
     registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], invalidate));
   },
-  subscriptions(ctx) {
-    const invalidate = storeCacheInvalidator(ctx);
+  subscriptions(_ctx, { invalidate }) {
+    const dropCache = async (trx: Transaction<CatalogDB>) => afterCommit(trx, () => void invalidate());
     return [
       {
         // Every replica's writes (and imports) reach the shared cache through their events too.
         name: 'store-cache',
-        types: ['product.created', 'product.updated', 'product.deactivated', 'price.changed'],
-        async handle(trx) {
-          afterCommit(trx, () => void invalidate());
+        on: {
+          'product.created': dropCache,
+          'product.updated': dropCache,
+          'product.deactivated': dropCache,
+          'price.changed': dropCache,
         },
       },
       ...signalConsumers(invalidate),

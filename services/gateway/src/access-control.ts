@@ -1,3 +1,4 @@
+import { localServiceUrl } from '@mercato/contracts';
 import { cachingVerifier, createTokenVerifier } from '@mercato/platform/auth';
 import { sendProblem } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
@@ -41,12 +42,15 @@ export function createAccessControl(
       createTokenVerifier({
         issuer: auth.issuer ?? 'http://localhost:8080',
         audience: auth.audience ?? 'mercato',
-        keys: new URL(auth.jwksUrl ?? 'http://127.0.0.1:8101/.well-known/jwks.json'),
+        keys: new URL(auth.jwksUrl ?? `${localServiceUrl('identity')}/.well-known/jwks.json`),
         cacheMaxEntries: 0,
       }),
     auth.tokenCacheSize ?? 10_000,
   );
-  const apiKeys = createApiKeyExchange({ identityUrl: auth.identityUrl ?? 'http://127.0.0.1:8101', logger });
+  const apiKeys = createApiKeyExchange({
+    identityUrl: auth.identityUrl ?? localServiceUrl('identity'),
+    logger,
+  });
   // A store passed in belongs to the caller; one made here is closed here.
   const ownsStore = rl.store === undefined;
   const store =

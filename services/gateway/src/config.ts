@@ -1,3 +1,4 @@
+import { localServiceUrl } from '@mercato/contracts';
 import { ConfigError, loadConfig } from '@mercato/platform/config';
 import type { ServiceApp } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
@@ -60,14 +61,14 @@ export const GatewayConfigSchema = Type.Object({
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
   IDENTITY_JWKS_URL: Type.String({
-    default: 'http://127.0.0.1:8101/.well-known/jwks.json',
+    default: `${localServiceUrl('identity')}/.well-known/jwks.json`,
     pattern: '^https?://',
     description: 'where access-token verification keys are published',
   }),
   IDENTITY_ISSUER: Type.String({ default: 'http://localhost:8080', minLength: 1 }),
   IDENTITY_AUDIENCE: Type.String({ default: 'mercato', minLength: 1 }),
   IDENTITY_URL: Type.String({
-    default: 'http://127.0.0.1:8101',
+    default: localServiceUrl('identity'),
     pattern: '^https?://',
     description: 'identity, for the API-key exchange (POST /internal/api-keys/exchange)',
   }),
@@ -87,7 +88,7 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
 /** How the gateway is built; the launcher passes this directly in embedded mode. */
 export interface GatewayOptions {
-  /** Service name → base URL (`http://127.0.0.1:8114`). Names not listed are "not deployed". */
+  /** Service name → base URL (`http://127.0.0.1:<port>`). Names not listed are "not deployed". */
   upstreams: Readonly<Record<string, string>>;
   logger?: Logger;
   /** The registry /metrics serves; the gateway adds its upstream metrics to it. */
@@ -109,7 +110,7 @@ export interface GatewayOptions {
   healthTimeoutMs?: number;
   /** How long the merged /openapi.json is reused. */
   openapiCacheMs?: number;
-  /** Bearer-token verification and the API-key exchange (defaults: identity on 127.0.0.1:8101). */
+  /** Bearer-token verification and the API-key exchange (defaults: identity on loopback at its manifest's port). */
   auth?: GatewayAuthOptions;
   /** Requests per window per caller (defaults: 100 / 1,000 / 10,000 per 60 s, in memory). */
   rateLimit?: GatewayRateLimitOptions;

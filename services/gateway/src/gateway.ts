@@ -22,7 +22,7 @@ export {
 export type { RateLimitStore, RateLimitHit } from './rate-limit/store.ts';
 export { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
 export { createRedisRateLimitStore } from './rate-limit/redis-store.ts';
-export { RESOURCE_OWNERS, SERVICE_NAMES, SERVICE_PORTS, resolveRoute } from './routing/route-table.ts';
+export { SERVICE_NAMES, resourceOwners, resolveRoute } from './routing/route-table.ts';
 export type { ServiceName, RouteMatch } from './routing/route-table.ts';
 export { GatewayErrors } from './errors.ts';
 

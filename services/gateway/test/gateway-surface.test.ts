@@ -149,7 +149,7 @@ describe('gateway surface: health, OpenAPI, docs, seams', () => {
 
   it('serves one OpenAPI document merged from every upstream, listing those that are down', async () => {
     const gw = await startGateway({
-      upstreams: { settings: settings.url, catalog: catalog.url, order: await deadUrl() },
+      upstreams: { settings: settings.url, catalog: catalog.url, inventory: await deadUrl() },
     });
     try {
       const res = await fetch(`${gw.url}/openapi.json`);
@@ -164,7 +164,7 @@ describe('gateway surface: health, OpenAPI, docs, seams', () => {
       assert.deepEqual(doc.paths['/api/v1/products']?.get.tags, ['catalog']);
       assert.deepEqual(doc.paths['/api/v1/settings/{key}']?.get.tags, ['settings']);
       assert.ok(doc.components.schemas.Problem, 'shared schemas are kept');
-      assert.deepEqual(doc['x-unavailable'], ['order']);
+      assert.deepEqual(doc['x-unavailable'], ['inventory']);
 
       const ui = await fetch(`${gw.url}/docs/json`);
       assert.deepEqual(Object.keys(((await ui.json()) as typeof doc).paths).length, 2);

@@ -1,4 +1,6 @@
+// Runs the identity service alone (distributed mode): PostgreSQL, NATS and Redis from the
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default: its manifest's port).
 import { runServiceProcess } from '@mercato/platform/runtime';
 import { identityService } from './service.ts';
 
-await runServiceProcess(identityService, 8101);
+await runServiceProcess(identityService);

@@ -1,6 +1,6 @@
-import type { ServiceContext } from '@mercato/platform/http';
+import type { ServiceContext } from '@mercato/platform/service';
 import type { IdentityDB } from './db.ts';
-import { identityContextOf } from './identity-context.ts';
+import type { IdentityContext } from './identity-context.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap-admin.ts';
 
 /**
@@ -8,6 +8,9 @@ import { ensureBootstrapAdmin } from './users/bootstrap-admin.ts';
  * from BOOTSTRAP_ADMIN_* if set, else in embedded mode admin@mercato.local with a one-time
  * password printed to stdout. Idempotent.
  */
-export async function seedIdentity(ctx: ServiceContext<IdentityDB>): Promise<void> {
-  await ensureBootstrapAdmin(identityContextOf(ctx));
+export async function seedIdentity(
+  _ctx: ServiceContext<IdentityDB>,
+  identity: IdentityContext,
+): Promise<void> {
+  await ensureBootstrapAdmin(identity);
 }

@@ -1,7 +1,9 @@
-import { defineService } from '@mercato/platform/http';
+import { serviceManifests } from '@mercato/contracts';
+import { defineService } from '@mercato/platform/service';
+import { IdentityConfig } from './config.ts';
 import type { IdentityDB } from './db.ts';
 import { IdentityErrors } from './errors.ts';
-import { identityContextOf } from './identity-context.ts';
+import { createIdentityContext } from './identity-context.ts';
 import { createTokenVerifier } from '@mercato/platform/auth';
 import { registerJwksRoutes } from './oidc/jwks-routes.ts';
 import { registerAccountRoutes } from './accounts/account-routes.ts';
@@ -19,25 +21,22 @@ import { createOAuthService } from './oauth/oauth-service.ts';
 import { registerUserInfoRoutes } from './oauth/userinfo-routes.ts';
 import { registerDiscoveryRoutes } from './oidc/discovery-routes.ts';
 
-/** The identity service: accounts, tokens, roles, MFA, API keys, OAuth2/OIDC (port 8101, schema `identity`). */
-export const identityService = defineService<IdentityDB>({
-  name: 'identity',
-  schema: 'identity',
-  description:
-    'Accounts, sign-in, tokens (EdDSA JWT + rotating refresh tokens), roles, MFA, API keys, OAuth2/OIDC',
+/** The identity service: accounts, tokens, roles, MFA, API keys, OAuth2/OIDC. */
+export const identityService = defineService<IdentityDB>()({
+  manifest: serviceManifests.identity,
+  config: IdentityConfig,
   errors: IdentityErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
-  tokenVerifier(ctx) {
+  setup: createIdentityContext,
+  tokenVerifier(_ctx, { config, keys }) {
     // Identity checks tokens against its own key store: no HTTP call to itself.
-    const { config, keys } = identityContextOf(ctx);
     return createTokenVerifier({
       issuer: config.IDENTITY_ISSUER,
       audience: config.IDENTITY_AUDIENCE,
       keys: () => keys.jwks(),
     });
   },
-  async routes(app, ctx) {
-    const identity = identityContextOf(ctx);
+  async routes(app, ctx, identity) {
     registerJwksRoutes(app, identity.keys);
     registerAccountRoutes(app, identity);
     registerDiscoveryRoutes(app, identity.config.IDENTITY_ISSUER);
@@ -51,8 +50,6 @@ export const identityService = defineService<IdentityDB>({
     registerApiKeyRoutes(app, apiKeys);
     registerApiKeyExchangeRoutes(app, apiKeys);
   },
-  workers(ctx) {
-    return [bootstrapAdminWorker(() => identityContextOf(ctx))];
-  },
+  workers: (_ctx, identity) => [bootstrapAdminWorker(identity)],
   seed: seedIdentity,
 });

@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { AppError } from '@mercato/platform/errors';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
 import { createSessionService } from '../src/accounts/session-service.ts';
-import { identityContextOf } from '../src/identity-context.ts';
 import { identityService } from '../src/service.ts';
 import { call, expectProblem, registerVerified, signedIn, useTestEnv, type Svc } from './support.ts';
 
@@ -149,7 +148,7 @@ for (const kind of ['pglite', 'pg'] as const) {
     });
 
     test('SessionPort (used by the OAuth token endpoint): password login, client-bound refresh, revocation', async () => {
-      const port = createSessionService(identityContextOf(svc.runtime.ctx));
+      const port = createSessionService(svc.runtime.parts);
       const user = await registerVerified(svc);
       const result = await port.passwordLogin({
         email: user.email,

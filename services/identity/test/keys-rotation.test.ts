@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService, waitFor } from '@mercato/testing';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { identityContextOf } from '../src/identity-context.ts';
 import { KEY_ACTIVATION_DELAY_MS } from '../src/keys/signing-keys.ts';
 import { identityService } from '../src/service.ts';
 import { adminToken, createClient, tokenRequest, uniqueClientId } from './oauth-support.ts';
@@ -31,7 +30,7 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     test('rotation needs users:write', async () => {
       expectProblem(await rotate(''), 401, 'UNAUTHORIZED');
-      const customer = await identityContextOf(svc.runtime.ctx).tokens.signAccess({
+      const customer = await svc.runtime.parts.tokens.signAccess({
         subject: 'c',
         kind: 'user',
         roles: ['customer'],
@@ -93,7 +92,7 @@ for (const kind of ['pglite', 'pg'] as const) {
     test('after a second rotation the oldest key is gone from the JWKS', async () => {
       const [current, previous] = await kids();
       assert.ok(current && previous);
-      const keys = identityContextOf(svc.runtime.ctx).keys;
+      const keys = svc.runtime.parts.keys;
       const newest = await keys.rotate();
       assert.deepEqual(await kids(), [newest, current]);
       assert.ok(!(await kids()).includes(previous));

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
 import { decodeJwt } from 'jose';
-import { identityContextOf } from '../src/identity-context.ts';
 import { identityService } from '../src/service.ts';
 import {
   adminToken,
@@ -77,7 +76,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       test('the client admin API needs users:write: 401 without a token, 403 for a customer', async () => {
         const body = { clientId: uniqueClientId(), name: 'x', scopes: [] };
         expectProblem(await call(svc, 'POST', '/api/v1/oauth/clients', { body }), 401, 'UNAUTHORIZED');
-        const customer = await identityContextOf(svc.runtime.ctx).tokens.signAccess({
+        const customer = await svc.runtime.parts.tokens.signAccess({
           subject: 'someone',
           kind: 'user',
           roles: ['customer'],

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { PERMISSIONS } from '@mercato/platform/auth';
 import { newId } from '@mercato/platform/ids';
-import { identityContextOf } from '../src/identity-context.ts';
 import { call, type Body, type Reply, type Svc } from './support.ts';
 
 /** A form POST through app.inject (the token and revocation endpoints' own encoding). */
@@ -59,7 +58,7 @@ export function expectOAuthError(reply: Reply, status: number, error: string): B
  * keys, not the test authority's). The subject need not be a users row for the admin APIs.
  */
 export async function adminToken(svc: Svc, subject = newId()): Promise<string> {
-  const signed = await identityContextOf(svc.runtime.ctx).tokens.signAccess({
+  const signed = await svc.runtime.parts.tokens.signAccess({
     subject,
     kind: 'user',
     roles: ['admin'],

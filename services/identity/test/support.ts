@@ -8,6 +8,7 @@ import {
   type TestService,
 } from '@mercato/testing';
 import type { IdentityDB } from '../src/db.ts';
+import type { IdentityContext } from '../src/identity-context.ts';
 
 export { eventsFor, expectProblem, type Body, type Reply } from '@mercato/testing';
 
@@ -24,7 +25,7 @@ export function useTestEnv(extra: Record<string, string> = {}): void {
   });
 }
 
-export type Svc = TestService<IdentityDB>;
+export type Svc = TestService<IdentityDB, IdentityContext>;
 
 /** One request through app.inject, JSON in and out; `token` becomes a bearer header. */
 export async function call(

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { sql } from '@mercato/platform/db';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
-import { identityContextOf } from '../src/identity-context.ts';
 import { identityService } from '../src/service.ts';
 import { ensureBootstrapAdmin } from '../src/users/bootstrap-admin.ts';
 import { call, login, useTestEnv, type Svc } from './support.ts';
@@ -44,7 +43,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       const svc = await startWith(kind, 'embedded', {});
       try {
         const printed: string[] = [];
-        const identity = identityContextOf(svc.runtime.ctx);
+        const identity = svc.runtime.parts;
         assert.equal(await ensureBootstrapAdmin(identity, (t) => printed.push(t)), 'created');
         assert.equal(printed.length, 1);
         const password = /password: (\S+)/.exec(printed[0] ?? '')?.[1] ?? '';
@@ -75,10 +74,7 @@ for (const kind of ['pglite', 'pg'] as const) {
           body: { email: 'admin@mercato.local', password: 'Squatter-Pass-99' },
         });
         const printed: string[] = [];
-        assert.equal(
-          await ensureBootstrapAdmin(identityContextOf(svc.runtime.ctx), (t) => printed.push(t)),
-          'refused',
-        );
+        assert.equal(await ensureBootstrapAdmin(svc.runtime.parts, (t) => printed.push(t)), 'refused');
         assert.equal(printed.length, 0);
         assert.equal((await admins(svc)).length, 0);
         assert.ok(

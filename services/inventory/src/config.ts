@@ -1,5 +1,4 @@
-import { loadConfig } from '@mercato/platform/config';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 /** The inventory service's own settings (environment). */
 export const InventoryConfigSchema = Type.Object({
@@ -44,31 +43,21 @@ export const InventoryConfigSchema = Type.Object({
     maximum: 1_000_000,
     default: 0,
     description:
-      'units a new SKU (from product.created) starts with in the first warehouse by priority; 0 = none (the embedded demo uses 25)',
+      'units a new SKU (from product.created) starts with in the first warehouse by priority; 0 = none (with demo data: 25)',
   }),
 });
 
-export type InventoryConfig = {
-  sweepIntervalMs: number;
-  sweepBatch: number;
-  initialStock: number;
-  stockSignalMs: number;
-  stockSteadyMs: number;
-  reserveBatching: { maxBatch: number; maxInFlight: number; holdMs: number };
-};
+export type InventoryConfig = Static<typeof InventoryConfigSchema>;
 
-export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
-  const c = loadConfig(InventoryConfigSchema, env);
+/** How reservations are batched (the write batcher's options) from the settings. */
+export function reserveBatching(cfg: InventoryConfig): {
+  maxBatch: number;
+  maxInFlight: number;
+  holdMs: number;
+} {
   return {
-    sweepIntervalMs: c.INVENTORY_SWEEP_INTERVAL_MS,
-    sweepBatch: c.INVENTORY_SWEEP_BATCH,
-    initialStock: c.INVENTORY_INITIAL_STOCK,
-    stockSignalMs: c.INVENTORY_STOCK_SIGNAL_MS,
-    stockSteadyMs: c.INVENTORY_STOCK_STEADY_MS,
-    reserveBatching: {
-      maxBatch: c.INVENTORY_RESERVE_BATCH_MAX,
-      maxInFlight: c.INVENTORY_RESERVE_BATCHES_IN_FLIGHT,
-      holdMs: c.INVENTORY_RESERVE_BATCH_HOLD_MS,
-    },
+    maxBatch: cfg.INVENTORY_RESERVE_BATCH_MAX,
+    maxInFlight: cfg.INVENTORY_RESERVE_BATCHES_IN_FLIGHT,
+    holdMs: cfg.INVENTORY_RESERVE_BATCH_HOLD_MS,
   };
 }

@@ -1,6 +1,6 @@
-import { sql, type ColumnType, type Generated } from '@mercato/platform/db';
+import type { ColumnType, Generated } from '@mercato/platform/db';
 
-/** A jsonb column: read parsed, written through {@link jsonb}. */
+/** A jsonb column: read parsed, written through the kit's `jsonb`. */
 type Jsonb = ColumnType<unknown, unknown, unknown>;
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -101,16 +101,4 @@ export interface InventoryDB {
   reservations: ReservationsTable;
   reservation_allocations: ReservationAllocationsTable;
   reservation_refusals: ReservationRefusalsTable;
-}
-
-/** A JSON value as a jsonb parameter. */
-export function jsonb(value: unknown) {
-  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
-}
-
-/** The Postgres error code of a failed statement, if any (23505 unique, 23503 foreign key, 23514 check). */
-export function pgCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
 }

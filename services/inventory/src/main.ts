@@ -1,6 +1,6 @@
 // Runs the inventory service alone (distributed mode): PostgreSQL, NATS and Redis from the
-// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default 8104).
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default: its manifest's port).
 import { runServiceProcess } from '@mercato/platform/runtime';
 import { inventoryService } from './service.ts';
 
-await runServiceProcess(inventoryService, 8104);
+await runServiceProcess(inventoryService);

@@ -1,6 +1,7 @@
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
-import { jsonb, type InventoryDB } from './db.ts';
+import { jsonb } from '@mercato/platform/db';
+import { type InventoryDB } from './db.ts';
 
 const warehouses = [
   {

@@ -1,5 +1,6 @@
-import { defineService } from '@mercato/platform/http';
-import { inventoryConfig } from './config.ts';
+import { serviceManifests } from '@mercato/contracts';
+import { defineService } from '@mercato/platform/service';
+import { InventoryConfigSchema, reserveBatching } from './config.ts';
 import type { InventoryDB } from './db.ts';
 import { InventoryErrors } from './errors.ts';
 import { productSubscription } from './events/product-handlers.ts';
@@ -13,37 +14,36 @@ import { createStockSignalPublisher } from './stock/stock-signals.ts';
 import { registerWarehouseRoutes } from './warehouses/warehouse-routes.ts';
 import { createWarehouseService } from './warehouses/warehouse-service.ts';
 
-/** The inventory service: warehouses, stock levels, reservations, the movements ledger (port 8104, schema `inventory`). */
-export const inventoryService = defineService<InventoryDB>({
-  name: 'inventory',
-  schema: 'inventory',
-  description:
-    'Warehouses, stock per SKU and warehouse, reservations with expiry (all lines or none), and the stock movements ledger',
+/** The inventory service: warehouses, stock levels, reservations, the movements ledger. */
+export const inventoryService = defineService<InventoryDB>()({
+  manifest: serviceManifests.inventory,
+  config: InventoryConfigSchema,
+  // The demo shop can be bought from: the demo catalog's SKUs start with stock.
+  demoConfig: { INVENTORY_INITIAL_STOCK: '25' },
   errors: InventoryErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
   // stock_changed carries the whole availability: of several pending for a SKU, the last says it all
   // (the stock signal publisher already sends at most one per SKU per interval).
   coalescedEvents: ['inventory.stock_changed'],
-  routes(app, ctx) {
+  // One reservation service (and so one write batcher) for the routes and the expiry sweeper.
+  setup: (ctx) => ({ reservations: createReservationService(ctx, reserveBatching(ctx.config)) }),
+  routes(app, ctx, { reservations }) {
     registerWarehouseRoutes(app, createWarehouseService(ctx));
     registerStockRoutes(app, createStockService(ctx));
-    registerReservationRoutes(app, createReservationService(ctx, inventoryConfig().reserveBatching));
+    registerReservationRoutes(app, reservations);
   },
-  subscriptions: (ctx) => [productSubscription(ctx, inventoryConfig().initialStock)],
-  workers(ctx) {
-    const cfg = inventoryConfig();
-    return [
-      createExpirySweeper(createReservationService(ctx, cfg.reserveBatching), {
-        intervalMs: cfg.sweepIntervalMs,
-        batch: cfg.sweepBatch,
-        logger: ctx.logger,
-      }),
-      createStockSignalPublisher(ctx, {
-        intervalMs: cfg.stockSignalMs,
-        steadyMs: cfg.stockSteadyMs,
-        batch: 1000,
-      }),
-    ];
-  },
+  subscriptions: (ctx) => [productSubscription(ctx, ctx.config.INVENTORY_INITIAL_STOCK)],
+  workers: (ctx, { reservations }) => [
+    createExpirySweeper(reservations, {
+      intervalMs: ctx.config.INVENTORY_SWEEP_INTERVAL_MS,
+      batch: ctx.config.INVENTORY_SWEEP_BATCH,
+      logger: ctx.logger,
+    }),
+    createStockSignalPublisher(ctx, {
+      intervalMs: ctx.config.INVENTORY_STOCK_SIGNAL_MS,
+      steadyMs: ctx.config.INVENTORY_STOCK_STEADY_MS,
+      batch: 1000,
+    }),
+  ],
   seed: seedInventory,
 });

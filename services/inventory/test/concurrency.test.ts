@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { needs, startTestService, type Reply } from '@mercato/testing';
-import type { ServiceRuntime } from '@mercato/platform/http';
+import { type ServiceRuntime } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import type { InventoryDB } from '../src/db.ts';
 import { inventoryService } from '../src/service.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService, waitFor } from '@mercato/testing';
-import type { ServiceRuntime } from '@mercato/platform/http';
+import { type ServiceRuntime } from '@mercato/platform/service';
 import type { InventoryDB } from '../src/db.ts';
 import { inventoryService } from '../src/service.ts';
 import {

@@ -1,6 +1,6 @@
 // The inventory tests use the shared component-test helpers: writes go as an admin by default.
 import type { EventEnvelope } from '@mercato/contracts';
-import { buildService, type ServiceRuntime } from '@mercato/platform/http';
+import { buildService, type ServiceRuntime } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import {
   callAs,

@@ -1,7 +1,7 @@
-import { sql, type ColumnType, type Generated } from '@mercato/platform/db';
+import type { ColumnType, Generated } from '@mercato/platform/db';
 
 /**
- * A jsonb column: read as parsed JSON, written through {@link jsonb} (a `::jsonb` cast of
+ * A jsonb column: read as parsed JSON, written through the kit's `jsonb` (a `::jsonb` cast of
  * the JSON text), because node-postgres would turn a JS array into a Postgres array literal.
  */
 type Jsonb = ColumnType<unknown, unknown, unknown>;
@@ -48,9 +48,4 @@ export interface SettingsDB {
   settings: SettingsTable;
   feature_flags: FeatureFlagsTable;
   audit_log: AuditLogTable;
-}
-
-/** A JSON value as a jsonb parameter (`null` becomes the JSON null, not SQL NULL). */
-export function jsonb(value: unknown) {
-  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
 }

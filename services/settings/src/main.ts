@@ -1,6 +1,6 @@
 // Runs the settings service alone (distributed mode): PostgreSQL, NATS and Redis from the
-// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default 8114).
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default: its manifest's port).
 import { runServiceProcess } from '@mercato/platform/runtime';
 import { settingsService } from './service.ts';
 
-await runServiceProcess(settingsService, 8114);
+await runServiceProcess(settingsService);

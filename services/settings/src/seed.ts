@@ -1,5 +1,5 @@
 import { AppError } from '@mercato/platform/errors';
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import type { SettingsDB } from './db.ts';
 import { createFlagService } from './feature-flags/flag-service.ts';

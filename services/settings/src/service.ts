@@ -1,4 +1,5 @@
-import { defineService } from '@mercato/platform/http';
+import { serviceManifests } from '@mercato/contracts';
+import { defineService } from '@mercato/platform/service';
 import type { SettingsDB } from './db.ts';
 import { SettingsErrors } from './errors.ts';
 import { registerFlagRoutes } from './feature-flags/flag-routes.ts';
@@ -7,11 +8,9 @@ import { seedSettings } from './seed.ts';
 import { registerSettingRoutes } from './settings/setting-routes.ts';
 import { createSettingService } from './settings/setting-service.ts';
 
-/** The settings service: typed settings and feature flags (port 8114, schema `settings`). */
-export const settingsService = defineService<SettingsDB>({
-  name: 'settings',
-  schema: 'settings',
-  description: 'Typed settings (each validated by its JSON Schema) and feature flags with stable rollouts',
+/** The settings service: typed settings and feature flags. */
+export const settingsService = defineService<SettingsDB>()({
+  manifest: serviceManifests.settings,
   errors: SettingsErrors.catalog,
   migrations: new URL('../migrations/', import.meta.url),
   routes(app, ctx) {

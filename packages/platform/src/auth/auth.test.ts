@@ -10,15 +10,20 @@ import {
 } from '@mercato/testing';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { Type } from 'typebox';
-import { defineService } from '../http/service.ts';
+import { defineService } from '../service/definition.ts';
 import { newId } from '../ids/index.ts';
 import { createTokenVerifier, InvalidTokenError } from './token-verifier.ts';
 
 after(closeTestPglite);
 
-const def = defineService({
-  name: 'auth-test',
-  schema: 'authtest',
+const def = defineService()({
+  manifest: {
+    name: 'auth-test',
+    port: 0,
+    schema: 'authtest',
+    description: 'kit test service',
+    resources: [],
+  },
   migrations: new URL('../http/fixtures/migrations/', import.meta.url),
   routes(app) {
     const reply = Type.Object({ subject: Type.Union([Type.String(), Type.Null()]) });

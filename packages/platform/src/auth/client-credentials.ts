@@ -11,7 +11,7 @@ export interface TokenProvider {
 
 /** Options of {@link createClientCredentials}. */
 export interface ClientCredentialsOptions {
-  /** identity's OAuth token endpoint, e.g. `http://identity:8101/api/v1/oauth/token`. */
+  /** identity's OAuth token endpoint, e.g. `http://identity:<port>/api/v1/oauth/token`. */
   tokenUrl: string;
   clientId: string;
   clientSecret: string;

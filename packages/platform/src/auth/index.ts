@@ -1,6 +1,7 @@
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, permissionsOf, isPermission } from './permissions.ts';
 export type { Permission, Role } from './permissions.ts';
 export type { Principal, MercatoClaims } from './principal.ts';
+export { actorOf, ANONYMOUS_ACTOR } from './principal.ts';
 export { createTokenVerifier, InvalidTokenError } from './token-verifier.ts';
 export type { TokenVerifier, TokenVerifierOptions, KeySource } from './token-verifier.ts';
 export { registerAuth } from './auth-plugin.ts';

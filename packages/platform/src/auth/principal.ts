@@ -28,3 +28,15 @@ export interface MercatoClaims {
   scope: string;
   tier?: Principal['tier'];
 }
+
+/**
+ * Who a write is recorded as (`actor`, `createdBy`, audit rows): the verified caller's
+ * subject, or `anonymous` on a route that admits callers without a token. The one rule
+ * every service uses, so the same caller reads the same everywhere.
+ */
+export function actorOf(request: { principal?: Pick<Principal, 'subject'> }): string {
+  return request.principal?.subject ?? ANONYMOUS_ACTOR;
+}
+
+/** The actor of a write made without a verified caller. */
+export const ANONYMOUS_ACTOR = 'anonymous';

@@ -8,3 +8,5 @@ export {
   type ServiceClientOptions,
   type ServiceResponse,
 } from './service-client.ts';
+export { createTypedClient, fillPath } from './typed-client.ts';
+export type { CallInput, CallResult, TypedClient } from './typed-client.ts';

@@ -48,7 +48,7 @@ export interface ServiceResponse<T> {
 export interface ServiceClientOptions {
   /** The upstream's name, used in errors and logs (e.g. `catalog`). */
   name: string;
-  /** e.g. `http://catalog:8103` or `http://127.0.0.1:8103/api/v1` (the path is a prefix). */
+  /** e.g. `http://catalog:<port>` or `http://127.0.0.1:<port>/api/v1` (the path is a prefix). */
   baseUrl: string;
   /** Per attempt, not per call: a GET may take (retries + 1) × timeoutMs plus backoff. Default 5000. */
   timeoutMs?: number;

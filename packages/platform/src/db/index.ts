@@ -10,6 +10,14 @@ export type { Database, DatabaseOptions, DatabaseTarget } from './database.ts';
 export { migrate, loadMigrations, platformMigrations, MigrationChecksumError } from './migrator.ts';
 export type { Migration } from './migrator.ts';
 export { fetchPage, likePattern } from './paging.ts';
+export {
+  jsonb,
+  PgErrorCode,
+  pgErrorCode,
+  pgConstraint,
+  isUniqueViolation,
+  isRetryableConflict,
+} from './sql-values.ts';
 export { createWriteBatcher } from './write-batcher.ts';
 export type { WriteBatcher, WriteBatcherOptions } from './write-batcher.ts';
 export type { PageWindow } from './paging.ts';

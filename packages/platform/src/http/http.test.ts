@@ -8,7 +8,7 @@ import { newId } from '../ids/index.ts';
 import type { EventBus } from '../messaging/bus.ts';
 import { createMemoryBus } from '../messaging/memory-bus.ts';
 import { checkVersion, parseIfMatch, versionEtag } from './conditional.ts';
-import { defineService } from './service.ts';
+import { defineService } from '../service/definition.ts';
 
 interface DB {
   items: { id: string; name: string; qty: number; version: number };
@@ -31,9 +31,14 @@ const SECRET = 'connection string postgres://admin:s3cr3t@db.internal/prod';
 /** While true, the service's subscription fails every event (a poison). */
 let poisonBroken = true;
 
-const def = defineService<DB>({
-  name: 'http-test',
-  schema: 'httpt',
+const def = defineService<DB>()({
+  manifest: {
+    name: 'http-test',
+    port: 0,
+    schema: 'httpt',
+    description: 'kit HTTP test service',
+    resources: [],
+  },
   migrations: new URL('./fixtures/migrations/', import.meta.url),
   routes(app, ctx) {
     const Item = Type.Object({
@@ -118,13 +123,14 @@ const def = defineService<DB>({
   subscriptions: () => [
     {
       name: 'poison',
-      types: ['httptest.poisoned'],
-      async handle(trx, event) {
-        if (poisonBroken) throw new Error('still broken');
-        await trx
-          .insertInto('items')
-          .values({ id: event.subject, name: 'from event', qty: 1, version: 1 })
-          .execute();
+      on: {
+        async 'setting.changed'(trx, event) {
+          if (poisonBroken) throw new Error('still broken');
+          await trx
+            .insertInto('items')
+            .values({ id: event.subject, name: `from ${event.data.key}`, qty: 1, version: 1 })
+            .execute();
+        },
       },
     },
   ],
@@ -370,13 +376,13 @@ for (const kind of ['pglite', 'pg'] as const) {
       const itemId = newId();
       const event = {
         id: newId(),
-        type: 'httptest.poisoned',
+        type: 'setting.changed',
         version: 1,
         source: 'elsewhere',
         time: new Date().toISOString(),
         subject: itemId,
         correlationId: newId(),
-        data: {},
+        data: { key: 'k', action: 'created', value: 1, previousValue: null, version: 1, changedBy: null },
       };
       // The in-process bus returns once the consumer gave up and parked the event.
       await svc.bus.publish(event);

@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/index.ts';
-import type { Worker } from './service.ts';
+import type { Worker } from '../service/definition.ts';
 
 /** What a periodic worker runs, and how often. */
 export interface PeriodicWorkerOptions {

@@ -1,46 +1,46 @@
 import { Type, type Static, type TSchema } from 'typebox';
 
-/** The problem+json body, for OpenAPI response declarations. */
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    code: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-    correlationId: Type.Optional(Type.String()),
-  },
-  { $id: 'Problem' },
-);
+import { MoneySchema, PageOf, PageQuery, ProblemSchema } from '@mercato/contracts';
 
-/** `?page=&pageSize=` as every list takes them. */
-export const PageQuery = {
-  page: Type.Integer({ minimum: 1, default: 1 }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-};
+export { MoneySchema, PageOf, PageQuery, ProblemSchema };
 
-/** `{ items, page, pageSize, totalCount, totalPages }` around an item schema. */
-export function PageOf<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-    totalCount: Type.Integer(),
-    totalPages: Type.Integer(),
-  });
+/** A reference to the shared problem+json schema (registered on every kit app as `Problem`). */
+export const ProblemRef = Type.Ref('Problem');
+
+/**
+ * The response map entries of the error statuses a route answers with a problem:
+ * `response: { 200: Item, ...problemResponses(400, 404) }`.
+ */
+export function problemResponses<const S extends readonly number[]>(
+  ...statuses: S
+): { [K in S[number]]: typeof ProblemRef } {
+  const out: Record<number, typeof ProblemRef> = {};
+  for (const status of statuses) out[status] = ProblemRef;
+  return out as { [K in S[number]]: typeof ProblemRef };
 }
 
-/** Builds a page response from items and a total count. */
-export function pageResult<T>(items: T[], page: number, pageSize: number, totalCount: number) {
+/** One page of a list: `{ items, page, pageSize, totalCount, totalPages }`. */
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  totalCount: number;
+  totalPages: number;
+}
+
+/** Builds a page from its items, the window asked for and the total count (use cases return it as is). */
+export function pageResult<T>(items: T[], page: number, pageSize: number, totalCount: number): Page<T> {
   return { items, page, pageSize, totalCount, totalPages: Math.ceil(totalCount / pageSize) };
 }
 
-/** Money in minor units: `{ amount: 1999, currency: "USD" }`. */
-export const MoneySchema = Type.Object({
-  amount: Type.Integer(),
-  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+/** Headers of a route that changes a versioned resource (ARCHITECTURE.md §5: If-Match, 412 on mismatch). */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'the ETag (version) last read; a route that requires it answers 428 without it',
+    }),
+  ),
 });
 
 /** A scalar JSON Schema TypeBox builds: `{ type: 'integer', minimum: 0 }` and the like. */

@@ -11,7 +11,7 @@ import {
 } from '@mercato/testing';
 import { sql } from 'kysely';
 import { defineErrors } from '../errors/index.ts';
-import { defineService } from '../http/service.ts';
+import { defineService } from '../service/definition.ts';
 import { newId } from '../ids/index.ts';
 import { requestFingerprint } from './idempotency-store.ts';
 
@@ -30,9 +30,8 @@ const control = {
   entered: 0,
 };
 
-const def = defineService<DB>({
-  name: 'idem-test',
-  schema: 'idem',
+const def = defineService<DB>()({
+  manifest: { name: 'idem-test', port: 0, schema: 'idem', description: 'kit test service', resources: [] },
   migrations: new URL('../http/fixtures/migrations/', import.meta.url),
   routes(app, ctx) {
     const body = Type.Object({

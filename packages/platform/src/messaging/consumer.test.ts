@@ -397,7 +397,7 @@ for (const db of dbKinds) {
           // Yield inside the handler so that any overlap of deliveries would reorder the effects.
           handle: () => new Promise((resolve) => setImmediate(resolve)),
         });
-        const box = createOutbox({ source: SERVICE, schema: fx.schema });
+        const box = createOutbox<string>({ checkSchemas: false, source: SERVICE, schema: fx.schema });
         const written = await fx.database.transaction((trx) =>
           box.addMany(
             trx,
@@ -431,7 +431,7 @@ for (const db of dbKinds) {
 
       test("events a handler publishes carry the cause's correlationId and its id as causationId", async () => {
         const { type, name } = fresh('cause');
-        const box = createOutbox({ source: SERVICE, schema: fx.schema });
+        const box = createOutbox<string>({ checkSchemas: false, source: SERVICE, schema: fx.schema });
         let published: EventEnvelope | undefined;
         await startConsumer({
           name,

@@ -23,6 +23,11 @@ export interface EventHandlerSpec<DB = unknown> {
    * event's correlation.
    */
   handleMany?(trx: Transaction<DB>, events: EventEnvelope[]): Promise<void>;
+  /**
+   * Checks an event before any handling (its data against its schema); an event it throws
+   * on is parked as a dead letter at once with that error, without retries.
+   */
+  check?(event: EventEnvelope): void;
   /** Attempts before the event goes to the dead-letter table (default from the runtime). */
   maxAttempts?: number;
   concurrency?: number;
@@ -107,6 +112,7 @@ export function createConsumer<DB>(
   }
 
   async function apply(event: EventEnvelope): Promise<boolean> {
+    spec.check?.(event);
     return asEvent(event, () =>
       database.transaction(async (trx) => {
         const [isNew] = await claim(trx, [event]);
@@ -161,6 +167,14 @@ export function createConsumer<DB>(
   }
 
   async function onDelivery(event: EventEnvelope, delivery: Delivery): Promise<void> {
+    try {
+      spec.check?.(event);
+    } catch (err) {
+      // A malformed event stays malformed: parked at once, naming what is wrong.
+      deps.metrics?.consumerFailures.inc({ consumer });
+      await park(event, err, delivery.attempt);
+      return;
+    }
     try {
       const applied = await applyNext(event);
       deps.metrics?.eventsHandled.inc({ consumer, outcome: applied ? 'applied' : 'duplicate' });

@@ -1,7 +1,10 @@
 export { RetryLater } from './bus.ts';
 export type { EventBus, EncodedEvent, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
 export { createOutbox } from './outbox.ts';
-export type { Outbox, EventDraft, EventContext } from './outbox.ts';
+export type { Outbox, EventDraft, AnyEventDraft, DataOf, EventContext } from './outbox.ts';
+export { checkEventData, EventSchemaError } from './event-schemas.ts';
+export { subscriptionSpec } from './event-subscription.ts';
+export type { EventSubscription, EventHandlers, EventBatchHandlers } from './event-subscription.ts';
 export { captureEventContext, envelopeTextOpenAt } from './outbox.ts';
 export { createRelay } from './relay.ts';
 export type { Relay, RelayOptions } from './relay.ts';

@@ -1,10 +1,13 @@
+import { localServiceUrl } from '@mercato/contracts';
 import { Type, type Static } from 'typebox';
+import { createClientCredentials } from '../auth/client-credentials.ts';
 import { createTokenVerifier } from '../auth/token-verifier.ts';
 import type { Cache } from '../cache/cache.ts';
 import { createRedisCache } from '../cache/redis-cache.ts';
 import { loadConfig } from '../config/index.ts';
 import { ensurePgDatabase } from '../db/database.ts';
-import { buildService, type ServiceDefinition, type ServiceRuntime } from '../http/service.ts';
+import { loadServiceConfig } from '../service/build-service.ts';
+import type { AnyService, HostedRuntime } from '../service/definition.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
 import type { EventBus } from '../messaging/bus.ts';
 import { createNatsBus } from '../messaging/nats-bus.ts';
@@ -22,13 +25,18 @@ export const ServiceProcessConfig = Type.Object({
   EVENT_RETRY_BASE_MS: Type.Integer({ default: 500, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
   IDENTITY_JWKS_URL: Type.String({
-    default: 'http://127.0.0.1:8101/.well-known/jwks.json',
+    default: `${localServiceUrl('identity')}/.well-known/jwks.json`,
     pattern: '^https?://',
     description: 'where access-token verification keys are published',
   }),
   IDENTITY_ISSUER: Type.String({ default: 'http://localhost:8080', minLength: 1 }),
   IDENTITY_AUDIENCE: Type.String({ default: 'mercato', minLength: 1 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
+  IDENTITY_URL: Type.String({ default: localServiceUrl('identity'), pattern: '^https?://' }),
+  SERVICE_CLIENT_ID: Type.Optional(
+    Type.String({ minLength: 1, description: "the service's own OAuth client (client credentials)" }),
+  ),
+  SERVICE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type ServiceProcessConfig = Static<typeof ServiceProcessConfig>;
 
@@ -70,23 +78,24 @@ export function closeOnSignals(close: () => Promise<void>, logger: Logger, timeo
 
 /**
  * Runs one service as its own process from environment settings (its src/main.ts):
- * PostgreSQL + NATS + Redis, listening on PORT (or the service's default port).
+ * PostgreSQL + NATS + Redis, listening on PORT (or its manifest's port).
  */
-export async function runServiceProcess<DB>(
-  def: ServiceDefinition<DB>,
-  defaultPort: number,
-): Promise<ServiceRuntime<DB>> {
-  const logger = createLogger({ service: def.name });
+export async function runServiceProcess(def: AnyService): Promise<HostedRuntime> {
+  const name = def.manifest.name;
+  const logger = createLogger({ service: name });
   let cfg: ServiceProcessConfig;
   try {
     cfg = loadConfig(ServiceProcessConfig);
+    // The service's own settings too, before any connection: a bad one stops start-up naming it.
+    loadServiceConfig(def, process.env, false);
   } catch (err) {
     logger.fatal(String(err instanceof Error ? err.message : err));
-    process.exit(78);
+    process.exit(78); // EX_CONFIG
   }
-  const telemetry = await startTelemetry(def.name, { logger });
-  const { bus, cache } = await connectDistributed(def.name, cfg, logger);
-  const runtime = await buildService(def, {
+  const telemetry = await startTelemetry(name, { logger });
+  const { bus, cache } = await connectDistributed(name, cfg, logger);
+  // A bad setting of the service's own stops start-up too, naming the variable.
+  const runtime = await def.build({
     database: { kind: 'pg', url: cfg.DATABASE_URL, poolMax: cfg.DATABASE_POOL_MAX },
     bus,
     cache,
@@ -99,11 +108,20 @@ export async function runServiceProcess<DB>(
       keys: new URL(cfg.IDENTITY_JWKS_URL),
     }),
     bodyLimit: cfg.BODY_LIMIT_BYTES,
+    // Calls made outside a caller's request (consumers, workers) carry the service's own token.
+    ...(cfg.SERVICE_CLIENT_ID &&
+      cfg.SERVICE_CLIENT_SECRET && {
+        serviceToken: createClientCredentials({
+          tokenUrl: `${cfg.IDENTITY_URL}/api/v1/oauth/token`,
+          clientId: cfg.SERVICE_CLIENT_ID,
+          clientSecret: cfg.SERVICE_CLIENT_SECRET,
+        }),
+      }),
     retry: { maxAttempts: cfg.EVENT_MAX_ATTEMPTS, baseDelayMs: cfg.EVENT_RETRY_BASE_MS, maxDelayMs: 60_000 },
   });
   await runtime.start();
-  const address = await runtime.listen(cfg.PORT ?? defaultPort, cfg.HOST);
-  logger.info({ address }, `${def.name} listening`);
+  const address = await runtime.listen(cfg.PORT ?? def.manifest.port, cfg.HOST);
+  logger.info({ address }, `${name} listening`);
   closeOnSignals(
     async () => {
       await runtime.close();

@@ -152,7 +152,7 @@ test(
 
     const consumer = spans.find((s) => s.kind === CONSUMER);
     assert.ok(consumer, 'no span for the event');
-    assert.equal(consumer.name, 'traced.order-created process');
+    assert.equal(consumer.name, 'setting.changed process');
     assert.equal(consumer.traceId, TRACE);
     assert.equal(consumer.parentSpanId, server.spanId, 'the event does not continue the request span');
     assert.equal(attr(consumer, 'messaging.message.id'), handled.handled);

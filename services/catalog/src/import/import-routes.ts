@@ -1,6 +1,7 @@
+import { problemResponses } from '@mercato/platform/http';
 import { CommonErrors } from '@mercato/platform/errors';
 import type { ServiceApp } from '@mercato/platform/http';
-import { Problem, WRITE } from '../request-meta.ts';
+import { WRITE } from '../request-meta.ts';
 import { ImportQuery, ImportReportSchema } from './import.ts';
 import { limitBytes, type ImportFormat } from './import-parsers.ts';
 import type { ImportService } from './import-service.ts';
@@ -40,14 +41,7 @@ export function registerImportRoutes(app: ServiceApp, imports: ImportService): v
           summary:
             'Import products (upsert by handle) from JSON lines or CSV; each batch is all-or-nothing, with a per-row error report',
           querystring: ImportQuery,
-          response: {
-            200: ImportReportSchema,
-            400: Problem,
-            401: Problem,
-            403: Problem,
-            413: Problem,
-            415: Problem,
-          },
+          response: { 200: ImportReportSchema, ...problemResponses(400, 401, 403, 413, 415) },
         },
       },
       async (request) => {

@@ -1,5 +1,5 @@
 import type { Kysely } from '@mercato/platform/db';
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import type { Outbox } from '@mercato/platform/messaging';
 import { isDeepStrictEqual } from 'node:util';
 import { uniqueViolation, type CatalogDB } from '../db.ts';

@@ -1,5 +1,11 @@
-import { parseIfMatch, versionEtag, type ServiceApp } from '@mercato/platform/http';
-import { IdParams, Problem, WRITE, WriteHeaders } from '../request-meta.ts';
+import {
+  parseIfMatch,
+  versionEtag,
+  type ServiceApp,
+  problemResponses,
+  IfMatchHeaders,
+} from '@mercato/platform/http';
+import { IdParams, WRITE } from '../request-meta.ts';
 import {
   CreateProductBody,
   CreateVariantBody,
@@ -22,7 +28,7 @@ export function registerAdminRoutes(app: ServiceApp, products: ProductService): 
         tags,
         summary: 'Create a product (without variants: one default variant from price and defaultSku)',
         body: CreateProductBody,
-        response: { 201: ProductSchema, 400: Problem, 404: Problem, 409: Problem },
+        response: { 201: ProductSchema, ...problemResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -43,16 +49,9 @@ export function registerAdminRoutes(app: ServiceApp, products: ProductService): 
         tags,
         summary: 'Change a product (partial; If-Match required)',
         params: IdParams,
-        headers: WriteHeaders,
+        headers: IfMatchHeaders,
         body: UpdateProductBody,
-        response: {
-          200: ProductSchema,
-          400: Problem,
-          404: Problem,
-          409: Problem,
-          412: Problem,
-          428: Problem,
-        },
+        response: { 200: ProductSchema, ...problemResponses(400, 404, 409, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -74,8 +73,8 @@ export function registerAdminRoutes(app: ServiceApp, products: ProductService): 
               ? 'Archive a product: it leaves the store (If-Match optional)'
               : 'Restore an archived product as a draft (If-Match optional)',
           params: IdParams,
-          headers: WriteHeaders,
-          response: { 200: ProductSchema, 400: Problem, 404: Problem, 412: Problem },
+          headers: IfMatchHeaders,
+          response: { 200: ProductSchema, ...problemResponses(400, 404, 412) },
         },
       },
       async (request, reply) => {
@@ -95,7 +94,7 @@ export function registerAdminRoutes(app: ServiceApp, products: ProductService): 
         summary: 'Add a variant to a product',
         params: IdParams,
         body: CreateVariantBody,
-        response: { 201: VariantSchema, 400: Problem, 404: Problem, 409: Problem },
+        response: { 201: VariantSchema, ...problemResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -112,16 +111,9 @@ export function registerAdminRoutes(app: ServiceApp, products: ProductService): 
         tags: ['variants'],
         summary: 'Change a variant (partial; If-Match required); a new price publishes price.changed',
         params: IdParams,
-        headers: WriteHeaders,
+        headers: IfMatchHeaders,
         body: UpdateVariantBody,
-        response: {
-          200: VariantSchema,
-          400: Problem,
-          404: Problem,
-          409: Problem,
-          412: Problem,
-          428: Problem,
-        },
+        response: { 200: VariantSchema, ...problemResponses(400, 404, 409, 412, 428) },
       },
     },
     async (request, reply) => {

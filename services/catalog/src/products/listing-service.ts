@@ -1,4 +1,5 @@
-import { pageResult, type ServiceContext } from '@mercato/platform/http';
+import { pageResult } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import type { CatalogDB } from '../db.ts';
 import { CatalogErrors } from '../errors.ts';
 import type { Facets } from './listing-facets.ts';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from '@mercato/platform/db';
-import { jsonb, type CatalogDB, type ProductsTable, type VariantsTable } from '../db.ts';
+import { jsonb } from '@mercato/platform/db';
+import { type CatalogDB, type ProductsTable, type VariantsTable } from '../db.ts';
 import type { Money, Product, ProductStatus, Variant } from './product.ts';
 
 export function toVariant(row: Selectable<VariantsTable>): Variant {

@@ -1,9 +1,5 @@
-import {
-  checkVersion,
-  requireVersion,
-  type ExpectedVersion as Expected,
-  type ServiceContext,
-} from '@mercato/platform/http';
+import { checkVersion, requireVersion, type ExpectedVersion as Expected } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import type { CatalogDB } from '../db.ts';
 import { CatalogErrors } from '../errors.ts';
 import type {

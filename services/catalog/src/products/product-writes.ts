@@ -149,7 +149,7 @@ export async function writeNewProducts(
   await repo.insertMany(trx, rows);
   await outbox.addMany(
     trx,
-    rows.map((r): EventDraft<ProductChangedV1> => ({
+    rows.map((r): EventDraft<'product.created'> => ({
       type: 'product.created',
       subject: r.id,
       data: {

@@ -1,5 +1,6 @@
 import { getOrLoad } from '@mercato/platform/cache';
-import { cacheableBody, type CacheableBody, type ServiceContext } from '@mercato/platform/http';
+import { cacheableBody, type CacheableBody } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import type { CatalogDB } from '../db.ts';
 import type { ListingService } from './listing-service.ts';
 import type { ProductService } from './product-service.ts';

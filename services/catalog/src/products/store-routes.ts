@@ -1,8 +1,15 @@
 import { CommonErrors } from '@mercato/platform/errors';
-import { PageOf, PageQuery, sendCacheable, versionEtag, type ServiceApp } from '@mercato/platform/http';
+import {
+  PageOf,
+  PageQuery,
+  sendCacheable,
+  versionEtag,
+  type ServiceApp,
+  problemResponses,
+} from '@mercato/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Problem } from '../request-meta.ts';
+import {} from '../request-meta.ts';
 import { PRICE_EDGES } from './listing-facets.ts';
 import type { ListingService } from './listing-service.ts';
 import { ProductSchema } from './product.ts';
@@ -77,7 +84,7 @@ const Suggestions = Type.Object({
   categories: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
   brands: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
 });
-const cached = { 200: Type.Any(), 304: Type.Null(), 400: Problem, 404: Problem };
+const cached = { 200: Type.Any(), 304: Type.Null(), ...problemResponses(400, 404) };
 
 /** Reads of drafts and archived products are for catalog editors only. */
 function requireEditor(request: FastifyRequest): void {
@@ -103,7 +110,7 @@ export function registerStoreRoutes(
         tags,
         summary: 'List and search products, with facets (active ones unless an editor asks)',
         querystring: ListQuery,
-        response: { ...cached, 200: ListingSchema, 401: Problem, 403: Problem },
+        response: { ...cached, 200: ListingSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
@@ -157,7 +164,7 @@ export function registerStoreRoutes(
         querystring: Type.Object({
           status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('any')])),
         }),
-        response: { ...cached, 200: ProductSchema, 401: Problem, 403: Problem },
+        response: { ...cached, 200: ProductSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {

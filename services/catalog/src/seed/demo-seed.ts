@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import type { CatalogDB } from '../db.ts';
 import { taxonomyRepository } from '../taxonomy/taxonomy-repository.ts';

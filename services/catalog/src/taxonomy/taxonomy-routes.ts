@@ -1,6 +1,7 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
-import { IdParams, Problem, WRITE } from '../request-meta.ts';
+import { IdParams, WRITE } from '../request-meta.ts';
 import {
   BrandSchema,
   CategorySchema,
@@ -29,7 +30,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...brands,
         summary: 'Get a brand',
         params: IdParams,
-        response: { 200: BrandSchema, 400: Problem, 404: Problem },
+        response: { 200: BrandSchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => taxonomy.getBrand(request.params.id),
@@ -42,7 +43,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...brands,
         summary: 'Create a brand',
         body: CreateBrandBody,
-        response: { 201: BrandSchema, 400: Problem, 409: Problem },
+        response: { 201: BrandSchema, ...problemResponses(400, 409) },
       },
     },
     async (request, reply) => {
@@ -59,7 +60,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         summary: 'Rename a brand or change its handle',
         params: IdParams,
         body: UpdateBrandBody,
-        response: { 200: BrandSchema, 400: Problem, 404: Problem, 409: Problem },
+        response: { 200: BrandSchema, ...problemResponses(400, 404, 409) },
       },
     },
     async (request) => taxonomy.updateBrand(request.params.id, request.body),
@@ -72,7 +73,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...brands,
         summary: 'Delete a brand (its products keep existing, without a brand)',
         params: IdParams,
-        response: { 204: Type.Null(), 400: Problem, 404: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -100,7 +101,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...categories,
         summary: 'Get a category',
         params: IdParams,
-        response: { 200: CategorySchema, 400: Problem, 404: Problem },
+        response: { 200: CategorySchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => taxonomy.getCategory(request.params.id),
@@ -113,7 +114,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...categories,
         summary: 'Create a category (under parentId, or a root)',
         body: CreateCategoryBody,
-        response: { 201: CategorySchema, 400: Problem, 404: Problem, 409: Problem },
+        response: { 201: CategorySchema, ...problemResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -130,7 +131,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         summary: 'Change a category; a new parentId moves its whole subtree',
         params: IdParams,
         body: UpdateCategoryBody,
-        response: { 200: CategorySchema, 400: Problem, 404: Problem, 409: Problem },
+        response: { 200: CategorySchema, ...problemResponses(400, 404, 409) },
       },
     },
     async (request) => taxonomy.updateCategory(request.params.id, request.body),
@@ -143,7 +144,7 @@ export function registerTaxonomyRoutes(app: ServiceApp, taxonomy: TaxonomyServic
         ...categories,
         summary: 'Delete a category without subcategories (its products leave it)',
         params: IdParams,
-        response: { 204: Type.Null(), 400: Problem, 404: Problem, 409: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {

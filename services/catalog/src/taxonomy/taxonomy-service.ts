@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import { uniqueViolation, type CatalogDB } from '../db.ts';
 import { CatalogErrors } from '../errors.ts';

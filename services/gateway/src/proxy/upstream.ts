@@ -75,7 +75,7 @@ export function isFailureStatus(status: number): boolean {
 /** Everything needed to run one upstream. */
 export interface UpstreamInit {
   name: ServiceName;
-  /** Base URL without trailing slash (`http://127.0.0.1:8114`). */
+  /** Base URL without trailing slash (`http://127.0.0.1:<port>`). */
   base: string;
   dispatcher: Dispatcher;
   metrics: UpstreamMetrics;

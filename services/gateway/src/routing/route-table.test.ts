@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESOURCE_OWNERS, SERVICE_NAMES, isServiceName, publicPath, resolveRoute } from './route-table.ts';
+import { serviceList } from '@mercato/contracts';
+import { SERVICE_NAMES, isServiceName, publicPath, resolveRoute, resourceOwners } from './route-table.ts';
 
 describe('route table', () => {
   it('sends each resource to the service that owns it, path unchanged', () => {
@@ -16,36 +17,47 @@ describe('route table', () => {
       ['/api/v1/users/me', 'identity'],
       ['/api/v1/api-keys', 'identity'],
       ['/api/v1/oauth/token', 'identity'],
-      ['/api/v1/customers/me/addresses', 'customer'],
-      ['/api/v1/carts/1/lines', 'cart'],
-      ['/api/v1/discounts', 'discount'],
-      ['/api/v1/checkout', 'checkout'],
-      ['/api/v1/orders/1', 'order'],
-      ['/api/v1/returns', 'order'],
-      ['/api/v1/payments', 'payment'],
-      ['/api/v1/shipments/1/tracking', 'shipping'],
-      ['/api/v1/shipping/rates', 'shipping'],
-      ['/api/v1/notifications', 'notification'],
-      ['/api/v1/reviews', 'review'],
-      ['/api/v1/sellers', 'seller'],
-      ['/api/v1/analytics/kpis', 'analytics'],
     ];
     for (const [path, service] of cases) {
       assert.deepEqual(resolveRoute(path), { service, path }, path);
     }
   });
 
-  it('maps every resource to a known service', () => {
-    for (const [resource, service] of Object.entries(RESOURCE_OWNERS)) {
-      assert.ok(SERVICE_NAMES.includes(service), `${resource} → ${service}`);
+  it('routes every resource of every manifest to that service, and nothing else', () => {
+    for (const m of serviceList) {
+      for (const resource of m.resources) {
+        assert.deepEqual(resolveRoute(`/api/v1/${resource}/x`), {
+          service: m.name,
+          path: `/api/v1/${resource}/x`,
+        });
+      }
     }
+    const owners = resourceOwners();
+    assert.equal(owners.size, serviceList.flatMap((m) => m.resources).length);
+    for (const service of owners.values()) assert.ok(SERVICE_NAMES.includes(service));
+  });
+
+  it('refuses two services claiming one resource', () => {
+    const base = { port: 1, schema: 's', description: '' };
+    assert.throws(
+      () =>
+        resourceOwners([
+          { ...base, name: 'catalog', resources: ['products'] },
+          { ...base, name: 'inventory', resources: ['products'] },
+        ]),
+      /products is claimed by both catalog and inventory/,
+    );
+  });
+
+  it('knows nothing of the resources of a service that has no manifest yet', () => {
+    assert.equal(resolveRoute('/api/v1/orders/1'), undefined);
   });
 
   it('treats /api/<resource> as v1 and rewrites the path', () => {
     assert.deepEqual(resolveRoute('/api/settings'), { service: 'settings', path: '/api/v1/settings' });
-    assert.deepEqual(resolveRoute('/api/orders/42/cancel'), {
-      service: 'order',
-      path: '/api/v1/orders/42/cancel',
+    assert.deepEqual(resolveRoute('/api/inventory/reservations/42/commit'), {
+      service: 'inventory',
+      path: '/api/v1/inventory/reservations/42/commit',
     });
     assert.deepEqual(resolveRoute('/api/products/'), { service: 'catalog', path: '/api/v1/products/' });
   });
@@ -55,8 +67,8 @@ describe('route table', () => {
       service: 'settings',
       path: '/admin/dead-letters',
     });
-    assert.deepEqual(resolveRoute('/api/v1/admin/order/dead-letters/0191/replay'), {
-      service: 'order',
+    assert.deepEqual(resolveRoute('/api/v1/admin/inventory/dead-letters/0191/replay'), {
+      service: 'inventory',
       path: '/admin/dead-letters/0191/replay',
     });
     assert.deepEqual(resolveRoute('/api/admin/catalog/dead-letters'), {
@@ -108,8 +120,8 @@ describe('route table', () => {
     assert.equal(publicPath('settings', '/api/v1/products'), undefined);
     assert.equal(publicPath('settings', '/internal/cache'), undefined);
     assert.equal(
-      publicPath('order', '/admin/dead-letters/{id}/replay'),
-      '/api/v1/admin/order/dead-letters/{id}/replay',
+      publicPath('inventory', '/admin/dead-letters/{id}/replay'),
+      '/api/v1/admin/inventory/dead-letters/{id}/replay',
     );
   });
 

@@ -1,72 +1,44 @@
 /**
  * The gateway's route table (ARCHITECTURE.md §2, §5): which service owns which
  * resource, and how a public path maps to the owning service's path.
- * Pure functions and data only, so the mapping is unit tested without HTTP.
+ * Built from the services' manifests (packages/contracts, services.ts), the one place a
+ * service's resources are declared. Pure functions and data only, so the mapping is unit
+ * tested without HTTP.
  */
+import { isServiceName, serviceList, type ServiceManifest, type ServiceName } from '@mercato/contracts';
 
-/** Every service that can sit behind the gateway, with its default port (ARCHITECTURE.md §2). */
-export const SERVICE_PORTS = {
-  identity: 8101,
-  customer: 8102,
-  catalog: 8103,
-  inventory: 8104,
-  cart: 8105,
-  discount: 8106,
-  checkout: 8107,
-  order: 8108,
-  payment: 8109,
-  shipping: 8110,
-  notification: 8111,
-  review: 8112,
-  seller: 8113,
-  settings: 8114,
-  analytics: 8115,
-} as const;
-
-/** A service the gateway can route to. */
-export type ServiceName = keyof typeof SERVICE_PORTS;
+/** A service the gateway can route to (one with a manifest in packages/contracts). */
+export type { ServiceName };
+export { isServiceName };
 
 /** The service names, in port order. */
-export const SERVICE_NAMES = Object.keys(SERVICE_PORTS) as ServiceName[];
+export const SERVICE_NAMES = serviceList.map((m) => m.name as ServiceName);
 
-/** Public resource (first path segment after the version) → owning service. */
-export const RESOURCE_OWNERS: Readonly<Record<string, ServiceName>> = {
-  settings: 'settings',
-  'feature-flags': 'settings',
-  products: 'catalog',
-  categories: 'catalog',
-  brands: 'catalog',
-  variants: 'catalog',
-  search: 'catalog',
-  inventory: 'inventory',
-  auth: 'identity',
-  users: 'identity',
-  'api-keys': 'identity',
-  oauth: 'identity',
-  customers: 'customer',
-  carts: 'cart',
-  discounts: 'discount',
-  checkout: 'checkout',
-  orders: 'order',
-  returns: 'order',
-  payments: 'payment',
-  shipments: 'shipping',
-  shipping: 'shipping',
-  notifications: 'notification',
-  reviews: 'review',
-  sellers: 'seller',
-  analytics: 'analytics',
-};
+/**
+ * Public resource (first path segment after the version) → owning service, built from the
+ * services' manifests; a resource claimed twice stops the gateway at start-up.
+ */
+export function resourceOwners(
+  manifests: readonly ServiceManifest[] = serviceList,
+): Map<string, ServiceName> {
+  const owners = new Map<string, ServiceName>();
+  for (const m of manifests) {
+    for (const resource of m.resources) {
+      const taken = owners.get(resource);
+      if (taken !== undefined)
+        throw new Error(`resource ${resource} is claimed by both ${taken} and ${m.name}`);
+      owners.set(resource, m.name as ServiceName);
+    }
+  }
+  return owners;
+}
 
 // A Map answers the per-request lookup without walking the prototype chain of a plain object
 // (a resource named "constructor" must not resolve).
-const owners = new Map<string, ServiceName>(Object.entries(RESOURCE_OWNERS));
-const services = new Set<string>(SERVICE_NAMES);
-
-/** Whether name is a service the gateway knows. */
-export function isServiceName(name: string): name is ServiceName {
-  return services.has(name);
-}
+const owners = resourceOwners();
+const rootPrefixes: Array<[string, ServiceName]> = serviceList.flatMap((m) =>
+  (m.rootPrefixes ?? []).map((p): [string, ServiceName] => [p, m.name as ServiceName]),
+);
 
 /** Where a public path goes: the owning service and the path to ask it for. */
 export interface RouteMatch {
@@ -77,8 +49,6 @@ export interface RouteMatch {
 
 const API = '/api/';
 const V1 = '/api/v1/';
-// OIDC discovery and the JWKS live at the issuer's root (RFC 8414, OpenID Discovery), not under /api.
-const WELL_KNOWN = '/.well-known/';
 const DEAD_LETTERS = 'dead-letters';
 
 /**
@@ -86,7 +56,8 @@ const DEAD_LETTERS = 'dead-letters';
  * - `/api/v1/<resource>[/...]` → owner of resource, path unchanged;
  * - `/api/<resource>[/...]` → same as v1, path rewritten to `/api/v1/...`;
  * - `/api/v1/admin/<service>/dead-letters[/...]` → `<service>`, `/admin/dead-letters[/...]`;
- * - `/.well-known/<name>` → identity, path unchanged (openid-configuration, jwks.json).
+ * - a manifest's root prefix (identity's `/.well-known/`: OIDC discovery and the JWKS live at
+ *   the issuer's root, RFC 8414) → that service, path unchanged.
  * Returns undefined for anything else (unknown resource, other version, not under /api/).
  */
 export function resolveRoute(path: string): RouteMatch | undefined {
@@ -98,9 +69,10 @@ export function resolveRoute(path: string): RouteMatch | undefined {
   } else if (path.startsWith(API)) {
     rest = API.length;
     versioned = false;
-  } else if (path.startsWith(WELL_KNOWN) && path.length > WELL_KNOWN.length) {
-    return { service: 'identity', path };
   } else {
+    for (const [prefix, service] of rootPrefixes) {
+      if (path.startsWith(prefix) && path.length > prefix.length) return { service, path };
+    }
     return undefined;
   }
   const end = segmentEnd(path, rest);

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 
 /** Shared request/response pieces of the /api/v1/auth routes. */
-export const Problem = Type.Ref('Problem');
 export const tags = ['auth'];
 
 // Surrounding spaces are allowed (and trimmed by the use case): copy-pasted addresses carry them.

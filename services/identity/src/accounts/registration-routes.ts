@@ -1,6 +1,7 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
-import { AcceptedSchema, EmailField, PasswordField, Problem, SecretField, tags } from './auth-schemas.ts';
+import { AcceptedSchema, EmailField, PasswordField, SecretField, tags } from './auth-schemas.ts';
 import type { RegistrationService } from './registration-service.ts';
 
 const RegisterBody = Type.Object(
@@ -26,7 +27,7 @@ export function registerRegistrationRoutes(app: ServiceApp, registration: Regist
         tags,
         summary: 'Create an account; a verification link is sent by email',
         body: RegisterBody,
-        response: { 201: Registered, 400: Problem, 409: Problem, 422: Problem },
+        response: { 201: Registered, ...problemResponses(400, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -42,7 +43,7 @@ export function registerRegistrationRoutes(app: ServiceApp, registration: Regist
         tags,
         summary: 'Verify the email address with the token of the emailed link',
         body: Type.Object({ token: SecretField }, { additionalProperties: false }),
-        response: { 200: Type.Object({ emailVerified: Type.Literal(true) }), 400: Problem },
+        response: { 200: Type.Object({ emailVerified: Type.Literal(true) }), ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -58,7 +59,7 @@ export function registerRegistrationRoutes(app: ServiceApp, registration: Regist
         tags,
         summary: 'Send a new verification link (202 whether or not the account exists)',
         body: Type.Object({ email: EmailField }, { additionalProperties: false }),
-        response: { 202: AcceptedSchema, 400: Problem },
+        response: { 202: AcceptedSchema, ...problemResponses(400) },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,10 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import {
   EmailField,
   MfaRequiredSchema,
   PasswordField,
-  Problem,
   SecretField,
   tags,
   TokenSetSchema,
@@ -24,7 +24,7 @@ const MfaBody = Type.Object(
   { additionalProperties: false },
 );
 const RefreshBody = Type.Object({ refreshToken: SecretField }, { additionalProperties: false });
-const LoginProblems = { 400: Problem, 401: Problem, 403: Problem, 423: Problem };
+const LoginProblems = problemResponses(400, 401, 403, 423);
 
 /** Sign-in and sign-out: /api/v1/auth/login, /login/mfa, /refresh, /logout, /logout-all. */
 export function registerSessionRoutes(app: ServiceApp, sessions: SessionService): void {
@@ -66,7 +66,7 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
         tags,
         summary: 'New tokens for a refresh token (which stops working; reusing it revokes the session)',
         body: RefreshBody,
-        response: { 200: TokenSetSchema, 400: Problem, 401: Problem },
+        response: { 200: TokenSetSchema, ...problemResponses(400, 401) },
       },
     },
     async (request) => sessions.refresh(request.body.refreshToken),
@@ -79,7 +79,7 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
         tags,
         summary: 'Sign out this session (revokes the refresh token and its rotations)',
         body: RefreshBody,
-        response: { 204: Type.Null(), 400: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -95,7 +95,7 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
       schema: {
         tags,
         summary: 'Sign out everywhere (revokes every refresh token of the caller)',
-        response: { 204: Type.Null(), 401: Problem },
+        response: { 204: Type.Null(), ...problemResponses(401) },
       },
     },
     async (request, reply) => {

@@ -1,12 +1,11 @@
 import { CommonErrors } from '@mercato/platform/errors';
-import { PageOf, pageResult, PageQuery, type ServiceApp } from '@mercato/platform/http';
+import { PageOf, PageQuery, type ServiceApp, problemResponses } from '@mercato/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiKeySchema } from './api-key.ts';
 import type { ApiKeyService } from './api-key-service.ts';
 
 const tags = ['api-keys'];
-const Problem = Type.Ref('Problem');
 const signedIn = { auth: 'user' } as const;
 const CreateBody = Type.Object(
   {
@@ -48,7 +47,7 @@ export function registerApiKeyRoutes(app: ServiceApp, apiKeys: ApiKeyService): v
         tags,
         summary: 'Create an API key; the key is in this answer only',
         body: CreateBody,
-        response: { 201: Created, 400: Problem, 401: Problem, 403: Problem },
+        response: { 201: Created, ...problemResponses(400, 401, 403) },
       },
     },
     async (request, reply) => {
@@ -68,17 +67,12 @@ export function registerApiKeyRoutes(app: ServiceApp, apiKeys: ApiKeyService): v
         tags,
         summary: 'List your API keys (newest first), or a user’s with users:write',
         querystring: ListQuery,
-        response: { 200: PageOf(ApiKeySchema), 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: PageOf(ApiKeySchema), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { page, pageSize, userId } = request.query;
-      const { items, totalCount } = await apiKeys.list(callerOf(request), {
-        page,
-        pageSize,
-        ...(userId ? { userId } : {}),
-      });
-      return pageResult(items, page, pageSize, totalCount);
+      return apiKeys.list(callerOf(request), { page, pageSize, ...(userId ? { userId } : {}) });
     },
   );
 
@@ -90,7 +84,7 @@ export function registerApiKeyRoutes(app: ServiceApp, apiKeys: ApiKeyService): v
         tags,
         summary: 'Revoke an API key (yours, or any with users:write)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 204: Type.Null(), 400: Problem, 401: Problem, 404: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {

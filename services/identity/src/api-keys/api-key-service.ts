@@ -1,3 +1,4 @@
+import { pageResult, type Page } from '@mercato/platform/http';
 import type { IdentityApiKeyCreatedV1, IdentityApiKeyRevokedV1 } from '@mercato/contracts/identity-oauth';
 import { permissionsOf, type Principal } from '@mercato/platform/auth';
 import { CommonErrors } from '@mercato/platform/errors';
@@ -15,10 +16,7 @@ export interface ApiKeyService {
   /** The new key (`key` appears here only) for the calling user. */
   create(caller: Principal, input: NewApiKey): Promise<{ apiKey: ApiKey; key: string }>;
   /** The caller's keys, or (with users:write) any user's. */
-  list(
-    caller: Principal,
-    q: { userId?: string; page: number; pageSize: number },
-  ): Promise<{ items: ApiKey[]; totalCount: number }>;
+  list(caller: Principal, q: { userId?: string; page: number; pageSize: number }): Promise<Page<ApiKey>>;
   /** Revokes one of the caller's keys (any key with users:write); idempotent. */
   revoke(caller: Principal, id: string): Promise<void>;
   /** A short-lived access token acting as the key's owner; 401 for any unusable key. */
@@ -100,8 +98,9 @@ export function createApiKeyService(identity: IdentityContext): ApiKeyService {
         throw CommonErrors.FORBIDDEN(`listing another user's keys needs the permission ${ADMIN}`);
       }
       // A service principal's subject is a client id: it owns no keys.
-      if (!isUuid(userId)) return { items: [], totalCount: 0 };
-      return repo.listByUser(database.db, userId, q);
+      if (!isUuid(userId)) return pageResult([], q.page, q.pageSize, 0);
+      const { items, totalCount } = await repo.listByUser(database.db, userId, q);
+      return pageResult(items, q.page, q.pageSize, totalCount);
     },
 
     async revoke(caller, id) {

@@ -1,3 +1,4 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import type { ApiKeyService } from './api-key-service.ts';
@@ -24,8 +25,7 @@ export function registerApiKeyExchangeRoutes(app: ServiceApp, apiKeys: ApiKeySer
             subject: Type.String({ description: 'the owner’s user id' }),
             tier: Type.Union([Type.Literal('authenticated'), Type.Literal('premium')]),
           }),
-          400: Type.Ref('Problem'),
-          401: Type.Ref('Problem'),
+          ...problemResponses(400, 401),
         },
       },
     },

@@ -1,10 +1,10 @@
-import { PageOf, pageResult, PageQuery, type ServiceApp } from '@mercato/platform/http';
+import { actorOf } from '@mercato/platform/auth';
+import { PageOf, PageQuery, type ServiceApp, problemResponses } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { CLIENT_GRANT_TYPES, CLIENT_ID_PATTERN, OAuthClientSchema, type ClientWithSecret } from './client.ts';
 import type { ClientService } from './client-service.ts';
 
 const tags = ['oauth'];
-const Problem = Type.Ref('Problem');
 const admin = { auth: { permission: 'users:write' } } as const;
 const ClientParams = Type.Object({ clientId: Type.String({ pattern: CLIENT_ID_PATTERN }) });
 const WithSecret = Type.Object({
@@ -44,11 +44,11 @@ export function registerClientRoutes(app: ServiceApp, clients: ClientService): v
         tags,
         summary: 'Register a client; its secret is in this answer only',
         body: CreateBody,
-        response: { 201: WithSecret, 400: Problem, 401: Problem, 403: Problem, 409: Problem },
+        response: { 201: WithSecret, ...problemResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
-      const created = await clients.create(request.body, request.principal?.subject ?? null);
+      const created = await clients.create(request.body, actorOf(request));
       return reply
         .code(201)
         .header('cache-control', 'no-store')
@@ -65,14 +65,10 @@ export function registerClientRoutes(app: ServiceApp, clients: ClientService): v
         tags,
         summary: 'List clients (by id)',
         querystring: Type.Object(PageQuery),
-        response: { 200: PageOf(OAuthClientSchema), 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: PageOf(OAuthClientSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => {
-      const { page, pageSize } = request.query;
-      const { items, totalCount } = await clients.list({ page, pageSize });
-      return pageResult(items, page, pageSize, totalCount);
-    },
+    async (request) => clients.list(request.query),
   );
 
   app.get(
@@ -83,7 +79,7 @@ export function registerClientRoutes(app: ServiceApp, clients: ClientService): v
         tags,
         summary: 'Get a client',
         params: ClientParams,
-        response: { 200: OAuthClientSchema, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: OAuthClientSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => clients.get(request.params.clientId),
@@ -97,11 +93,11 @@ export function registerClientRoutes(app: ServiceApp, clients: ClientService): v
         tags,
         summary: 'Disable a client (it can no longer obtain tokens; issued ones expire)',
         params: ClientParams,
-        response: { 204: Type.Null(), 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await clients.disable(request.params.clientId, request.principal?.subject ?? null);
+      await clients.disable(request.params.clientId, actorOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -114,11 +110,11 @@ export function registerClientRoutes(app: ServiceApp, clients: ClientService): v
         tags,
         summary: 'Replace the client secret; the new one is in this answer only',
         params: ClientParams,
-        response: { 200: WithSecret, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: WithSecret, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const rotated = await clients.rotateSecret(request.params.clientId, request.principal?.subject ?? null);
+      const rotated = await clients.rotateSecret(request.params.clientId, actorOf(request));
       return reply.header('cache-control', 'no-store').send(shownOnce(rotated));
     },
   );

@@ -1,9 +1,10 @@
+import { pageResult, type Page } from '@mercato/platform/http';
 import type {
   IdentityClientCreatedV1,
   IdentityClientDisabledV1,
   IdentityClientSecretRotatedV1,
 } from '@mercato/contracts/identity-oauth';
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newSecretToken, sha256 } from '../accounts/secret-tokens.ts';
 import type { IdentityDB } from '../db.ts';
 import { IdentityErrors } from '../errors.ts';
@@ -14,7 +15,7 @@ import type { AuthenticatedClient, ClientWithSecret, NewClient, OAuthClient } fr
 /** Service clients (service accounts) and their authentication at the token endpoint. */
 export interface ClientService {
   create(input: NewClient, actor: string | null): Promise<ClientWithSecret>;
-  list(window: { page: number; pageSize: number }): Promise<{ items: OAuthClient[]; totalCount: number }>;
+  list(window: { page: number; pageSize: number }): Promise<Page<OAuthClient>>;
   get(clientId: string): Promise<OAuthClient>;
   /** Stops the client from obtaining tokens (idempotent). Tokens already issued expire on their own. */
   disable(clientId: string, actor: string | null): Promise<void>;
@@ -61,7 +62,10 @@ export function createClientService(ctx: ServiceContext<IdentityDB>): ClientServ
       return { client: toClient(row), clientSecret };
     },
 
-    list: (window) => repo.list(database.db, window),
+    async list(window) {
+      const { items, totalCount } = await repo.list(database.db, window);
+      return pageResult(items, window.page, window.pageSize, totalCount);
+    },
 
     async get(clientId) {
       const row = await repo.find(database.db, clientId);

@@ -1,8 +1,8 @@
+import { actorOf } from '@mercato/platform/auth';
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import type { SigningKeys } from './signing-keys.ts';
-
-const Problem = Type.Ref('Problem');
 
 /**
  * `POST /api/v1/oauth/keys/rotate` (admins): a new key is published at once and signs 10 s
@@ -21,11 +21,10 @@ export function registerKeyRoutes(app: ServiceApp, keys: SigningKeys): void {
           200: Type.Object({
             kid: Type.String({ description: 'id of the new key: in the JWKS now, signing 10 s from now' }),
           }),
-          401: Problem,
-          403: Problem,
+          ...problemResponses(401, 403),
         },
       },
     },
-    async (request) => ({ kid: await keys.rotate({ actor: request.principal?.subject ?? null }) }),
+    async (request) => ({ kid: await keys.rotate({ actor: actorOf(request) }) }),
   );
 }

@@ -1,6 +1,6 @@
 import type { IdentitySigningKeyRotatedV1 } from '@mercato/contracts/identity-oauth';
 import { sql, type Kysely } from '@mercato/platform/db';
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { IdentityDB } from '../db.ts';

@@ -1,3 +1,4 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { PasswordField } from '../accounts/auth-schemas.ts';
@@ -5,9 +6,8 @@ import { currentUserId } from '../accounts/current-user.ts';
 import type { MfaService } from './mfa-service.ts';
 
 const tags = ['mfa'];
-const Problem = Type.Ref('Problem');
 const user = { auth: 'user' } as const;
-const guarded = { 401: Problem, 403: Problem };
+const guarded = problemResponses(401, 403);
 const PasswordBody = Type.Object({ password: PasswordField }, { additionalProperties: false });
 const RecoveryCodes = Type.Object({
   recoveryCodes: Type.Array(Type.String(), { description: 'single-use codes; shown only in this answer' }),
@@ -24,8 +24,8 @@ export function registerMfaRoutes(app: ServiceApp, mfa: MfaService): void {
         summary: 'Start TOTP enrolment: an otpauth:// URI and its QR code for an authenticator app',
         response: {
           200: Type.Object({ otpauthUri: Type.String(), qrSvg: Type.String({ description: 'SVG image' }) }),
-          409: Problem,
           ...guarded,
+          ...problemResponses(409),
         },
       },
     },
@@ -43,7 +43,7 @@ export function registerMfaRoutes(app: ServiceApp, mfa: MfaService): void {
           { code: Type.String({ minLength: 6, maxLength: 10 }) },
           { additionalProperties: false },
         ),
-        response: { 200: RecoveryCodes, 400: Problem, 409: Problem, ...guarded },
+        response: { 200: RecoveryCodes, ...guarded, ...problemResponses(400, 409) },
       },
     },
     async (request) => mfa.confirmTotp(currentUserId(request), request.body.code),
@@ -57,7 +57,7 @@ export function registerMfaRoutes(app: ServiceApp, mfa: MfaService): void {
         tags,
         summary: 'Turn two-factor sign-in off (password required)',
         body: PasswordBody,
-        response: { 204: Type.Null(), 400: Problem, 409: Problem, 423: Problem, ...guarded },
+        response: { 204: Type.Null(), ...guarded, ...problemResponses(400, 409, 423) },
       },
     },
     async (request, reply) => {
@@ -74,7 +74,7 @@ export function registerMfaRoutes(app: ServiceApp, mfa: MfaService): void {
         tags,
         summary: 'A new set of recovery codes (password required); the old set stops working',
         body: PasswordBody,
-        response: { 200: RecoveryCodes, 400: Problem, 409: Problem, 423: Problem, ...guarded },
+        response: { 200: RecoveryCodes, ...guarded, ...problemResponses(400, 409, 423) },
       },
     },
     async (request) => mfa.regenerateRecoveryCodes(currentUserId(request), request.body.password),

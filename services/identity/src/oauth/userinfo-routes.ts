@@ -1,5 +1,7 @@
+import { problemResponses } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { CommonErrors } from '@mercato/platform/errors';
-import type { ServiceContext, ServiceApp } from '@mercato/platform/http';
+import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import type { IdentityDB } from '../db.ts';
 import { userInfoOf } from './userinfo.ts';
@@ -21,7 +23,7 @@ export function registerUserInfoRoutes(app: ServiceApp, ctx: ServiceContext<Iden
       schema: {
         tags: ['oauth'],
         summary: 'Who the access token belongs to (OIDC userinfo)',
-        response: { 200: UserInfoSchema, 401: Type.Ref('Problem') },
+        response: { 200: UserInfoSchema, ...problemResponses(401) },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { Principal } from '@mercato/platform/auth';
 import { CommonErrors } from '@mercato/platform/errors';
-import type { ServiceContext } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { isUuid } from '../accounts/secret-tokens.ts';
 import { userRepository } from '../accounts/user-repository.ts';
 import type { IdentityDB } from '../db.ts';

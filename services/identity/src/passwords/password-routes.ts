@@ -1,13 +1,7 @@
+import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
-import {
-  AcceptedSchema,
-  EmailField,
-  PasswordField,
-  Problem,
-  SecretField,
-  tags,
-} from '../accounts/auth-schemas.ts';
+import { AcceptedSchema, EmailField, PasswordField, SecretField, tags } from '../accounts/auth-schemas.ts';
 import { currentUserId } from '../accounts/current-user.ts';
 import type { PasswordService } from './password-service.ts';
 
@@ -32,7 +26,7 @@ export function registerPasswordRoutes(app: ServiceApp, passwords: PasswordServi
         tags,
         summary: 'Send a password-reset link (202 whether or not the account exists)',
         body: Type.Object({ email: EmailField }, { additionalProperties: false }),
-        response: { 202: AcceptedSchema, 400: Problem },
+        response: { 202: AcceptedSchema, ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -51,7 +45,7 @@ export function registerPasswordRoutes(app: ServiceApp, passwords: PasswordServi
           { token: SecretField, newPassword: PasswordField },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), 400: Problem, 422: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 422) },
       },
     },
     async (request, reply) => {
@@ -68,7 +62,7 @@ export function registerPasswordRoutes(app: ServiceApp, passwords: PasswordServi
         tags,
         summary: 'Change the password (current one required); other sessions are signed out',
         body: ChangeBody,
-        response: { 204: Type.Null(), 400: Problem, 401: Problem, 403: Problem, 422: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 422) },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import { newId } from '@mercato/platform/ids';
-import type { Worker } from '@mercato/platform/http';
+import { type Worker } from '@mercato/platform/service';
 import { randomBytes } from 'node:crypto';
 import { accountEvent } from '../accounts/account-events.ts';
 import { normalizeEmail } from '../accounts/secret-tokens.ts';
@@ -96,11 +96,10 @@ export async function ensureBootstrapAdmin(
  * (distributed) warns. Embedded mode without the variables is left to the seed, which
  * prints the generated password (a start with MERCATO_SEED=false invents no admin).
  */
-export function bootstrapAdminWorker(identity: () => IdentityContext): Worker {
+export function bootstrapAdminWorker(ctx: IdentityContext): Worker {
   return {
     name: 'bootstrap-admin',
     async start() {
-      const ctx = identity();
       const fromEnv = ctx.config.BOOTSTRAP_ADMIN_EMAIL && ctx.config.BOOTSTRAP_ADMIN_PASSWORD;
       if (ctx.ctx.mode === 'embedded' && !fromEnv) return;
       // A database hiccup must not keep identity from starting; the next start retries.

@@ -1,5 +1,7 @@
+import { pageResult, type Page } from '@mercato/platform/http';
 import { permissionsOf, ROLES } from '@mercato/platform/auth';
-import { checkVersion, requireVersion, type ExpectedVersion, type Tx } from '@mercato/platform/http';
+import { checkVersion, requireVersion, type ExpectedVersion } from '@mercato/platform/http';
+import { type Tx } from '@mercato/platform/service';
 import { accountEvent } from '../accounts/account-events.ts';
 import { refreshTokenRepository as refreshTokens } from '../accounts/refresh-token-repository.ts';
 import { isUuid } from '../accounts/secret-tokens.ts';
@@ -13,7 +15,7 @@ import { toUser, type Profile, type User, type UserQuery } from './user.ts';
 
 /** The admin user API (roles, status) and the caller's own profile. */
 export interface UserAdminService {
-  list(q: UserQuery): Promise<{ items: User[]; totalCount: number }>;
+  list(q: UserQuery): Promise<Page<User>>;
   get(id: string): Promise<User>;
   /** Replaces the roles; If-Match required; the last active admin keeps the admin role. */
   setRoles(id: string, roles: string[], expected: ExpectedVersion, actor: string): Promise<User>;
@@ -70,7 +72,12 @@ export function createUserAdminService(identity: IdentityContext): UserAdminServ
     async list(q) {
       const { rows, totalCount } = await admin.list(database.db, q);
       const now = new Date();
-      return { items: rows.map((r) => toUser(r, now)), totalCount };
+      return pageResult(
+        rows.map((r) => toUser(r, now)),
+        q.page,
+        q.pageSize,
+        totalCount,
+      );
     },
 
     async get(id) {

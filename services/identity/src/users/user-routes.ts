@@ -1,10 +1,11 @@
 import {
   PageOf,
-  pageResult,
   PageQuery,
   parseIfMatch,
   versionEtag,
   type ServiceApp,
+  problemResponses,
+  IfMatchHeaders,
 } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { currentUserId } from '../accounts/current-user.ts';
@@ -12,11 +13,7 @@ import type { UserAdminService } from './user-admin-service.ts';
 import { ProfileSchema, UserSchema } from './user.ts';
 
 const tags = ['users'];
-const Problem = Type.Ref('Problem');
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'the ETag (version) last read' })),
-});
 const ListQuery = Type.Object({
   ...PageQuery,
   search: Type.Optional(Type.String({ maxLength: 254, description: 'part of the email address' })),
@@ -29,7 +26,7 @@ const RolesBody = Type.Object(
 );
 const read = { auth: { permission: 'users:read' } } as const;
 const write = { auth: { permission: 'users:write' } } as const;
-const guarded = { 401: Problem, 403: Problem };
+const guarded = problemResponses(401, 403);
 
 /** The admin user API (/api/v1/users) and the caller's profile (/api/v1/auth/me). */
 export function registerUserRoutes(app: ServiceApp, users: UserAdminService): void {
@@ -41,14 +38,10 @@ export function registerUserRoutes(app: ServiceApp, users: UserAdminService): vo
         tags,
         summary: 'List users (newest first), filtered by email, role and status',
         querystring: ListQuery,
-        response: { 200: PageOf(UserSchema), 400: Problem, ...guarded },
+        response: { 200: PageOf(UserSchema), ...guarded, ...problemResponses(400) },
       },
     },
-    async (request) => {
-      const { page, pageSize } = request.query;
-      const result = await users.list(request.query);
-      return pageResult(result.items, page, pageSize, result.totalCount);
-    },
+    async (request) => users.list(request.query),
   );
 
   app.get(
@@ -59,7 +52,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserAdminService): vo
         tags,
         summary: 'One user (ETag = version)',
         params: IdParams,
-        response: { 200: UserSchema, 400: Problem, 404: Problem, ...guarded },
+        response: { 200: UserSchema, ...guarded, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -78,15 +71,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserAdminService): vo
         params: IdParams,
         headers: IfMatchHeaders,
         body: RolesBody,
-        response: {
-          200: UserSchema,
-          400: Problem,
-          404: Problem,
-          409: Problem,
-          412: Problem,
-          428: Problem,
-          ...guarded,
-        },
+        response: { 200: UserSchema, ...guarded, ...problemResponses(400, 404, 409, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -113,7 +98,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserAdminService): vo
               : 'Enable a disabled user again (If-Match optional)',
           params: IdParams,
           headers: IfMatchHeaders,
-          response: { 200: UserSchema, 400: Problem, 404: Problem, 409: Problem, 412: Problem, ...guarded },
+          response: { 200: UserSchema, ...guarded, ...problemResponses(400, 404, 409, 412) },
         },
       },
       async (request, reply) => {
@@ -132,7 +117,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserAdminService): vo
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user: roles, permissions, verification and MFA state',
-        response: { 200: ProfileSchema, 404: Problem, ...guarded },
+        response: { 200: ProfileSchema, ...guarded, ...problemResponses(404) },
       },
     },
     async (request) => users.profile(currentUserId(request)),

@@ -1,6 +1,7 @@
-import type { ProductChangedV1, ProductDeactivatedV1 } from '@mercato/contracts';
-import type { ServiceContext } from '@mercato/platform/http';
-import type { EventHandlerSpec } from '@mercato/platform/messaging';
+import type { EventData } from '@mercato/contracts';
+import type { Transaction } from '@mercato/platform/db';
+import type { ServiceContext } from '@mercato/platform/service';
+import type { EventSubscription } from '@mercato/platform/messaging';
 import type { InventoryDB } from '../db.ts';
 import { applyLevelChanges } from '../stock/level-changes.ts';
 import { stockRepository as repo } from '../stock/stock-repository.ts';
@@ -19,37 +20,40 @@ import { stockRepository as repo } from '../stock/stock-repository.ts';
 export function productSubscription(
   ctx: Pick<ServiceContext<InventoryDB>, 'database' | 'outbox'>,
   initialStock = 0,
-): EventHandlerSpec<InventoryDB> {
+): EventSubscription<InventoryDB> {
+  async function ensureStockItems(
+    trx: Transaction<InventoryDB>,
+    data: EventData<'product.created' | 'product.updated'>,
+  ): Promise<void> {
+    const created = await repo.ensureItems(trx, data.skus, data.productId);
+    await repo.ensureLevelsEverywhere(trx, data.skus);
+    if (data.status !== 'archived') await repo.setItemsActive(trx, data.skus, true);
+    if (initialStock <= 0 || created.length === 0) return;
+    const first = await trx
+      .selectFrom('warehouses')
+      .select('id')
+      .where('active', '=', true)
+      .orderBy('priority')
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!first) return;
+    const movement = { kind: 'restock' as const, actor: 'system', reason: 'initial stock' };
+    const applied = await applyLevelChanges(
+      trx,
+      ctx.database.schema,
+      created.map((sku) => ({ sku, warehouseId: first.id, onHandDelta: initialStock, movement })),
+    );
+    await ctx.outbox.addMany(trx, applied.events);
+  }
+
   return {
     name: 'catalog-products',
-    types: ['product.created', 'product.updated', 'product.deactivated'],
-    async handle(trx, event) {
-      if (event.type === 'product.deactivated') {
-        const data = event.data as ProductDeactivatedV1;
+    on: {
+      'product.created': (trx, { data }) => ensureStockItems(trx, data),
+      'product.updated': (trx, { data }) => ensureStockItems(trx, data),
+      'product.deactivated': async (trx, { data }) => {
         await repo.setItemsActive(trx, data.skus, false);
-        return;
-      }
-      const data = event.data as ProductChangedV1;
-      const created = await repo.ensureItems(trx, data.skus, data.productId);
-      await repo.ensureLevelsEverywhere(trx, data.skus);
-      if (data.status !== 'archived') await repo.setItemsActive(trx, data.skus, true);
-      if (initialStock > 0 && created.length > 0) {
-        const first = await trx
-          .selectFrom('warehouses')
-          .select('id')
-          .where('active', '=', true)
-          .orderBy('priority')
-          .orderBy('id')
-          .executeTakeFirst();
-        if (!first) return;
-        const movement = { kind: 'restock' as const, actor: 'system', reason: 'initial stock' };
-        const applied = await applyLevelChanges(
-          trx,
-          ctx.database.schema,
-          created.map((sku) => ({ sku, warehouseId: first.id, onHandDelta: initialStock, movement })),
-        );
-        await ctx.outbox.addMany(trx, applied.events);
-      }
+      },
     },
   };
 }

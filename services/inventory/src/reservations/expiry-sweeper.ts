@@ -1,4 +1,5 @@
-import { createPeriodicWorker, type Worker } from '@mercato/platform/http';
+import { createPeriodicWorker } from '@mercato/platform/http';
+import { type Worker } from '@mercato/platform/service';
 import type { Logger } from '@mercato/platform/logging';
 import type { ReservationService } from './reservation-service.ts';
 

@@ -1,7 +1,12 @@
-import { createWriteBatcher, type WriteBatcherOptions } from '@mercato/platform/db';
-import type { ServiceContext } from '@mercato/platform/http';
+import {
+  createWriteBatcher,
+  isRetryableConflict,
+  pgErrorCode,
+  type WriteBatcherOptions,
+} from '@mercato/platform/db';
+import { type ServiceContext } from '@mercato/platform/service';
 import type { EventContext } from '@mercato/platform/messaging';
-import { pgCode, type InventoryDB } from '../db.ts';
+import type { InventoryDB } from '../db.ts';
 import {
   keyOf,
   reservationRepository as repo,
@@ -21,7 +26,7 @@ export interface ReserveCommand extends ReservationInsert {
  * request (MC409, raised by reserve_batch: the plan counted that request as new): the batch
  * changed nothing and runs again (the key is then found, and the request replays).
  */
-const retryable = (err: unknown): boolean => ['40P01', '40001', 'MC409'].includes(pgCode(err) ?? '');
+const retryable = (err: unknown): boolean => isRetryableConflict(err) || pgErrorCode(err) === 'MC409';
 
 const ATTEMPTS = 5;
 
@@ -49,9 +54,16 @@ export function createReservationBatcher(
     // correlation fields.
     const envelopes = outbox.envelopes(
       commands.map((c) => ({
-        type: 'inventory.reserved',
+        type: 'inventory.reserved' as const,
         subject: c.id,
-        data: { reservationId: c.id, reference: c.reference, expiresAt: c.expiresAt, lines: c.lines },
+        // allocations: reserve_batch writes them (envelopeTextOpenAt leaves the placeholder out).
+        data: {
+          reservationId: c.id,
+          reference: c.reference,
+          expiresAt: c.expiresAt,
+          lines: c.lines,
+          allocations: [],
+        },
         context: c.context,
       })),
     );

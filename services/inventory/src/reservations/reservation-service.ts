@@ -2,9 +2,10 @@ import type { InventoryCommittedV1, InventoryReleasedV1 } from '@mercato/contrac
 import type { Kysely, WriteBatcherOptions } from '@mercato/platform/db';
 import { CommonErrors, type AppError, type FieldError } from '@mercato/platform/errors';
 import type { IdempotencyKeyInfo } from '@mercato/platform/idempotency';
-import { pageResult, type ServiceContext } from '@mercato/platform/http';
+import { pageResult } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
-import { captureEventContext, type EventDraft } from '@mercato/platform/messaging';
+import { captureEventContext, type AnyEventDraft } from '@mercato/platform/messaging';
 import type { InventoryDB } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { applyLevelChanges } from '../stock/level-changes.ts';
@@ -126,7 +127,7 @@ export function createReservationService(
   async function giveBack(
     trx: Kysely<InventoryDB>,
     moves: Array<{ a: AllocationRow; quantity: number }>,
-  ): Promise<EventDraft[]> {
+  ): Promise<AnyEventDraft[]> {
     await repo.moveHeld(
       trx,
       database.schema,
@@ -326,7 +327,7 @@ export function createReservationService(
           trx,
           held.map((a) => ({ a, quantity: a.held })),
         );
-        const released: EventDraft[] = expired.map((r) => {
+        const released: AnyEventDraft[] = expired.map((r) => {
           const data: InventoryReleasedV1 = {
             reservationId: r.id,
             reference: r.reference,

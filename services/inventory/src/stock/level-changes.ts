@@ -1,6 +1,6 @@
 import type { InventoryLowStockV1 } from '@mercato/contracts';
 import type { Kysely } from '@mercato/platform/db';
-import type { EventDraft } from '@mercato/platform/messaging';
+import type { AnyEventDraft } from '@mercato/platform/messaging';
 import type { InventoryDB, MovementKind } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { stockRepository as repo, type LevelRow } from './stock-repository.ts';
@@ -35,7 +35,7 @@ export interface AppliedChanges {
   rows: AppliedRow[];
   movementIds: string[];
   /** low_stock per downward threshold crossing (stock_changed goes out from the marks it left). */
-  events: EventDraft[];
+  events: AnyEventDraft[];
 }
 
 /** The key of one (sku, warehouse) level row in the maps of changed levels. */
@@ -62,10 +62,10 @@ function totals(rows: Array<{ row: LevelRow; onHand: number; reserved: number }>
 export function levelEffects(
   all: LevelRow[],
   changed: Map<string, { onHand: number; reserved: number }>,
-): { availabilityChanged: string[]; events: EventDraft[] } {
+): { availabilityChanged: string[]; events: AnyEventDraft[] } {
   const bySku = new Map<string, LevelRow[]>();
   for (const r of all) bySku.set(r.sku, [...(bySku.get(r.sku) ?? []), r]);
-  const events: EventDraft[] = [];
+  const events: AnyEventDraft[] = [];
   const availabilityChanged: string[] = [];
   for (const [sku, rows] of bySku) {
     const before = totals(rows.map((row) => ({ row, onHand: row.onHand, reserved: row.reserved })));

@@ -1,6 +1,7 @@
 import { CommonErrors } from '@mercato/platform/errors';
-import { PageOf, type ServiceApp } from '@mercato/platform/http';
-import { actorOf, Problem, READ, WRITE } from '../request-meta.ts';
+import { PageOf, type ServiceApp, problemResponses } from '@mercato/platform/http';
+import { actorOf } from '@mercato/platform/auth';
+import { READ, WRITE } from '../request-meta.ts';
 import {
   AdjustmentBody,
   AdjustmentResponse,
@@ -47,7 +48,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         tags,
         summary: 'Stock of one SKU: per warehouse and in total (active warehouses)',
         params: SkuParams,
-        response: { 200: SkuStockSchema, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: SkuStockSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => stock.get(request.params.sku),
@@ -61,7 +62,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         summary: "Set a SKU's backorder flag or low-stock threshold (null: each warehouse default)",
         params: SkuParams,
         body: UpdateSkuBody,
-        response: { 200: SkuStockSchema, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: SkuStockSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => stock.update(request.params.sku, request.body),
@@ -73,7 +74,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         tags,
         summary: 'Available quantity of many SKUs (public): ?skus=A,B,C',
         querystring: AvailabilityQuery,
-        response: { 200: AvailabilityResponse, 400: Problem },
+        response: { 200: AvailabilityResponse, ...problemResponses(400) },
       },
     },
     async (request) => ({ items: await stock.availability(skuList(request.query.skus)) }),
@@ -85,7 +86,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         tags,
         summary: 'Available quantity of many SKUs (public), for lists too long for a query string',
         body: AvailabilityBody,
-        response: { 200: AvailabilityResponse, 400: Problem },
+        response: { 200: AvailabilityResponse, ...problemResponses(400) },
       },
     },
     async (request) => ({ items: await stock.availability(request.body.skus) }),
@@ -98,14 +99,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         tags,
         summary: 'Restock, cycle count, damage or loss in one warehouse (a ledger row)',
         body: AdjustmentBody,
-        response: {
-          201: AdjustmentResponse,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-        },
+        response: { 201: AdjustmentResponse, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(await stock.adjust(request.body, actorOf(request))),
@@ -118,14 +112,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         tags,
         summary: 'Move stock of a SKU between warehouses (two ledger rows, one transfer id)',
         body: TransferBody,
-        response: {
-          201: TransferResponse,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-        },
+        response: { 201: TransferResponse, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(await stock.transfer(request.body, actorOf(request))),
@@ -139,7 +126,7 @@ export function registerStockRoutes(app: ServiceApp, stock: StockService): void 
         summary:
           'The stock movements ledger, newest first, filtered by sku, warehouse, kind, reservation, time',
         querystring: MovementQuery,
-        response: { 200: PageOf(MovementSchema), 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: PageOf(MovementSchema), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => stock.movements(request.query),

@@ -1,6 +1,7 @@
 import type { InventoryStockChangedV1 } from '@mercato/contracts';
 import { CommonErrors } from '@mercato/platform/errors';
-import { pageResult, type ServiceContext } from '@mercato/platform/http';
+import { pageResult } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import type { Kysely } from '@mercato/platform/db';
 import type { InventoryDB } from '../db.ts';

@@ -1,6 +1,7 @@
 import type { InventoryStockChangedV1 } from '@mercato/contracts';
 import { sql, tryTransactionLock, type Kysely } from '@mercato/platform/db';
-import { createPeriodicWorker, type ServiceContext, type Worker } from '@mercato/platform/http';
+import { createPeriodicWorker } from '@mercato/platform/http';
+import { type ServiceContext, type Worker } from '@mercato/platform/service';
 import type { InventoryDB } from '../db.ts';
 
 /**

@@ -44,18 +44,12 @@ export type UpdateSkuInput = Static<typeof UpdateSkuBody>;
 
 export const SkuParams = Type.Object({ sku: SKU });
 
-export const AvailabilityItem = Type.Object({
-  sku: Type.String(),
-  available: Type.Integer({ description: 'over active warehouses; 0 for an unknown SKU' }),
-  backorder: Type.Boolean(),
-  active: Type.Boolean({ description: 'false for an unknown or deactivated SKU' }),
-});
-export type Availability = Static<typeof AvailabilityItem>;
-export const AvailabilityResponse = Type.Object({ items: Type.Array(AvailabilityItem) });
-export const AvailabilityBody = Type.Object(
-  { skus: Type.Array(SKU, { minItems: 1, maxItems: 200 }) },
-  { additionalProperties: false },
-);
+export {
+  AvailabilityBody,
+  AvailabilityItem,
+  AvailabilityResponse,
+  type Availability,
+} from '@mercato/contracts';
 export const AvailabilityQuery = Type.Object({
   skus: Type.String({ minLength: 1, maxLength: 10_000, description: 'comma-separated SKUs (at most 200)' }),
 });

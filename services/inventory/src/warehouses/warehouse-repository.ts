@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from '@mercato/platform/db';
-import { jsonb, type InventoryDB, type WarehousesTable } from '../db.ts';
+import { jsonb } from '@mercato/platform/db';
+import { type InventoryDB, type WarehousesTable } from '../db.ts';
 import type { CreateWarehouseInput, UpdateWarehouseInput, Warehouse } from './warehouse.ts';
 
 function toWarehouse(row: Selectable<WarehousesTable>): Warehouse {

@@ -1,13 +1,16 @@
-import { parseIfMatch, versionEtag, type ServiceApp } from '@mercato/platform/http';
+import {
+  parseIfMatch,
+  versionEtag,
+  type ServiceApp,
+  problemResponses,
+  IfMatchHeaders,
+} from '@mercato/platform/http';
 import { Type } from 'typebox';
-import { Problem, READ, WRITE } from '../request-meta.ts';
+import { READ, WRITE } from '../request-meta.ts';
 import { CodeParams, CreateWarehouseBody, UpdateWarehouseBody, WarehouseSchema } from './warehouse.ts';
 import type { WarehouseService } from './warehouse-service.ts';
 
 const tags = ['warehouses'];
-const IfMatch = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'the ETag (version) last read; optional' })),
-});
 
 /** /api/v1/inventory/warehouses: admin reads (inventory:read) and writes (inventory:write). */
 export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseService): void {
@@ -18,7 +21,7 @@ export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseSe
       schema: {
         tags,
         summary: 'List warehouses in allocation order (priority, then code)',
-        response: { 200: Type.Object({ items: Type.Array(WarehouseSchema) }), 401: Problem, 403: Problem },
+        response: { 200: Type.Object({ items: Type.Array(WarehouseSchema) }), ...problemResponses(401, 403) },
       },
     },
     async () => ({ items: await warehouses.list() }),
@@ -31,7 +34,7 @@ export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseSe
         tags,
         summary: 'Get a warehouse by code',
         params: CodeParams,
-        response: { 200: WarehouseSchema, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: WarehouseSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -47,7 +50,7 @@ export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseSe
         tags,
         summary: 'Create a warehouse',
         body: CreateWarehouseBody,
-        response: { 201: WarehouseSchema, 400: Problem, 401: Problem, 403: Problem, 409: Problem },
+        response: { 201: WarehouseSchema, ...problemResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -67,16 +70,9 @@ export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseSe
         tags,
         summary: 'Change a warehouse (If-Match optional); (de)activating it publishes stock_changed',
         params: CodeParams,
-        headers: IfMatch,
+        headers: IfMatchHeaders,
         body: UpdateWarehouseBody,
-        response: {
-          200: WarehouseSchema,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          412: Problem,
-        },
+        response: { 200: WarehouseSchema, ...problemResponses(400, 401, 403, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -93,7 +89,7 @@ export function registerWarehouseRoutes(app: ServiceApp, warehouses: WarehouseSe
         tags,
         summary: 'Delete a warehouse that never held stock (otherwise deactivate it)',
         params: CodeParams,
-        response: { 204: Type.Null(), 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {

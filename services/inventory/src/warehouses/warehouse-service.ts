@@ -1,6 +1,8 @@
-import { checkVersion, type ExpectedVersion, type ServiceContext } from '@mercato/platform/http';
+import { checkVersion, type ExpectedVersion } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
-import { pgCode, type InventoryDB } from '../db.ts';
+import { isUniqueViolation, pgErrorCode, PgErrorCode } from '@mercato/platform/db';
+import { type InventoryDB } from '../db.ts';
 import { InventoryErrors } from '../errors.ts';
 import { stockRepository } from '../stock/stock-repository.ts';
 import { markStockChanged } from '../stock/stock-signals.ts';
@@ -34,7 +36,7 @@ export function createWarehouseService(ctx: ServiceContext<InventoryDB>): Wareho
       try {
         return await database.transaction((trx) => repo.insert(trx, newId(), input));
       } catch (err) {
-        if (pgCode(err) === '23505') {
+        if (isUniqueViolation(err)) {
           throw InventoryErrors.INVENTORY_WAREHOUSE_CODE_TAKEN(`warehouse code ${input.code} is taken`);
         }
         throw err;
@@ -70,7 +72,7 @@ export function createWarehouseService(ctx: ServiceContext<InventoryDB>): Wareho
         await database.transaction((trx) => repo.delete(trx, current.id));
       } catch (err) {
         // A movement or allocation arrived between the check and the delete.
-        if (pgCode(err) === '23503') {
+        if (pgErrorCode(err) === PgErrorCode.foreignKeyViolation) {
           throw InventoryErrors.INVENTORY_WAREHOUSE_IN_USE(`warehouse ${code} has stock or history`);
         }
         throw err;

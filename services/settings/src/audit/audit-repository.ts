@@ -1,7 +1,9 @@
 import { fetchPage, type Kysely } from '@mercato/platform/db';
+import { pageResult, type Page } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
-import { jsonb, type SettingsDB } from '../db.ts';
-import type { AuditAction, AuditEntity, AuditEntry, ChangeMeta, Paged } from './audit.ts';
+import { jsonb } from '@mercato/platform/db';
+import { type SettingsDB } from '../db.ts';
+import type { AuditAction, AuditEntity, AuditEntry, ChangeMeta } from './audit.ts';
 
 /** What one change records. */
 export interface AuditRecord {
@@ -40,14 +42,13 @@ export async function listAudit(
   key: string,
   page: number,
   pageSize: number,
-): Promise<Paged<AuditEntry>> {
+): Promise<Page<AuditEntry>> {
   const where = db.selectFrom('audit_log').where('entity', '=', entity).where('key', '=', key);
   const { rows, totalCount } = await fetchPage(where, { page, pageSize }, (query) =>
     query.selectAll().orderBy('at', 'desc').orderBy('id', 'desc'),
   );
-  return {
-    totalCount,
-    items: rows.map((r) => ({
+  return pageResult(
+    rows.map((r) => ({
       id: r.id,
       entity: r.entity,
       key: r.key,
@@ -58,5 +59,8 @@ export async function listAudit(
       correlationId: r.correlation_id,
       at: r.at.toISOString(),
     })),
-  };
+    page,
+    pageSize,
+    totalCount,
+  );
 }

@@ -31,9 +31,3 @@ export interface PageRequest {
   pageSize: number;
   search?: string;
 }
-
-/** A page of items and the total count across pages. */
-export interface Paged<T> {
-  items: T[];
-  totalCount: number;
-}

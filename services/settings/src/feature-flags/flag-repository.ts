@@ -1,5 +1,6 @@
+import { pageResult, type Page } from '@mercato/platform/http';
 import { fetchPage, likePattern, sql, type Kysely, type Selectable } from '@mercato/platform/db';
-import type { Paged, PageRequest } from '../audit/audit.ts';
+import type { PageRequest } from '../audit/audit.ts';
 import { type FeatureFlagsTable, type SettingsDB } from '../db.ts';
 import type { FeatureFlag } from './flag.ts';
 
@@ -38,14 +39,14 @@ function columns(f: FlagFields) {
 
 /** SQL of the feature_flags table. Write methods take the caller's transaction. */
 export const flagRepository = {
-  async list(db: Kysely<SettingsDB>, q: PageRequest): Promise<Paged<FeatureFlag>> {
+  async list(db: Kysely<SettingsDB>, q: PageRequest): Promise<Page<FeatureFlag>> {
     let where = db.selectFrom('feature_flags');
     if (q.search) {
       const pattern = likePattern(q.search);
       where = where.where((eb) => eb.or([eb('key', 'ilike', pattern), eb('description', 'ilike', pattern)]));
     }
     const { rows, totalCount } = await fetchPage(where, q, (query) => query.selectAll().orderBy('key'));
-    return { items: rows.map(toFlag), totalCount };
+    return pageResult(rows.map(toFlag), q.page, q.pageSize, totalCount);
   },
 
   async find(

@@ -1,14 +1,15 @@
 import {
   PageOf,
-  pageResult,
   PageQuery,
   parseIfMatch,
   versionEtag,
   type ServiceApp,
+  problemResponses,
+  IfMatchHeaders,
 } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { AuditEntrySchema } from '../audit/audit.ts';
-import { changeMeta, CreateHeaders, WriteHeaders } from '../request-meta.ts';
+import { changeMeta } from '../request-meta.ts';
 import {
   CreateFlagBody,
   EvaluationSchema,
@@ -21,7 +22,6 @@ import type { FlagService } from './flag-service.ts';
 const tags = ['feature-flags'];
 // Changing flags is for admins (settings:write); reading and evaluating them stay public.
 const WRITE = { permission: 'settings:write' } as const;
-const Problem = Type.Ref('Problem');
 const KeyParams = Type.Object({ key: Type.String({ pattern: FLAG_KEY_PATTERN }) });
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -45,9 +45,8 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
       schema: {
         tags,
         summary: 'Create a feature flag',
-        headers: CreateHeaders,
         body: CreateFlagBody,
-        response: { 201: FeatureFlagSchema, 400: Problem, 409: Problem },
+        response: { 201: FeatureFlagSchema, ...problemResponses(400, 409) },
       },
     },
     async (request, reply) => {
@@ -67,14 +66,10 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         tags,
         summary: 'List feature flags',
         querystring: ListQuery,
-        response: { 200: PageOf(FeatureFlagSchema), 400: Problem },
+        response: { 200: PageOf(FeatureFlagSchema), ...problemResponses(400) },
       },
     },
-    async (request) => {
-      const { page, pageSize, search } = request.query;
-      const result = await flags.list({ page, pageSize, search });
-      return pageResult(result.items, page, pageSize, result.totalCount);
-    },
+    async (request) => flags.list(request.query),
   );
 
   app.get(
@@ -84,7 +79,7 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         tags,
         summary: 'Get a feature flag (ETag = version)',
         params: KeyParams,
-        response: { 200: FeatureFlagSchema, 400: Problem, 404: Problem },
+        response: { 200: FeatureFlagSchema, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -101,9 +96,9 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         tags,
         summary: 'Change a feature flag (partial; If-Match required)',
         params: KeyParams,
-        headers: WriteHeaders,
+        headers: IfMatchHeaders,
         body: UpdateFlagBody,
-        response: { 200: FeatureFlagSchema, 400: Problem, 404: Problem, 412: Problem, 428: Problem },
+        response: { 200: FeatureFlagSchema, ...problemResponses(400, 404, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -121,8 +116,8 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         tags,
         summary: 'Delete a feature flag (If-Match required)',
         params: KeyParams,
-        headers: WriteHeaders,
-        response: { 204: Type.Null(), 400: Problem, 404: Problem, 412: Problem, 428: Problem },
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null(), ...problemResponses(400, 404, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -139,14 +134,10 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         summary: "A feature flag's changes, newest first",
         params: KeyParams,
         querystring: HistoryQuery,
-        response: { 200: PageOf(AuditEntrySchema), 400: Problem, 404: Problem },
+        response: { 200: PageOf(AuditEntrySchema), ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
-      const { page, pageSize } = request.query;
-      const result = await flags.history(request.params.key, page, pageSize);
-      return pageResult(result.items, page, pageSize, result.totalCount);
-    },
+    async (request) => flags.history(request.params.key, request.query.page, request.query.pageSize),
   );
 
   // The hot path: served from the cache, serialized by the response schema.
@@ -158,7 +149,7 @@ export function registerFlagRoutes(app: ServiceApp, flags: FlagService): void {
         summary: 'Evaluate a feature flag for a subject',
         params: KeyParams,
         querystring: EvaluateQuery,
-        response: { 200: EvaluationSchema, 400: Problem, 404: Problem },
+        response: { 200: EvaluationSchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => flags.evaluate(request.params.key, request.query.subject),

@@ -1,12 +1,10 @@
+import type { Page } from '@mercato/platform/http';
 import type { FeatureFlagChangedV1 } from '@mercato/contracts';
 import { getOrLoad } from '@mercato/platform/cache';
-import {
-  requireVersion,
-  type ExpectedVersion as Expected,
-  type ServiceContext,
-} from '@mercato/platform/http';
+import { requireVersion, type ExpectedVersion as Expected } from '@mercato/platform/http';
+import { type ServiceContext } from '@mercato/platform/service';
 import { insertAudit, listAudit } from '../audit/audit-repository.ts';
-import type { AuditEntry, ChangeMeta, Paged, PageRequest } from '../audit/audit.ts';
+import type { AuditEntry, ChangeMeta, PageRequest } from '../audit/audit.ts';
 import type { SettingsDB } from '../db.ts';
 import { SettingsErrors } from '../errors.ts';
 import { flagRepository as repo, type FlagFields } from './flag-repository.ts';
@@ -23,11 +21,11 @@ const REINVALIDATE_MS = 500;
 /** Use cases of feature flags. Reads (get, evaluate) go through the cache. */
 export interface FlagService {
   create(input: CreateFlagInput, meta: ChangeMeta): Promise<FeatureFlag>;
-  list(q: PageRequest): Promise<Paged<FeatureFlag>>;
+  list(q: PageRequest): Promise<Page<FeatureFlag>>;
   get(key: string): Promise<FeatureFlag>;
   update(key: string, patch: UpdateFlagInput, expected: Expected, meta: ChangeMeta): Promise<FeatureFlag>;
   remove(key: string, expected: Expected, meta: ChangeMeta): Promise<void>;
-  history(key: string, page: number, pageSize: number): Promise<Paged<AuditEntry>>;
+  history(key: string, page: number, pageSize: number): Promise<Page<AuditEntry>>;
   evaluate(key: string, subject: string): Promise<Evaluation>;
 }
 
@@ -49,7 +47,7 @@ export function createFlagService(ctx: ServiceContext<SettingsDB>): FlagService 
   const onCacheError = (err: unknown, op: string) => logger.warn({ err, op }, 'feature flag cache failed');
 
   function event(data: FeatureFlagChangedV1) {
-    return { type: 'feature_flag.changed', subject: data.key, data };
+    return { type: 'feature_flag.changed' as const, subject: data.key, data };
   }
 
   /** The flag, from the cache when possible: no SQL on a hit, one load per key on a miss. */

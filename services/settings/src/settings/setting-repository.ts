@@ -1,6 +1,8 @@
+import { pageResult, type Page } from '@mercato/platform/http';
 import { fetchPage, likePattern, sql, type Kysely, type Selectable } from '@mercato/platform/db';
-import { jsonb, type SettingsDB, type SettingsTable } from '../db.ts';
-import type { Paged, PageRequest } from '../audit/audit.ts';
+import { jsonb } from '@mercato/platform/db';
+import { type SettingsDB, type SettingsTable } from '../db.ts';
+import type { PageRequest } from '../audit/audit.ts';
 import type { Setting } from './setting.ts';
 
 function toSetting(row: Selectable<SettingsTable>): Setting {
@@ -18,14 +20,14 @@ function toSetting(row: Selectable<SettingsTable>): Setting {
 
 /** SQL of the settings table. Write methods take the caller's transaction. */
 export const settingRepository = {
-  async list(db: Kysely<SettingsDB>, q: PageRequest): Promise<Paged<Setting>> {
+  async list(db: Kysely<SettingsDB>, q: PageRequest): Promise<Page<Setting>> {
     let where = db.selectFrom('settings');
     if (q.search) {
       const pattern = likePattern(q.search);
       where = where.where((eb) => eb.or([eb('key', 'ilike', pattern), eb('description', 'ilike', pattern)]));
     }
     const { rows, totalCount } = await fetchPage(where, q, (query) => query.selectAll().orderBy('key'));
-    return { items: rows.map(toSetting), totalCount };
+    return pageResult(rows.map(toSetting), q.page, q.pageSize, totalCount);
   },
 
   async find(

@@ -1,22 +1,22 @@
 import {
   Nullable,
   PageOf,
-  pageResult,
   PageQuery,
   parseIfMatch,
   versionEtag,
   type ServiceApp,
+  problemResponses,
+  IfMatchHeaders,
 } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { AuditEntrySchema } from '../audit/audit.ts';
-import { changeMeta, WriteHeaders } from '../request-meta.ts';
+import { changeMeta } from '../request-meta.ts';
 import { SETTING_KEY_PATTERN, SettingSchema } from './setting.ts';
 import type { SettingService } from './setting-service.ts';
 
 const tags = ['settings'];
 // Changing settings is for admins (identity grants settings:write to the admin role); reads stay public.
 const WRITE = { permission: 'settings:write' } as const;
-const Problem = Type.Ref('Problem');
 const KeyParams = Type.Object({ key: Type.String({ pattern: SETTING_KEY_PATTERN }) });
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -46,14 +46,10 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
         tags,
         summary: 'List settings',
         querystring: ListQuery,
-        response: { 200: PageOf(SettingSchema), 400: Problem },
+        response: { 200: PageOf(SettingSchema), ...problemResponses(400) },
       },
     },
-    async (request) => {
-      const { page, pageSize, search } = request.query;
-      const result = await settings.list({ page, pageSize, search });
-      return pageResult(result.items, page, pageSize, result.totalCount);
-    },
+    async (request) => settings.list(request.query),
   );
 
   app.get(
@@ -63,7 +59,7 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
         tags,
         summary: 'Get a setting (ETag = version)',
         params: KeyParams,
-        response: { 200: SettingSchema, 400: Problem, 404: Problem },
+        response: { 200: SettingSchema, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -80,16 +76,9 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
         tags,
         summary: 'Create a setting (201) or update it (200, If-Match required)',
         params: KeyParams,
-        headers: WriteHeaders,
+        headers: IfMatchHeaders,
         body: PutBody,
-        response: {
-          200: SettingSchema,
-          201: SettingSchema,
-          400: Problem,
-          412: Problem,
-          422: Problem,
-          428: Problem,
-        },
+        response: { 200: SettingSchema, 201: SettingSchema, ...problemResponses(400, 412, 422, 428) },
       },
     },
     async (request, reply) => {
@@ -114,8 +103,8 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
         tags,
         summary: 'Delete a setting (If-Match required)',
         params: KeyParams,
-        headers: WriteHeaders,
-        response: { 204: Type.Null(), 400: Problem, 404: Problem, 412: Problem, 428: Problem },
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null(), ...problemResponses(400, 404, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -136,13 +125,9 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
         summary: "A setting's changes, newest first",
         params: KeyParams,
         querystring: HistoryQuery,
-        response: { 200: PageOf(AuditEntrySchema), 400: Problem, 404: Problem },
+        response: { 200: PageOf(AuditEntrySchema), ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
-      const { page, pageSize } = request.query;
-      const result = await settings.history(request.params.key, page, pageSize);
-      return pageResult(result.items, page, pageSize, result.totalCount);
-    },
+    async (request) => settings.history(request.params.key, request.query.page, request.query.pageSize),
   );
 }

@@ -1,13 +1,10 @@
+import type { Page } from '@mercato/platform/http';
 import type { SettingChangedV1 } from '@mercato/contracts';
 import { CommonErrors } from '@mercato/platform/errors';
-import {
-  requireVersion,
-  type ExpectedVersion as Expected,
-  type ServiceContext,
-  type Tx,
-} from '@mercato/platform/http';
+import { requireVersion, type ExpectedVersion as Expected } from '@mercato/platform/http';
+import { type ServiceContext, type Tx } from '@mercato/platform/service';
 import { listAudit, insertAudit } from '../audit/audit-repository.ts';
-import type { AuditEntry, ChangeMeta, Paged, PageRequest } from '../audit/audit.ts';
+import type { AuditEntry, ChangeMeta, PageRequest } from '../audit/audit.ts';
 import type { SettingsDB } from '../db.ts';
 import { SettingsErrors } from '../errors.ts';
 import { settingRepository as repo } from './setting-repository.ts';
@@ -16,7 +13,7 @@ import { assertValueMatches, compileValueSchema } from './value-schema.ts';
 
 /** Use cases of typed settings. */
 export interface SettingService {
-  list(q: PageRequest): Promise<Paged<Setting>>;
+  list(q: PageRequest): Promise<Page<Setting>>;
   get(key: string): Promise<Setting>;
   /** Creates (when absent) or updates (If-Match required) a setting. */
   put(
@@ -26,7 +23,7 @@ export interface SettingService {
     meta: ChangeMeta,
   ): Promise<{ setting: Setting; created: boolean }>;
   remove(key: string, expected: Expected, meta: ChangeMeta): Promise<void>;
-  history(key: string, page: number, pageSize: number): Promise<Paged<AuditEntry>>;
+  history(key: string, page: number, pageSize: number): Promise<Page<AuditEntry>>;
 }
 
 function notFound(key: string) {
@@ -42,7 +39,7 @@ export function createSettingService(ctx: ServiceContext<SettingsDB>): SettingSe
   const { database, outbox } = ctx;
 
   function event(data: SettingChangedV1) {
-    return { type: 'setting.changed', subject: data.key, data };
+    return { type: 'setting.changed' as const, subject: data.key, data };
   }
 
   async function create(trx: Tx<SettingsDB>, key: string, input: SettingInput, meta: ChangeMeta) {

@@ -1,75 +1,26 @@
-import type { Transaction } from 'kysely';
-import type { Cache } from '../cache/index.ts';
+import { isServiceName, serviceManifests } from '@mercato/contracts';
+import type { Static, TObject, TProperties } from 'typebox';
 import { registerAuth } from '../auth/auth-plugin.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
-import type { ErrorSpec } from '../errors/index.ts';
-import { createDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
+import type { TokenProvider } from '../auth/client-credentials.ts';
+import type { Cache } from '../cache/index.ts';
+import { createServiceClient } from '../client/service-client.ts';
+import { createTypedClient } from '../client/typed-client.ts';
+import { loadConfig } from '../config/index.ts';
+import { createDatabase, type DatabaseTarget } from '../db/database.ts';
 import { loadMigrations, migrate, platformMigrations } from '../db/migrator.ts';
+import { createApp, type ServiceApp } from '../http/app.ts';
+import { registerDeadLetterRoutes, registerHealthRoutes, type ReadinessCheck } from '../http/kit-routes.ts';
 import { createIdempotencyStore, registerIdempotency } from '../idempotency/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
 import type { EventBus } from '../messaging/bus.ts';
-import {
-  createConsumer,
-  type Consumer,
-  type EventHandlerSpec,
-  type RetryPolicy,
-} from '../messaging/consumer.ts';
+import { createConsumer, type Consumer, type RetryPolicy } from '../messaging/consumer.ts';
 import { createDeadLetterStore, type DeadLetterStore } from '../messaging/dead-letters.ts';
-import { createOutbox, type Outbox } from '../messaging/outbox.ts';
+import { subscriptionSpec } from '../messaging/event-subscription.ts';
+import { createOutbox } from '../messaging/outbox.ts';
 import { createRelay, type Relay, type RelayOptions } from '../messaging/relay.ts';
-import { createMetrics, type ServiceMetrics } from '../metrics/index.ts';
-import { createApp, type ServiceApp } from './app.ts';
-import { registerDeadLetterRoutes, registerHealthRoutes, type ReadinessCheck } from './kit-routes.ts';
-
-/** What a service's routes, handlers and workers are given. */
-export interface ServiceContext<DB = unknown> {
-  name: string;
-  /** embedded: one process, PGlite, demo conveniences allowed; distributed: production rules (no secret defaults). */
-  mode: 'embedded' | 'distributed';
-  database: Database<DB>;
-  outbox: Outbox;
-  cache: Cache;
-  bus: EventBus;
-  logger: Logger;
-  metrics: ServiceMetrics;
-}
-
-/** A background job of a service (a sweeper, a scheduler). */
-export interface Worker {
-  name: string;
-  start(): void | Promise<void>;
-  stop(): void | Promise<void>;
-  /** Does now what is pending (work a timer would do later), for tests and draining. */
-  flush?(): Promise<void>;
-}
-
-/** The whole of a service, as its src/service.ts declares it. */
-export interface ServiceDefinition<DB = unknown> {
-  name: string;
-  schema: string;
-  description?: string;
-  /** The service's error codes (errors.ts catalog); docs/errors.md must list each. */
-  errors?: Readonly<Record<string, ErrorSpec>>;
-  /** Folder of `NNNN_what.sql` files. */
-  migrations: URL;
-  routes(app: ServiceApp, ctx: ServiceContext<DB>): void | Promise<void>;
-  subscriptions?(ctx: ServiceContext<DB>): EventHandlerSpec<DB>[];
-  workers?(ctx: ServiceContext<DB>): Worker[];
-  /** Verifies access tokens itself (identity checks its own keys) instead of the runtime's verifier. */
-  tokenVerifier?(ctx: ServiceContext<DB>): TokenVerifier;
-  /**
-   * Event types that carry a whole state (a stock level) where only the latest per subject
-   * matters: of several pending, the relay publishes only the last (RelayOptions.coalesce).
-   */
-  coalescedEvents?: readonly string[];
-  /** Loads demo data; must be idempotent (`mercato seed` and every embedded start run it). */
-  seed?(ctx: ServiceContext<DB>): Promise<void>;
-}
-
-/** Declares a service (typed identity function, so definitions read the same everywhere). */
-export function defineService<DB>(def: ServiceDefinition<DB>): ServiceDefinition<DB> {
-  return def;
-}
+import { createMetrics } from '../metrics/index.ts';
+import type { ClientsOf, ServiceCalls, ServiceContext, ServiceDefinition } from './definition.ts';
 
 /** The adapters a service runs on: chosen by the launcher or main.ts, never by the service. */
 export interface RuntimeDeps {
@@ -85,6 +36,14 @@ export interface RuntimeDeps {
   auth?: TokenVerifier;
   /** Runtime mode (default distributed: the strict one). */
   mode?: 'embedded' | 'distributed';
+  /** Where the service's settings are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The platform runs with demo data: the definition's demoConfig defaults apply. */
+  demo?: boolean;
+  /** Base URLs of the services it calls (default `<NAME>_URL` from env, else 127.0.0.1 on the manifest's port). */
+  serviceUrls?: Readonly<Record<string, string>>;
+  /** The service's own token for calls made outside a caller's request (consumers, workers). */
+  serviceToken?: TokenProvider;
   /** Overrides the definition's schema (tests give each run a schema of its own). */
   schema?: string;
   /** Extra readiness checks (e.g. upstreams). */
@@ -94,9 +53,11 @@ export interface RuntimeDeps {
 }
 
 /** A built service: its app (not yet listening), context and lifecycle. */
-export interface ServiceRuntime<DB = unknown> {
+export interface ServiceRuntime<DB = unknown, P = unknown> {
   app: ServiceApp;
-  ctx: ServiceContext<DB>;
+  ctx: ServiceContext<DB, unknown, Record<never, never>>;
+  /** What the definition's `setup` built (tests reach a service's parts through it). */
+  parts: P;
   relay: Relay;
   consumers: Consumer[];
   deadLetters: DeadLetterStore;
@@ -117,14 +78,42 @@ export interface ServiceRuntime<DB = unknown> {
   close(): Promise<void>;
 }
 
+/** Loads a definition's settings: the environment, over its demo defaults when demo data is loaded. */
+export function loadServiceConfig<C extends TProperties>(
+  def: Pick<ServiceDefinition<unknown, C>, 'config' | 'demoConfig'>,
+  env: NodeJS.ProcessEnv,
+  demo: boolean,
+): Static<TObject<C>> {
+  if (!def.config) return {} as Static<TObject<C>>;
+  const merged = demo && def.demoConfig ? { ...def.demoConfig, ...definedOnly(env) } : env;
+  return loadConfig(def.config, merged);
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+/** The base URL of a service another calls: given, `<NAME>_URL`, or loopback on its manifest's port. */
+export function serviceUrlOf(name: string, env: NodeJS.ProcessEnv, given?: Readonly<Record<string, string>>) {
+  const url = given?.[name] ?? env[`${name.toUpperCase()}_URL`];
+  if (url) return url;
+  if (!isServiceName(name)) throw new Error(`calls: ${name} is not a Mercato service`);
+  return `http://127.0.0.1:${serviceManifests[name].port}`;
+}
+
 /** Builds a service on the given adapters: migrates its schema and assembles its app. */
-export async function buildService<DB>(
-  def: ServiceDefinition<DB>,
+export async function buildService<DB, C extends TProperties, P, K extends ServiceCalls>(
+  def: ServiceDefinition<DB, C, P, K>,
   deps: RuntimeDeps,
-): Promise<ServiceRuntime<DB>> {
-  const logger = deps.logger ?? createLogger({ service: def.name });
-  const metrics = createMetrics(def.name, { processMetrics: deps.processMetrics ?? false });
-  const schema = deps.schema ?? def.schema;
+): Promise<ServiceRuntime<DB, P>> {
+  const name = def.manifest.name;
+  const env = deps.env ?? process.env;
+  const config = loadServiceConfig(def, env, deps.demo ?? false);
+  const logger = deps.logger ?? createLogger({ service: name });
+  const metrics = createMetrics(name, { processMetrics: deps.processMetrics ?? false });
+  const schema = deps.schema ?? def.manifest.schema;
   const database = createDatabase<DB>(deps.database, schema, {
     onQuery: (text, ms) => {
       metrics.dbQueryDuration.observe(ms / 1000);
@@ -139,31 +128,48 @@ export async function buildService<DB>(
     { logger, metrics },
     { ...deps.relay, ...(def.coalescedEvents && { coalesce: def.coalescedEvents }) },
   );
-  const outbox = createOutbox({ source: def.name, schema, onCommitted: () => relay.kick() });
-  const ctx: ServiceContext<DB> = {
-    name: def.name,
+  const outbox = createOutbox({ source: name, schema, onCommitted: () => relay.kick() });
+  const httpClients = Object.keys(def.calls ?? {}).map((callee) =>
+    createServiceClient({
+      name: callee,
+      baseUrl: serviceUrlOf(callee, env, deps.serviceUrls),
+      logger,
+      ...(deps.serviceToken && { credentials: deps.serviceToken }),
+    }),
+  );
+  const clients: Record<string, unknown> = {};
+  for (const http of httpClients) {
+    const contracts = (def.calls as ServiceCalls)[http.name as keyof ServiceCalls];
+    if (contracts) clients[http.name] = createTypedClient(contracts, http);
+  }
+  const ctx: ServiceContext<DB, Static<TObject<C>>, K> = {
+    name,
     mode: deps.mode ?? 'distributed',
+    config,
     database,
     outbox,
     cache: deps.cache,
     bus: deps.bus,
     logger,
     metrics,
+    // One typed client per entry of `calls`, built just above from the same keys.
+    clients: clients as ClientsOf<K>,
   };
+  const parts = (await def.setup?.(ctx)) as P;
 
-  const consumers = (def.subscriptions?.(ctx) ?? []).map((spec) =>
-    createConsumer(def.name, database, deps.bus, spec, { logger, metrics, retry: deps.retry }),
+  const consumers = (def.subscriptions?.(ctx, parts) ?? []).map((sub) =>
+    createConsumer(name, database, deps.bus, subscriptionSpec(sub), { logger, metrics, retry: deps.retry }),
   );
-  const workers = def.workers?.(ctx) ?? [];
+  const workers = def.workers?.(ctx, parts) ?? [];
   const deadLetters = createDeadLetterStore(database, () => consumers);
   const idempotency = createIdempotencyStore(database);
 
   const app = await createApp({
-    name: def.name,
+    name,
     logger,
     metrics,
     bodyLimit: deps.bodyLimit,
-    description: def.description,
+    description: def.manifest.description,
   });
   registerHealthRoutes(
     app,
@@ -176,9 +182,9 @@ export async function buildService<DB>(
     metrics,
   );
   registerDeadLetterRoutes(app, deadLetters);
-  registerAuth(app, def.tokenVerifier?.(ctx) ?? deps.auth);
+  registerAuth(app, def.tokenVerifier?.(ctx, parts) ?? deps.auth);
   registerIdempotency(app, idempotency);
-  await def.routes(app, ctx);
+  await def.routes(app, ctx, parts);
   await app.ready();
 
   const purge = setInterval(() => {
@@ -196,11 +202,12 @@ export async function buildService<DB>(
   return {
     app,
     ctx,
+    parts,
     relay,
     consumers,
     deadLetters,
     async seed() {
-      await def.seed?.(ctx);
+      await def.seed?.(ctx, parts);
     },
     subscribe,
     async start() {
@@ -223,10 +230,8 @@ export async function buildService<DB>(
       for (const w of workers) await w.stop();
       for (const c of consumers) await c.stop();
       await relay.stop();
+      for (const http of httpClients) await http.close();
       await database.close();
     },
   };
 }
-
-/** Shorthand for use cases: one transaction on the service's database. */
-export type Tx<DB> = Transaction<DB>;
