@@ -22,12 +22,9 @@ for (const kind of ['pglite', 'pg'] as const) {
     () => {
       let svc: Svc;
       before(async () => {
-        process.env.INVENTORY_INITIAL_STOCK = '7';
-        try {
-          svc = await startTestService(inventoryService, kind);
-        } finally {
-          delete process.env.INVENTORY_INITIAL_STOCK;
-        }
+        svc = await startTestService(inventoryService, kind, {
+          env: { ...process.env, INVENTORY_INITIAL_STOCK: '7' },
+        });
         await warehouse(svc, 'SECOND', 2);
         await warehouse(svc, 'FIRST', 1);
       });
@@ -66,6 +63,36 @@ for (const kind of ['pglite', 'pg'] as const) {
         // product.updated of the same SKU (a restored product) adds nothing: the SKU is known.
         await publishCatalogEvent(svc, 'product.updated', productId, { ...data, version: 2 });
         assert.equal((await stockOf(svc, a)).onHand, 7);
+      });
+
+      test('a seeded catalog of many products becomes stock items a batch at a time, each SKU once with its initial stock', async () => {
+        const products = Array.from({ length: 120 }, (_, i) => {
+          const productId = crypto.randomUUID();
+          const skus = [sku(`BULK${i}A`), sku(`BULK${i}B`)];
+          return { productId, handle: `bulk-${i}`, skus, title: `Bulk ${i}`, status: 'active', version: 1 };
+        });
+        const statementsBefore = svc.queries.length;
+        // Delivered together, as a relay publishes a seed's events many in flight.
+        await Promise.all(products.map((p) => publishCatalogEvent(svc, 'product.created', p.productId, p)));
+        const inserts = svc.queries
+          .slice(statementsBefore)
+          .filter((q) => /insert into "[^"]+"\."stock_items"/.test(q)).length;
+        assert.ok(
+          inserts >= 1 && inserts < products.length / 4,
+          `${inserts} item inserts for ${products.length} events`,
+        );
+        for (const p of [products[0]!, products[59]!, products[119]!]) {
+          for (const s of p.skus) {
+            const stock = await stockOf(svc, s);
+            assert.equal(stock.onHand, 7, s);
+            assert.equal(stock.active, true, s);
+          }
+        }
+        await svc.flush();
+        const changed = svc.published.filter(
+          (e) => e.type === 'inventory.stock_changed' && products.some((p) => p.skus.includes(e.subject)),
+        );
+        assert.equal(new Set(changed.map((e) => e.subject)).size, products.length * 2);
       });
     },
   );

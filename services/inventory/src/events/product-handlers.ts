@@ -21,13 +21,22 @@ export function productSubscription(
   ctx: Pick<ServiceContext<InventoryDB>, 'database' | 'outbox'>,
   initialStock = 0,
 ): EventSubscription<InventoryDB> {
+  /** What product.created / product.updated events ask for, several at once (same writes as one by one). */
   async function ensureStockItems(
     trx: Transaction<InventoryDB>,
-    data: EventData<'product.created' | 'product.updated'>,
+    products: ReadonlyArray<EventData<'product.created' | 'product.updated'>>,
   ): Promise<void> {
-    const created = await repo.ensureItems(trx, data.skus, data.productId);
-    await repo.ensureLevelsEverywhere(trx, data.skus);
-    if (data.status !== 'archived') await repo.setItemsActive(trx, data.skus, true);
+    // One row per SKU (the first event naming it says whose it is).
+    const items = new Map<string, string>();
+    for (const p of products) for (const sku of p.skus) if (!items.has(sku)) items.set(sku, p.productId);
+    const skus = [...items.keys()];
+    const created = await repo.ensureItems(
+      trx,
+      skus.map((sku) => ({ sku, productId: items.get(sku) ?? null })),
+    );
+    await repo.ensureLevelsEverywhere(trx, skus);
+    const sellable = products.filter((p) => p.status !== 'archived').flatMap((p) => p.skus);
+    await repo.setItemsActive(trx, [...new Set(sellable)], true);
     if (initialStock <= 0 || created.length === 0) return;
     const first = await trx
       .selectFrom('warehouses')
@@ -48,12 +57,27 @@ export function productSubscription(
 
   return {
     name: 'catalog-products',
+    // A seeded or imported catalog announces its products by the thousand: they become stock
+    // items a batch at a time (a few statements for many events), not one transaction each.
+    batch: 200,
     on: {
-      'product.created': (trx, { data }) => ensureStockItems(trx, data),
-      'product.updated': (trx, { data }) => ensureStockItems(trx, data),
+      'product.created': (trx, { data }) => ensureStockItems(trx, [data]),
+      'product.updated': (trx, { data }) => ensureStockItems(trx, [data]),
       'product.deactivated': async (trx, { data }) => {
         await repo.setItemsActive(trx, data.skus, false);
       },
+    },
+    onMany: {
+      'product.created': (trx, events) =>
+        ensureStockItems(
+          trx,
+          events.map((e) => e.data),
+        ),
+      'product.updated': (trx, events) =>
+        ensureStockItems(
+          trx,
+          events.map((e) => e.data),
+        ),
     },
   };
 }

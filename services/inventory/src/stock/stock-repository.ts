@@ -89,13 +89,12 @@ export const stockRepository = {
   /** Creates the stock items that do not exist yet (zero stock, active); resolves to the SKUs it created. */
   async ensureItems(
     trx: Kysely<InventoryDB>,
-    skus: string[],
-    productId: string | null = null,
+    items: ReadonlyArray<{ sku: string; productId: string | null }>,
   ): Promise<string[]> {
-    if (skus.length === 0) return [];
+    if (items.length === 0) return [];
     const created = await trx
       .insertInto('stock_items')
-      .values(skus.map((sku) => ({ sku, product_id: productId })))
+      .values(items.map((i) => ({ sku: i.sku, product_id: i.productId })))
       .onConflict((oc) => oc.column('sku').doNothing())
       .returning('sku')
       .execute();

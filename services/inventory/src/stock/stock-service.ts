@@ -164,7 +164,8 @@ export function createStockService(ctx: ServiceContext<InventoryDB>): StockServi
       const result = await database.transaction(async (trx) => {
         const wid = await warehouseId(trx, input.warehouseCode);
         // Stock found on a shelf (restock, count) creates the item; other changes need it.
-        if (input.kind === 'restock' || input.kind === 'count') await repo.ensureItems(trx, [input.sku]);
+        if (input.kind === 'restock' || input.kind === 'count')
+          await repo.ensureItems(trx, [{ sku: input.sku, productId: null }]);
         else await requireItem(trx, input.sku);
         await repo.ensureLevels(trx, [{ sku: input.sku, warehouseId: wid }]);
         const movement = { kind: input.kind, actor, reason: input.reason ?? null, note: input.note ?? null };
