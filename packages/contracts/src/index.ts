@@ -8,3 +8,4 @@ export * from './review.ts';
 export * from './http.ts';
 export * from './services.ts';
 export * from './inventory-api.ts';
+export * from './catalog-api.ts';

@@ -19,6 +19,8 @@ import { seedCatalog } from './seed/demo-seed.ts';
 import { signalConsumers } from './signals/signal-consumers.ts';
 import { registerTaxonomyRoutes } from './taxonomy/taxonomy-routes.ts';
 import { createTaxonomyService } from './taxonomy/taxonomy-service.ts';
+import { registerVariantRoutes } from './variants/variant-routes.ts';
+import { createVariantService } from './variants/variant-service.ts';
 
 /** The catalog service: products, variants, categories, brands and search. */
 export const catalogService = defineService<CatalogDB>()({
@@ -44,6 +46,7 @@ export const catalogService = defineService<CatalogDB>()({
     registerStoreRoutes(app, reads, listing, storeCacheControl(ctx.config.CATALOG_HTTP_MAX_AGE_SECONDS));
     registerTaxonomyRoutes(app, taxonomy);
     registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], invalidate));
+    registerVariantRoutes(app, createVariantService(ctx));
   },
   subscriptions(_ctx, { invalidate }) {
     const dropCache = async (trx: Transaction<CatalogDB>) => afterCommit(trx, () => void invalidate());
