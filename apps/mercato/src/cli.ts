@@ -26,6 +26,10 @@ async function main(): Promise<void> {
   switch (command) {
     case 'start':
       if (mode === 'embedded') {
+        // A first start's initdb runs in a child process while the services' code loads.
+        const { embeddedDataDir } = await import('./launcher-config.ts');
+        const { initPGliteDataDir } = await import('@mercato/platform/pglite-init');
+        initPGliteDataDir(embeddedDataDir()).catch(() => undefined); // startEmbedded awaits it and reports
         const { runEmbedded } = await import('./embedded.ts');
         await runEmbedded();
       } else {

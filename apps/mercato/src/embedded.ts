@@ -3,6 +3,7 @@ import { buildGateway, loadRateLimitOptions } from '@mercato/gateway';
 import { createTokenVerifier } from '@mercato/platform/auth';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { openPGlite } from '@mercato/platform/db';
+import { initPGliteDataDir } from '@mercato/platform/pglite-init';
 import type { HostedRuntime } from '@mercato/platform/service';
 import { createLogger } from '@mercato/platform/logging';
 import { createMemoryBus } from '@mercato/platform/messaging';
@@ -41,7 +42,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   const started = Date.now();
   const logger = createLogger({ service: 'mercato' });
   await mkdir(opts.dataDir, { recursive: true });
-  const pglite = await openPGlite(path.join(opts.dataDir, 'pglite'));
+  const dataDir = path.join(opts.dataDir, 'pglite');
+  await initPGliteDataDir(dataDir);
+  const pglite = await openPGlite(dataDir);
   const bus = createMemoryBus({ logger });
   const runtimes: HostedRuntime[] = [];
   const identityPort = serviceManifests.identity.port + opts.offset;

@@ -1,4 +1,5 @@
 import { loadConfig } from '@mercato/platform/config';
+import path from 'node:path';
 import { Type, type Static } from 'typebox';
 
 /** Environment of the launcher (README, "Configuration"); a bad value stops start-up naming it. */
@@ -21,4 +22,9 @@ export type LauncherConfig = Static<typeof LauncherConfig>;
 /** The launcher's settings from env. */
 export function launcherConfig(env: NodeJS.ProcessEnv = process.env): LauncherConfig {
   return loadConfig(LauncherConfig, env);
+}
+
+/** Where embedded mode's PGlite keeps its files (MERCATO_DATA_DIR/pglite). */
+export function embeddedDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(launcherConfig(env).MERCATO_DATA_DIR, 'pglite');
 }
