@@ -27,7 +27,11 @@ export const variantRepository = {
         (eb) =>
           eb
             .selectFrom('product_categories as pc')
-            .select(sql<string[]>`coalesce(array_agg(pc.category_id::text order by pc.category_id), '{}')`.as('ids'))
+            .select(
+              sql<string[]>`coalesce(array_agg(pc.category_id::text order by pc.category_id), '{}')`.as(
+                'ids',
+              ),
+            )
             .whereRef('pc.product_id', '=', 'p.id')
             .$asScalar()
             .as('category_ids'),
