@@ -70,6 +70,38 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.notEqual(stored[0]?.token_hash, tokens.refreshToken);
     });
 
+    test('sign-in, MFA-step and refresh answers carrying tokens, and their refusals, are Cache-Control: no-store', async () => {
+      const user = await registerVerified(svc);
+      const signedIn = await attempt(user.email, user.password);
+      const refused = await attempt(user.email, 'Wrong-Password-1');
+      const refreshed = await call(svc, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: signedIn.body.refreshToken },
+      });
+      const badRefresh = await call(svc, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: 'unknown' },
+      });
+      const badMfa = await call(svc, 'POST', '/api/v1/auth/login/mfa', {
+        body: { mfaToken: 'not-a-token', code: '123456' },
+      });
+      assert.equal(signedIn.status, 200);
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      assert.ok(refreshed.body.accessToken);
+      assert.deepEqual(
+        [signedIn, refused, refreshed, badRefresh, badMfa].map((r) => [
+          r.status,
+          r.headers['cache-control'],
+          r.headers.pragma,
+        ]),
+        [
+          [200, 'no-store', 'no-cache'],
+          [401, 'no-store', 'no-cache'],
+          [200, 'no-store', 'no-cache'],
+          [401, 'no-store', 'no-cache'],
+          [401, 'no-store', 'no-cache'],
+        ],
+      );
+    });
+
     test('a wrong password and an unknown email get the same 401 IDENTITY_INVALID_CREDENTIALS', async () => {
       const user = await registerVerified(svc);
       const wrong = expectProblem(

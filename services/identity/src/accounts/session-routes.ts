@@ -1,5 +1,6 @@
 import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
   EmailField,
@@ -26,11 +27,18 @@ const MfaBody = Type.Object(
 const RefreshBody = Type.Object({ refreshToken: SecretField }, { additionalProperties: false });
 const LoginProblems = problemResponses(400, 401, 403, 423);
 
+// Answers carrying tokens must not be kept by browsers or proxies (RFC 6749 §5.1), and the
+// refusals of these routes neither: set before the handler, so errors carry it too.
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
 /** Sign-in and sign-out: /api/v1/auth/login, /login/mfa, /refresh, /logout, /logout-all. */
 export function registerSessionRoutes(app: ServiceApp, sessions: SessionService): void {
   app.post(
     '/api/v1/auth/login',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Sign in with email and password: tokens, or an MFA step token when MFA is on',
@@ -49,6 +57,7 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
   app.post(
     '/api/v1/auth/login/mfa',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'Second sign-in step: the MFA token and a TOTP or recovery code',
@@ -62,6 +71,7 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
   app.post(
     '/api/v1/auth/refresh',
     {
+      onRequest: noStore,
       schema: {
         tags,
         summary: 'New tokens for a refresh token (which stops working; reusing it revokes the session)',
