@@ -3,13 +3,7 @@ import { Type } from 'typebox';
 /** Shared request/response pieces of the /api/v1/auth routes. */
 export const tags = ['auth'];
 
-// Surrounding spaces are allowed (and trimmed by the use case): copy-pasted addresses carry them.
-export const EmailField = Type.String({
-  pattern: '^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$',
-  minLength: 3,
-  maxLength: 254,
-  description: 'email address; case and surrounding spaces do not matter',
-});
+export { EmailField } from '../text-fields.ts';
 // Generous bound: the password rules (422) speak about length; this only caps the body.
 export const PasswordField = Type.String({ minLength: 1, maxLength: 1024 });
 export const SecretField = Type.String({ minLength: 1, maxLength: 512 });

@@ -2,13 +2,14 @@ import { problemResponses } from '@mercato/platform/http';
 import type { ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { AcceptedSchema, EmailField, PasswordField, SecretField, tags } from './auth-schemas.ts';
+import { NameField } from '../text-fields.ts';
 import type { RegistrationService } from './registration-service.ts';
 
 const RegisterBody = Type.Object(
   {
     email: EmailField,
     password: PasswordField,
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(NameField(200, 'display name')),
   },
   { additionalProperties: false },
 );

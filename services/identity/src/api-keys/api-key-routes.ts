@@ -2,6 +2,7 @@ import { CommonErrors } from '@mercato/platform/errors';
 import { PageOf, PageQuery, type ServiceApp, problemResponses } from '@mercato/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { NameField } from '../text-fields.ts';
 import { ApiKeySchema } from './api-key.ts';
 import type { ApiKeyService } from './api-key-service.ts';
 
@@ -9,7 +10,7 @@ const tags = ['api-keys'];
 const signedIn = { auth: 'user' } as const;
 const CreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: NameField(100),
     permissions: Type.Array(Type.String({ maxLength: 100 }), {
       maxItems: 50,
       description: 'permissions the key grants; each must be one you hold (may be empty)',

@@ -3,6 +3,7 @@ import { PageOf, PageQuery, type ServiceApp, problemResponses } from '@mercato/p
 import { Type } from 'typebox';
 import { CLIENT_GRANT_TYPES, CLIENT_ID_PATTERN, OAuthClientSchema, type ClientWithSecret } from './client.ts';
 import type { ClientService } from './client-service.ts';
+import { NameField } from '../text-fields.ts';
 
 const tags = ['oauth'];
 const admin = { auth: { permission: 'users:write' } } as const;
@@ -14,7 +15,7 @@ const WithSecret = Type.Object({
 const CreateBody = Type.Object(
   {
     clientId: Type.String({ pattern: CLIENT_ID_PATTERN, description: 'e.g. checkout-service' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: NameField(100),
     scopes: Type.Array(Type.String({ maxLength: 100 }), {
       maxItems: 50,
       description: 'permission names the client may request (e.g. orders:read)',

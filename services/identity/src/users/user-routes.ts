@@ -9,6 +9,7 @@ import {
 } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { currentUserId } from '../accounts/current-user.ts';
+import { EmailSearchField } from '../text-fields.ts';
 import type { UserAdminService } from './user-admin-service.ts';
 import { ProfileSchema, UserSchema } from './user.ts';
 
@@ -16,7 +17,7 @@ const tags = ['users'];
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ListQuery = Type.Object({
   ...PageQuery,
-  search: Type.Optional(Type.String({ maxLength: 254, description: 'part of the email address' })),
+  search: Type.Optional(EmailSearchField),
   role: Type.Optional(Type.String({ maxLength: 50 })),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
 });
