@@ -2,7 +2,7 @@ import { serviceManifests } from '@mercato/contracts';
 import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { launcherConfig } from './launcher-config.ts';
+import { launcherConfig, publicIssuer } from './launcher-config.ts';
 import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
 
@@ -93,6 +93,8 @@ export async function startDistributed(
     }),
   );
   const jwksUrl = process.env.IDENTITY_JWKS_URL ?? `${identityUrl}/.well-known/jwks.json`;
+  // Identity signs with it and every service and the gateway expect it.
+  const issuer = publicIssuer(opts.gatewayPort);
   try {
     const upstreams: string[] = [];
     for (const s of services) {
@@ -106,6 +108,7 @@ export async function startDistributed(
         NATS_URL: opts.natsUrl,
         REDIS_URL: opts.redisUrl,
         IDENTITY_JWKS_URL: jwksUrl,
+        IDENTITY_ISSUER: issuer,
       });
       await waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child));
       upstreams.push(`${s.name}=http://127.0.0.1:${port}`);
@@ -117,6 +120,7 @@ export async function startDistributed(
       // Rate-limit counters shared by every gateway instance (RATE_LIMIT_* pass through the environment).
       REDIS_URL: opts.redisUrl,
       IDENTITY_JWKS_URL: jwksUrl,
+      IDENTITY_ISSUER: issuer,
       IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,
     });
     await waitReady(`http://127.0.0.1:${opts.gatewayPort}/health/ready`, opts.readyTimeoutMs, () =>

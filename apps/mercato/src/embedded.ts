@@ -10,7 +10,7 @@ import { createMemoryBus } from '@mercato/platform/messaging';
 import { closeOnSignals } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { launcherConfig } from './launcher-config.ts';
+import { launcherConfig, publicIssuer } from './launcher-config.ts';
 import { services } from './service-registry.ts';
 
 /** Options of an embedded start; every field has an environment variable. */
@@ -48,8 +48,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   const bus = createMemoryBus({ logger });
   const runtimes: HostedRuntime[] = [];
   const identityPort = serviceManifests.identity.port + opts.offset;
+  // Identity reads its issuer from the environment when it is built; the verifier expects the same.
+  const issuer = (process.env.IDENTITY_ISSUER = publicIssuer(opts.gatewayPort));
   const auth = createTokenVerifier({
-    issuer: process.env.IDENTITY_ISSUER ?? 'http://localhost:8080',
+    issuer,
     audience: process.env.IDENTITY_AUDIENCE ?? 'mercato',
     keys: new URL(`http://127.0.0.1:${identityPort}/.well-known/jwks.json`),
   });

@@ -19,6 +19,16 @@ export const LauncherConfig = Type.Object({
 });
 export type LauncherConfig = Static<typeof LauncherConfig>;
 
+/**
+ * The issuer of access tokens: `IDENTITY_ISSUER` when set, else the gateway's public URL
+ * as the launcher prints it (port offset included). Identity's discovery document and
+ * email links hang off it, so a standard OIDC client fetching the gateway's
+ * `/.well-known/openid-configuration` finds the URL it asked; every verifier expects it.
+ */
+export function publicIssuer(gatewayPort: number, env: NodeJS.ProcessEnv = process.env): string {
+  return env.IDENTITY_ISSUER ?? `http://localhost:${gatewayPort}`;
+}
+
 /** The launcher's settings from env. */
 export function launcherConfig(env: NodeJS.ProcessEnv = process.env): LauncherConfig {
   return loadConfig(LauncherConfig, env);

@@ -4,6 +4,7 @@ import { infra, needs } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
+import { expectGatewayIssuer } from './issuer-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 const pg = await needs('postgres');
@@ -18,7 +19,7 @@ function identityTestDatabase(): string {
 }
 
 describe('npm run start:distributed', { skip }, () => {
-  test('runs settings and gateway as processes; a setting changed through the gateway is a setting.changed message on NATS', async () => {
+  test('runs settings and gateway as processes, naming the offset public URL as the token issuer; a setting changed through the gateway is a setting.changed message on NATS', async () => {
     const offset = randomOffset();
     const base = `http://127.0.0.1:${8080 + offset}`;
     const platform = startPlatform(['--mode', 'distributed'], {
@@ -38,12 +39,15 @@ describe('npm run start:distributed', { skip }, () => {
       assert.ok(JSON.stringify(ready).includes('settings'), 'the gateway checks the settings process');
 
       const key = `ci.check.${Date.now()}`;
+      const admin = await adminAuthorization(base);
       const put = await fetch(`${base}/api/v1/settings/${key}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', ...(await adminAuthorization(base)) },
+        headers: { 'content-type': 'application/json', ...admin },
         body: JSON.stringify({ value: { answer: 42 }, description: 'distributed test' }),
       });
       assert.equal(put.status, 201, await put.clone().text());
+      // Identity signs with the gateway's public URL (port offset included); settings and the gateway agree.
+      await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
 
       const jsm = await jetstreamManager(nc);
       let found: { type: string; data: { key: string; value: unknown } } | undefined;

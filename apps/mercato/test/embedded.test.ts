@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { waitFor } from '@mercato/testing';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
+import { expectGatewayIssuer } from './issuer-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 describe('npm start (embedded mode)', () => {
@@ -13,7 +14,7 @@ describe('npm start (embedded mode)', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  test('answers feature flags through the gateway, and a flag an admin created through it survives a restart', async () => {
+  test('answers feature flags through the gateway, names its offset public URL as the token issuer, and a flag an admin created through it survives a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-embedded-'));
     dirs.push(dataDir);
     const offset = randomOffset();
@@ -32,12 +33,15 @@ describe('npm start (embedded mode)', () => {
       });
       assert.equal(anonymous.status, 401, 'writes need an admin');
       assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer/);
+      const admin = await adminAuthorization(base);
       const created = await fetch(`${base}/api/v1/feature-flags`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(await adminAuthorization(base)) },
+        headers: { 'content-type': 'application/json', ...admin },
         body,
       });
       assert.equal(created.status, 201, await created.clone().text());
+      // The issuer is the gateway's public URL with the port offset, and settings accepted it.
+      await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
       assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
 
       // The demo catalog is loaded, and its product.created events reached inventory, which
