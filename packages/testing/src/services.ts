@@ -77,6 +77,7 @@ export async function startTestService<DB, P>(
       published.push(event);
     },
     subscribe: (spec) => inner.subscribe(spec),
+    listen: (spec) => inner.listen(spec),
     ping: () => inner.ping(),
     close: () => inner.close(),
   };

@@ -152,6 +152,7 @@ for (const kind of ['pglite', 'pg'] as const) {
         kind: inner.kind,
         publish: (e) => inner.publish(e),
         subscribe: (s) => inner.subscribe(s),
+        listen: (s) => inner.listen(s),
         ping: async () => {
           if (busDown) throw new Error('broker unreachable');
         },

@@ -187,6 +187,59 @@ export function busContract(
       assert.equal(s.got.length, 1);
     });
 
+    test('every listener of a type gets each event once (listeners are not shared like a durable), no other type; stop() ends it', async () => {
+      const t = fresh('listen');
+      const other = fresh('unheard');
+      const a: EventEnvelope[] = [];
+      const b: EventEnvelope[] = [];
+      const la = await bus.listen({
+        name: `${t.durable}-a`,
+        types: [t.type],
+        handler: (e) => void a.push(e),
+      });
+      await bus.listen({
+        name: `${t.durable}-b`,
+        types: [t.type, other.type],
+        handler: (e) => void b.push(e),
+      });
+      const first = testEvent(t.type, { n: 1 });
+      await bus.publish(first);
+      await bus.publish(testEvent(t.type, { n: 2 }));
+      await eventually(() => a.length >= 2 && b.length >= 2, 'both listeners, both events');
+      await la.stop();
+      await bus.publish(testEvent(t.type, { n: 3 }));
+      await eventually(() => b.length >= 3, 'the third event at the listener still running');
+      await settle();
+      assert.deepEqual(
+        a.map((e) => (e.data as { n: number }).n),
+        [1, 2],
+      );
+      assert.deepEqual(
+        b.map((e) => (e.data as { n: number }).n),
+        [1, 2, 3],
+      );
+      assert.deepEqual(a[0], first);
+    });
+
+    test('a listener that throws is not called again for that event, and later events still reach it', async () => {
+      const t = fresh('listenfail');
+      const seen: number[] = [];
+      await bus.listen({
+        name: t.durable,
+        types: [t.type],
+        handler: (e) => {
+          const n = (e.data as { n: number }).n;
+          seen.push(n);
+          if (n === 1) throw new Error('listener failed');
+        },
+      });
+      await bus.publish(testEvent(t.type, { n: 1 }));
+      await bus.publish(testEvent(t.type, { n: 2 }));
+      await eventually(() => seen.length >= 2, 'both events');
+      await settle();
+      assert.deepEqual(seen, [1, 2]);
+    });
+
     test('ping resolves while open; after close, ping and publish reject', async () => {
       await bus.ping();
       await bus.close();

@@ -31,6 +31,30 @@ export interface SubscriptionSpec {
   concurrency?: number;
 }
 
+/**
+ * A listener: a subscription of this process alone, with no durable state, no inbox and no
+ * acknowledgement, for state every process keeps for itself (a cache to invalidate, a
+ * deny-list). Every listener of every process gets every event of its types, unlike a
+ * durable subscription, whose events are shared among a service's replicas.
+ */
+export interface ListenSpec {
+  /** Names the listener in logs (and its JetStream consumers). */
+  name: string;
+  /** Event types to receive. */
+  types: string[];
+  /**
+   * Hand over first what the bus stored since then (JetStream; the in-process bus keeps
+   * nothing), so a process that starts late rebuilds its state; `listen` resolves once it
+   * is through what was stored when it began. Without it, only events published from now on.
+   */
+  since?: Date;
+  /**
+   * Called once per event (at most once: no retry, no redelivery), in publish order per
+   * event type; across types no order is promised. A throw or rejection is logged.
+   */
+  handler: (event: EventEnvelope) => void | Promise<void>;
+}
+
 /** An envelope as JSON text with the fields a bus routes and dedupes by. */
 export interface EncodedEvent {
   id: string;
@@ -58,6 +82,8 @@ export interface EventBus {
    */
   publishEncoded?(event: EncodedEvent): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /** Starts a listener (see ListenSpec): every process gets every event, nothing is acknowledged. */
+  listen(spec: ListenSpec): Promise<Subscription>;
   /** Throws when the broker is unreachable (used by /health/ready). */
   ping(): Promise<void>;
   close(): Promise<void>;

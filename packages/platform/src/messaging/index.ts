@@ -1,5 +1,5 @@
 export { RetryLater } from './bus.ts';
-export type { EventBus, EncodedEvent, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
+export type { EventBus, EncodedEvent, ListenSpec, SubscriptionSpec, Subscription, Delivery } from './bus.ts';
 export { createOutbox } from './outbox.ts';
 export type { Outbox, EventDraft, AnyEventDraft, DataOf, EventContext } from './outbox.ts';
 export { checkEventData, EventSchemaError } from './event-schemas.ts';

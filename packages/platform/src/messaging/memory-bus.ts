@@ -1,7 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@mercato/contracts';
-import { RetryLater, type EventBus, type Subscription, type SubscriptionSpec } from './bus.ts';
+import {
+  RetryLater,
+  type EventBus,
+  type ListenSpec,
+  type Subscription,
+  type SubscriptionSpec,
+} from './bus.ts';
 
 /** Options of the in-process bus. */
 export interface MemoryBusOptions {
@@ -65,13 +71,23 @@ interface MemorySubscription {
 /**
  * The in-process bus of embedded mode. `publish` resolves only once every matching
  * subscription has acked the event (retries happen inside `publish`), so an outbox relay
- * may delete its row when `publish` resolves.
+ * may delete its row when `publish` resolves. Listeners are called within `publish` too,
+ * before the durable subscriptions; `since` finds nothing to replay here.
  */
 export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
   const defaultDelay = opts.defaultRetryDelayMs ?? 1000;
   const log = opts.logger;
   const subs = new Set<MemorySubscription>();
+  const listeners = new Set<{ spec: ListenSpec; types: ReadonlySet<string> }>();
   let closed = false;
+
+  async function tell(spec: ListenSpec, json: string, event: EventEnvelope): Promise<void> {
+    try {
+      await spec.handler(JSON.parse(json) as EventEnvelope);
+    } catch (err) {
+      log?.warn({ err, eventId: event.id, type: event.type, listener: spec.name }, 'event listener failed');
+    }
+  }
 
   async function deliver(sub: MemorySubscription, json: string, event: EventEnvelope): Promise<void> {
     const { signal } = sub.abort;
@@ -121,8 +137,10 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
     async publish(event) {
       if (closed) throw new Error('memory bus is closed');
       const targets = [...subs].filter((s) => s.types.has(event.type));
-      if (targets.length === 0) return;
+      const told = [...listeners].filter((l) => l.types.has(event.type));
+      if (targets.length === 0 && told.length === 0) return;
       const json = JSON.stringify(event);
+      await Promise.all(told.map((l) => tell(l.spec, json, event)));
       await Promise.all(targets.map((sub) => deliverOnce(sub, json, event)));
     },
 
@@ -142,12 +160,24 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
       };
     },
 
+    async listen(spec): Promise<Subscription> {
+      if (closed) throw new Error('memory bus is closed');
+      const listener = { spec, types: new Set(spec.types) };
+      listeners.add(listener);
+      return {
+        stop: async () => {
+          listeners.delete(listener);
+        },
+      };
+    },
+
     async ping() {
       if (closed) throw new Error('memory bus is closed');
     },
 
     async close() {
       closed = true;
+      listeners.clear();
       await Promise.all([...subs].map(stopSub));
     },
   };

@@ -157,4 +157,60 @@ describe('nats bus: JetStream specifics', skip, () => {
     assert.equal(info?.num_ack_pending, 0);
     assert.equal(info?.num_redelivered, 0);
   });
+
+  test('a listener with `since` is handed the stored events first: listen resolves once it has them all, then live ones follow', async () => {
+    const type = `${domain}.replayed`;
+    const before = new Date(Date.now() - 1000);
+    for (let n = 1; n <= 3; n++) await bus.publish(testEvent(type, { n }));
+    const got: number[] = [];
+    const listener = await bus.listen({
+      name: `replay-${run}`,
+      types: [type],
+      since: before,
+      handler: (e) => void got.push((e.data as { n: number }).n),
+    });
+    assert.deepEqual(got, [1, 2, 3], 'the stored events, in order, before listen resolved');
+    await bus.publish(testEvent(type, { n: 4 }));
+    await eventually(() => got.length >= 4, 'the live event');
+    // Another process (here: another bus) starting now rebuilds the same state.
+    const other = await makeBus();
+    try {
+      const again: number[] = [];
+      await other.listen({
+        name: `replay-${run}`,
+        types: [type],
+        since: before,
+        handler: (e) => void again.push((e.data as { n: number }).n),
+      });
+      assert.deepEqual(again, [1, 2, 3, 4]);
+    } finally {
+      await other.close();
+    }
+    await listener.stop();
+  });
+
+  test('a listener without `since` gets only what is published after it started, and leaves no durable consumer', async () => {
+    const type = `${domain}.fresh`;
+    await bus.publish(testEvent(type, { n: 1 }));
+    const got: number[] = [];
+    const listener = await bus.listen({
+      name: `fresh-${run}`,
+      types: [type],
+      handler: (e) => void got.push((e.data as { n: number }).n),
+    });
+    await bus.publish(testEvent(type, { n: 2 }));
+    await eventually(() => got.length >= 1, 'the new event');
+    await sleep(200);
+    assert.deepEqual(got, [2]);
+    const mine = (await (await jsm.consumers.list(streamNameOf(type))).next()).filter((c) =>
+      c.name.startsWith(`fresh-${run}-`),
+    );
+    assert.equal(mine.length, 1);
+    assert.equal(mine[0]?.config.durable_name, undefined);
+    assert.ok(
+      (mine[0]?.config.inactive_threshold ?? 0) > 0,
+      'ephemeral: the server drops it once the process stops asking',
+    );
+    await listener.stop();
+  });
 });

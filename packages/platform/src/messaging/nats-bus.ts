@@ -1,4 +1,5 @@
 import { connect, nanos } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -16,6 +17,7 @@ import {
   RetryLater,
   type EncodedEvent,
   type EventBus,
+  type ListenSpec,
   type Subscription,
   type SubscriptionSpec,
 } from './bus.ts';
@@ -44,6 +46,8 @@ export interface NatsBusOptions {
 
 const DEFAULT_CONCURRENCY = 16;
 const PING_TIMEOUT_MS = 2000;
+/** A listener replaying `since` waits at most this long for the replay before it goes on. */
+const CATCH_UP_TIMEOUT_MS = 10_000;
 /** A publish not acknowledged within this fails (the relay publishes the row again later). */
 const PUBLISH_TIMEOUT_MS = 5000;
 
@@ -96,6 +100,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   if (!modernServer) log?.info({ version: nc.info?.version }, 'nats < 2.10: types are filtered client-side');
   const streams = new Map<string, Promise<void>>();
   const subscriptions = new Set<Subscription>();
+  const listeners = new Set<Subscription>();
   let connected = true;
   let closed = false;
 
@@ -229,6 +234,66 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     return subscription;
   }
 
+  /**
+   * One ordered consumer per type (ephemeral: in memory on the server, no acks, deleted 5
+   * min after this process stops asking; the client recreates it after a hiccup from the
+   * last sequence it saw). Per type, so that NATS 2.9 can filter it on the server.
+   */
+  async function listen(spec: ListenSpec): Promise<Subscription> {
+    const pumps: { messages: ConsumerMessages; pumped: Promise<void> }[] = [];
+    const caughtUp: Promise<void>[] = [];
+    const prefix = `${spec.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${randomBytes(6).toString('hex')}`;
+    const stop = async (): Promise<void> => {
+      listeners.delete(subscription);
+      await Promise.allSettled(pumps.map((p) => p.messages.close()));
+      await Promise.allSettled(pumps.map((p) => p.pumped));
+    };
+    const subscription: Subscription = { stop };
+    try {
+      for (const type of new Set(spec.types)) {
+        await ensureStream(eventDomain(type));
+        const consumer = await js.consumers.get(streamNameOf(type), {
+          name_prefix: `${prefix}-${type.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+          filter_subjects: type,
+          ...(spec.since
+            ? { opt_start_time: spec.since.toISOString() }
+            : { deliver_policy: DeliverPolicy.New }),
+        });
+        const stored = (await consumer.info(true)).num_pending;
+        let reached: () => void = () => undefined;
+        if (stored > 0) caughtUp.push(new Promise<void>((resolve) => (reached = resolve)));
+        const messages = await consumer.consume();
+        const pumped = (async () => {
+          for await (const m of messages) {
+            let event: EventEnvelope | undefined;
+            try {
+              event = m.json<EventEnvelope>();
+              await spec.handler(event);
+            } catch (err) {
+              log?.warn(
+                { err, listener: spec.name, subject: m.subject, seq: m.seq },
+                'event listener failed',
+              );
+            }
+            if (m.info.pending === 0) reached();
+          }
+        })().catch((err: unknown) => log?.error({ err, listener: spec.name }, 'listen loop ended'));
+        pumps.push({ messages, pumped });
+      }
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    listeners.add(subscription);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CATCH_UP_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([Promise.all(caughtUp), late]).finally(() => clearTimeout(timer));
+    if (outcome === 'late') log?.warn({ listener: spec.name }, 'listener goes on before its replay finished');
+    return subscription;
+  }
+
   async function publishEncoded(event: EncodedEvent): Promise<void> {
     if (closed) throw new Error('nats bus is closed');
     await ensureStream(eventDomain(event.type));
@@ -250,6 +315,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       return subscribe(spec);
     },
 
+    listen(spec) {
+      if (closed) return Promise.reject(new Error('nats bus is closed'));
+      return listen(spec);
+    },
+
     async ping() {
       // While reconnecting, the client buffers the flush; it would hang rather than fail.
       if (closed || nc.isClosed() || !connected) throw new Error('nats is not connected');
@@ -259,7 +329,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...subscriptions].map((s) => s.stop()));
+      await Promise.all([...subscriptions, ...listeners].map((s) => s.stop()));
       publisher.close();
       if (!nc.isClosed()) await nc.drain();
     },
