@@ -10,6 +10,13 @@ const Email = Type.String({ description: 'normalized (trimmed, lower-case) email
 const Actor = Type.Union([Type.String(), Type.Null()], {
   description: 'subject of the admin who made the change; null for the system',
 });
+const AccountVersion = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    description:
+      'the account version after the change; access tokens carrying an older one (claim uver) are revoked',
+  }),
+);
 
 /** `user.registered` v1: an account was created (subject = user id). */
 export const UserRegisteredV1 = Type.Object(
@@ -75,6 +82,7 @@ export const UserRolesChangedV1 = Type.Object(
     roles: Type.Array(Type.String()),
     previousRoles: Type.Array(Type.String()),
     changedBy: Actor,
+    version: AccountVersion,
   },
   { $id: 'UserRolesChangedV1' },
 );
@@ -82,7 +90,7 @@ export type UserRolesChangedV1 = Static<typeof UserRolesChangedV1>;
 
 /** `user.disabled` v1 / `user.enabled` v1: an admin disabled or re-enabled the account. */
 export const UserStatusChangedV1 = Type.Object(
-  { userId: UserId, changedBy: Actor },
+  { userId: UserId, changedBy: Actor, version: AccountVersion },
   { $id: 'UserStatusChangedV1' },
 );
 export type UserStatusChangedV1 = Static<typeof UserStatusChangedV1>;

@@ -21,6 +21,10 @@ export interface MintOptions {
   scope?: string;
   tier?: Principal['tier'];
   ttlSeconds?: number;
+  /** The `akid` claim (an API key's token). */
+  apiKeyId?: string;
+  /** The `uver` claim (the account's version when issued). */
+  accountVersion?: number;
 }
 
 /** A signing key of the tests' own, a verifier trusting it, and a way to mint access tokens. */
@@ -66,6 +70,8 @@ async function signWith(key: CryptoKey, kid: string, opts: MintOptions): Promise
     scope: opts.scope ?? '',
     tier: opts.tier ?? 'authenticated',
     ...(opts.email ? { email: opts.email } : {}),
+    ...(opts.apiKeyId ? { akid: opts.apiKeyId } : {}),
+    ...(opts.accountVersion !== undefined ? { uver: opts.accountVersion } : {}),
     jti: newId(),
   })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })

@@ -1,3 +1,4 @@
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '@mercato/platform/auth';
 import { loadConfig } from '@mercato/platform/config';
 import { Type, type Static } from 'typebox';
 
@@ -8,7 +9,12 @@ export const IdentityConfig = Type.Object({
     description: 'iss of every token (the public URL)',
   }),
   IDENTITY_AUDIENCE: Type.String({ default: 'mercato', minLength: 1 }),
-  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 900, minimum: 60, maximum: 86_400 }),
+  // Verifiers remember revocations this long (ADR 0005): no token may outlive that.
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 900,
+    minimum: 60,
+    maximum: MAX_ACCESS_TOKEN_TTL_SECONDS,
+  }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ default: 30 * 86_400, minimum: 3600 }),
   MFA_TOKEN_TTL_SECONDS: Type.Integer({ default: 300, minimum: 30, maximum: 3600 }),
   EMAIL_TOKEN_TTL_SECONDS: Type.Integer({ default: 86_400, minimum: 60 }),

@@ -85,6 +85,8 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual(claims.permissions, ['inventory:write']);
       assert.deepEqual(claims.roles, ['seller']);
       assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 300);
+      assert.equal(claims.akid, created.body.id, 'the key, so that revoking it can refuse the token');
+      assert.equal(claims.uver, 1, 'the owner’s account version');
 
       // Identity itself accepts the token; last use is recorded, at most once a minute.
       const me = await call(svc, 'GET', '/api/v1/oauth/userinfo', { token: res.body.accessToken });
@@ -135,9 +137,12 @@ for (const kind of ['pglite', 'pg'] as const) {
       );
     });
 
-    test('a revoked key is refused (401); revoking is 204, idempotent and published once', async () => {
+    test('a revoked key is refused (401), and so is a token already exchanged for it; revoking is 204, idempotent and published once', async () => {
       const owner = await seller();
       const created = await create(owner.tokens.accessToken, { name: 'old', permissions: [] });
+      const exchanged = (await exchange(created.body.key)).body.accessToken;
+      const userinfo = () => call(svc, 'GET', '/api/v1/oauth/userinfo', { token: exchanged });
+      assert.equal((await userinfo()).status, 200);
       for (let i = 0; i < 2; i++) {
         const res = await call(svc, 'DELETE', `${BASE}/${created.body.id}`, {
           token: owner.tokens.accessToken,
@@ -150,6 +155,7 @@ for (const kind of ['pglite', 'pg'] as const) {
         events.map((e) => e.data),
         [{ apiKeyId: created.body.id, userId: owner.id, revokedBy: owner.id }],
       );
+      expectProblem(await userinfo(), 401, 'UNAUTHORIZED');
       const listed = await call(svc, 'GET', BASE, { token: owner.tokens.accessToken });
       assert.match(listed.body.items[0].revokedAt, /^\d{4}-/);
     });

@@ -144,12 +144,24 @@ for (const kind of ['pglite', 'pg'] as const) {
       const events = await eventsFor(svc, 'user.roles_changed', user.id);
       assert.deepEqual(
         events.map((e) => e.data),
-        [{ userId: user.id, roles: ['customer', 'seller'], previousRoles: ['customer'], changedBy: adminId }],
+        [
+          {
+            userId: user.id,
+            roles: ['customer', 'seller'],
+            previousRoles: ['customer'],
+            changedBy: adminId,
+            version: 2,
+          },
+        ],
       );
+      // The access token of the old roles is revoked once the event is out; a refreshed one carries the new.
+      const stale = await call(svc, 'GET', '/api/v1/auth/me', { token: user.tokens.accessToken });
+      assert.match(expectProblem(stale, 401, 'UNAUTHORIZED').detail, /revoked/);
       const relogin = await call(svc, 'POST', '/api/v1/auth/refresh', {
         body: { refreshToken: user.tokens.refreshToken },
       });
       const me = await call(svc, 'GET', '/api/v1/auth/me', { token: relogin.body.accessToken });
+      assert.equal(me.status, 200, JSON.stringify(me.body));
       assert.ok(me.body.permissions.includes('catalog:write'));
     });
 
@@ -170,6 +182,12 @@ for (const kind of ['pglite', 'pg'] as const) {
         403,
         'IDENTITY_ACCOUNT_DISABLED',
       );
+      await svc.flush();
+      expectProblem(
+        await call(svc, 'GET', '/api/v1/auth/me', { token: user.tokens.accessToken }),
+        401,
+        'UNAUTHORIZED',
+      );
       assert.equal((await post(user.id, 'disable')).body.version, res.body.version);
       const enabled = await post(user.id, 'enable');
       assert.equal(enabled.body.status, 'active');
@@ -177,10 +195,16 @@ for (const kind of ['pglite', 'pg'] as const) {
         body: { email: user.email, password: user.password },
       });
       assert.equal(login.status, 200);
-      assert.equal((await eventsFor(svc, 'user.disabled', user.id)).length, 1);
+      const me = await call(svc, 'GET', '/api/v1/auth/me', { token: login.body.accessToken });
+      assert.equal(me.status, 200, 'a token issued after re-enabling is good');
+      assert.deepEqual(
+        (await eventsFor(svc, 'user.disabled', user.id)).map((e) => e.data),
+        [{ userId: user.id, changedBy: adminId, version: res.body.version }],
+      );
       assert.deepEqual((await eventsFor(svc, 'user.enabled', user.id))[0]?.data, {
         userId: user.id,
         changedBy: adminId,
+        version: enabled.body.version,
       });
     });
 

@@ -128,6 +128,30 @@ describe('route auth requirements', () => {
     }
   });
 
+  test('a token identity revoked after issuing it is refused once the event is on the bus, though it verified (and was cached) before', async () => {
+    const auth = await testAuth();
+    const subject = newId();
+    const before = await auth.headers({ subject, accountVersion: 1 });
+    const keyToken = await auth.headers({ subject, kind: 'api_key', apiKeyId: newId(), accountVersion: 2 });
+    assert.equal((await get('/mine', before)).statusCode, 200);
+    assert.equal((await get('/mine', keyToken)).statusCode, 200);
+    await svc.bus.publish({
+      id: newId(),
+      type: 'user.disabled',
+      version: 1,
+      source: 'identity',
+      time: new Date().toISOString(),
+      subject,
+      correlationId: newId(),
+      data: { userId: subject, changedBy: null, version: 2 },
+    });
+    const refused = await get('/mine', before);
+    assert.equal(refused.statusCode, 401);
+    assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
+    assert.match(refused.json().detail, /revoked/);
+    assert.equal((await get('/mine', keyToken)).statusCode, 200, 'issued at the new version');
+  });
+
   test('other Authorization schemes are left to the route', async () => {
     const r = await get('/open', { authorization: 'Basic Y2xpZW50OnNlY3JldA==' });
     assert.equal(r.statusCode, 200);

@@ -9,3 +9,10 @@ export type { AuthRequirement } from './auth-plugin.ts';
 export { createClientCredentials } from './client-credentials.ts';
 export type { ClientCredentialsOptions, ServiceCredentials, TokenProvider } from './client-credentials.ts';
 export { cachingVerifier } from './verified-token-cache.ts';
+export {
+  createRevocationList,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
+  REVOCATION_EVENT_TYPES,
+} from './revocation-list.ts';
+export type { RevocationList } from './revocation-list.ts';
+export { followRevocations, withRevocations } from './revocation-guard.ts';

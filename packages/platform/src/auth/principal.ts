@@ -17,6 +17,14 @@ export interface Principal {
   tier: 'authenticated' | 'premium';
   /** The token id (jti), for revocation checks and audit. */
   tokenId?: string;
+  /** api_key: the API key the token was exchanged for (claim `akid`). */
+  apiKeyId?: string;
+  /**
+   * user and api_key: the version of the account (roles, status) when the token was issued
+   * (claim `uver`); a token older than the account's latest change is refused once the
+   * change is known (RevocationList).
+   */
+  accountVersion?: number;
 }
 
 /** The access-token claims Mercato adds to the registered ones. */
@@ -27,6 +35,10 @@ export interface MercatoClaims {
   permissions: string[];
   scope: string;
   tier?: Principal['tier'];
+  /** The API key a token was exchanged for (api_key tokens). */
+  akid?: string;
+  /** The account's version when the token was issued (user and api_key tokens). */
+  uver?: number;
 }
 
 /**

@@ -117,6 +117,8 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
             scopes: typeof payload.scope === 'string' && payload.scope ? payload.scope.split(' ') : [],
             tier: payload.tier === 'premium' ? 'premium' : 'authenticated',
             ...(payload.jti ? { tokenId: payload.jti } : {}),
+            ...(typeof payload.akid === 'string' ? { apiKeyId: payload.akid } : {}),
+            ...(typeof payload.uver === 'number' ? { accountVersion: payload.uver } : {}),
           };
         } catch (err) {
           if (err instanceof InvalidTokenError) throw err;

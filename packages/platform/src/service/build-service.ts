@@ -1,6 +1,8 @@
 import { isServiceName, serviceManifests } from '@mercato/contracts';
 import type { Static, TObject, TProperties } from 'typebox';
 import { registerAuth } from '../auth/auth-plugin.ts';
+import { followRevocations, withRevocations } from '../auth/revocation-guard.ts';
+import { createRevocationList } from '../auth/revocation-list.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import type { TokenProvider } from '../auth/client-credentials.ts';
 import type { Cache } from '../cache/index.ts';
@@ -13,7 +15,7 @@ import { createApp, type ServiceApp } from '../http/app.ts';
 import { registerDeadLetterRoutes, registerHealthRoutes, type ReadinessCheck } from '../http/kit-routes.ts';
 import { createIdempotencyStore, registerIdempotency } from '../idempotency/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
-import type { EventBus } from '../messaging/bus.ts';
+import type { EventBus, Subscription } from '../messaging/bus.ts';
 import { createConsumer, type Consumer, type RetryPolicy } from '../messaging/consumer.ts';
 import { createDeadLetterStore, type DeadLetterStore } from '../messaging/dead-letters.ts';
 import { subscriptionSpec } from '../messaging/event-subscription.ts';
@@ -64,9 +66,10 @@ export interface ServiceRuntime<DB = unknown, P = unknown> {
   /** Runs the definition's seed, if any. */
   seed(): Promise<void>;
   /**
-   * Starts the consumers only. A host of several services (embedded mode) subscribes all
-   * of them before any relay starts: the in-process bus keeps nothing for a subscriber
-   * that does not exist yet, so an event published earlier would never reach it.
+   * Starts the consumers only (and the listener that keeps the token revocation list). A
+   * host of several services (embedded mode) subscribes all of them before any relay
+   * starts: the in-process bus keeps nothing for a subscriber that does not exist yet, so
+   * an event published earlier would never reach it.
    */
   subscribe(): Promise<void>;
   /** Starts consumers (unless subscribe did), workers and relay (not the HTTP listener). */
@@ -182,7 +185,11 @@ export async function buildService<DB, C extends TProperties, P, K extends Servi
     metrics,
   );
   registerDeadLetterRoutes(app, deadLetters);
-  registerAuth(app, def.tokenVerifier?.(ctx, parts) ?? deps.auth);
+  // Tokens identity revoked after issuing them are refused here too (ADR 0005): the list is
+  // fed by a listener on the bus from subscribe() on.
+  const revocations = createRevocationList();
+  const verifier = def.tokenVerifier?.(ctx, parts) ?? deps.auth;
+  registerAuth(app, verifier && withRevocations(verifier, revocations));
   registerIdempotency(app, idempotency);
   await def.routes(app, ctx, parts);
   await app.ready();
@@ -194,9 +201,11 @@ export async function buildService<DB, C extends TProperties, P, K extends Servi
 
   let started = false;
   let subscribed = false;
+  let revocationFeed: Subscription | undefined;
   const subscribe = async (): Promise<void> => {
     if (subscribed) return;
     subscribed = true;
+    revocationFeed = await followRevocations(deps.bus, revocations, { name });
     for (const c of consumers) await c.start();
   };
   return {
@@ -229,6 +238,7 @@ export async function buildService<DB, C extends TProperties, P, K extends Servi
       await app.close();
       for (const w of workers) await w.stop();
       for (const c of consumers) await c.stop();
+      await revocationFeed?.stop();
       await relay.stop();
       for (const http of httpClients) await http.close();
       await database.close();

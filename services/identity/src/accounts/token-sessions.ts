@@ -69,6 +69,7 @@ export function createTokenSessions(identity: IdentityContext): TokenSessions {
       permissions: permissionsOf(user.roles),
       scope,
       tier: user.tier,
+      accountVersion: user.version,
     });
     return {
       accessToken: access.token,

@@ -142,6 +142,8 @@ export function createApiKeyService(identity: IdentityContext): ApiKeyService {
           permissions,
           scope: permissions.join(' '),
           tier: owner.tier,
+          accountVersion: owner.version,
+          apiKeyId: row.id,
         },
         ttl,
       );

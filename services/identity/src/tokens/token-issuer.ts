@@ -14,6 +14,10 @@ export interface AccessGrant {
   /** OAuth scopes, space-separated. */
   scope: string;
   tier: Principal['tier'];
+  /** users and API keys: the account's `version` now (claim `uver`), so a later change can refuse the token. */
+  accountVersion?: number;
+  /** API-key tokens: the key (claim `akid`), so revoking it can refuse the token. */
+  apiKeyId?: string;
 }
 
 /** A signed access token as the token endpoint returns it. */
@@ -75,6 +79,8 @@ export function createTokenIssuer(keys: SigningKeys, cfg: IdentityConfig): Token
         scope: grant.scope,
         tier: grant.tier,
         ...(grant.email ? { email: grant.email } : {}),
+        ...(grant.accountVersion !== undefined ? { uver: grant.accountVersion } : {}),
+        ...(grant.apiKeyId ? { akid: grant.apiKeyId } : {}),
       };
       const token = await sign({ ...claims }, grant.subject, audience, ttlSeconds, 'at+jwt');
       return { token, jti, expiresIn: ttlSeconds };

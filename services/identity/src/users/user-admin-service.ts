@@ -104,6 +104,7 @@ export function createUserAdminService(identity: IdentityContext): UserAdminServ
             roles,
             previousRoles: user.roles,
             changedBy: actor,
+            version: next.version,
           }),
         );
         return next;
@@ -124,7 +125,10 @@ export function createUserAdminService(identity: IdentityContext): UserAdminServ
           type: 'user_disabled',
           detail: { changedBy: actor, revoked },
         });
-        await outbox.add(trx, accountEvent('user.disabled', { userId: id, changedBy: actor }));
+        await outbox.add(
+          trx,
+          accountEvent('user.disabled', { userId: id, changedBy: actor, version: next.version }),
+        );
         return next;
       });
       return toUser(updated);
@@ -137,7 +141,10 @@ export function createUserAdminService(identity: IdentityContext): UserAdminServ
         if (user.status === 'active') return user;
         const next = await admin.setStatus(trx, id, 'active');
         await recordSecurityEvent(trx, { userId: id, type: 'user_enabled', detail: { changedBy: actor } });
-        await outbox.add(trx, accountEvent('user.enabled', { userId: id, changedBy: actor }));
+        await outbox.add(
+          trx,
+          accountEvent('user.enabled', { userId: id, changedBy: actor, version: next.version }),
+        );
         return next;
       });
       return toUser(updated);
