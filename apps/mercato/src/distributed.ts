@@ -119,6 +119,8 @@ export async function startDistributed(
       UPSTREAMS: upstreams.join(','),
       // Rate-limit counters shared by every gateway instance (RATE_LIMIT_* pass through the environment).
       REDIS_URL: opts.redisUrl,
+      // identity's revocation events (revoked API keys, disabled users, role changes)
+      NATS_URL: opts.natsUrl,
       IDENTITY_JWKS_URL: jwksUrl,
       IDENTITY_ISSUER: issuer,
       IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,

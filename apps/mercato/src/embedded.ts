@@ -85,6 +85,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
   const gateway = await buildGateway({
     upstreams,
     logger: createLogger({ service: 'gateway' }),
+    // identity's revocation events reach the gateway's deny-list like every service's
+    bus,
     // The services' verifier (identity's JWKS on its port); rate limits from the same
     // RATE_LIMIT_* variables as the gateway process, counted in memory (one gateway here).
     auth: { tokenVerifier: auth, identityUrl: `http://127.0.0.1:${identityPort}` },

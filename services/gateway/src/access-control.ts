@@ -1,5 +1,11 @@
 import { localServiceUrl } from '@mercato/contracts';
-import { cachingVerifier, createTokenVerifier } from '@mercato/platform/auth';
+import {
+  cachingVerifier,
+  createRevocationList,
+  createTokenVerifier,
+  withRevocations,
+  type RevocationList,
+} from '@mercato/platform/auth';
 import { sendProblem } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
 import type { ServiceMetrics } from '@mercato/platform/metrics';
@@ -27,6 +33,8 @@ export interface AccessControl {
   authenticate: Hook;
   /** onRequest of every route: limits the gateway's own endpoints per client IP. */
   limitOwnEndpoints: Hook;
+  /** Tokens identity revoked: bearer tokens and exchanged API-key tokens are checked against it. */
+  revocations: RevocationList;
   close(): Promise<void>;
 }
 
@@ -37,19 +45,25 @@ export function createAccessControl(
   logger: Logger,
   metrics: ServiceMetrics,
 ): AccessControl {
-  const verifier = cachingVerifier(
-    auth.tokenVerifier ??
-      createTokenVerifier({
-        issuer: auth.issuer ?? 'http://localhost:8080',
-        audience: auth.audience ?? 'mercato',
-        keys: new URL(auth.jwksUrl ?? `${localServiceUrl('identity')}/.well-known/jwks.json`),
-        cacheMaxEntries: 0,
-      }),
-    auth.tokenCacheSize ?? 10_000,
+  // Outside the cache: a cached token is checked against the revocations on every request.
+  const revocations = createRevocationList();
+  const verifier = withRevocations(
+    cachingVerifier(
+      auth.tokenVerifier ??
+        createTokenVerifier({
+          issuer: auth.issuer ?? 'http://localhost:8080',
+          audience: auth.audience ?? 'mercato',
+          keys: new URL(auth.jwksUrl ?? `${localServiceUrl('identity')}/.well-known/jwks.json`),
+          cacheMaxEntries: 0,
+        }),
+      auth.tokenCacheSize ?? 10_000,
+    ),
+    revocations,
   );
   const apiKeys = createApiKeyExchange({
     identityUrl: auth.identityUrl ?? localServiceUrl('identity'),
     logger,
+    verifier,
   });
   // A store passed in belongs to the caller; one made here is closed here.
   const ownsStore = rl.store === undefined;
@@ -67,6 +81,7 @@ export function createAccessControl(
   let closed: Promise<void> | undefined;
   return {
     authenticate: createAuthenticate({ verifier, apiKeys, limiter }),
+    revocations,
     async limitOwnEndpoints(request, reply) {
       if (!isIpLimitedPath(request.url)) return undefined;
       const limited = await limiter.check(`ip:${request.ip}`, 'anonymous', reply);

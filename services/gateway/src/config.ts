@@ -4,6 +4,7 @@ import type { ServiceApp } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
 import type { ServiceMetrics } from '@mercato/platform/metrics';
 import type { TokenVerifier } from '@mercato/platform/auth';
+import type { EventBus } from '@mercato/platform/messaging';
 import { Type, type Static } from 'typebox';
 import type { RateLimitStore } from './rate-limit/store.ts';
 import { isServiceName } from './routing/route-table.ts';
@@ -82,6 +83,11 @@ export const GatewayConfigSchema = Type.Object({
     pattern: '^(rediss?://.*)?$',
     description: 'rate-limit counters shared by every gateway instance; empty = in this process only',
   }),
+  NATS_URL: Type.String({
+    default: 'nats://127.0.0.1:4222',
+    description:
+      "where identity's revocation events come from (token revocation deny-list); empty = none (not for production)",
+  }),
   ...RateLimitConfigSchema.properties,
 });
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
@@ -114,6 +120,12 @@ export interface GatewayOptions {
   auth?: GatewayAuthOptions;
   /** Requests per window per caller (defaults: 100 / 1,000 / 10,000 per 60 s, in memory). */
   rateLimit?: GatewayRateLimitOptions;
+  /**
+   * The bus identity publishes on: the gateway listens to its revocation events (a revoked
+   * API key, a disabled user, a roles change) and refuses the tokens they end (ADR 0005).
+   * Absent = no revocations are known here (the services still refuse those tokens).
+   */
+  bus?: EventBus;
   /** Mounts more routes on the gateway (the launcher mounts the web UI). */
   extraRoutes?: (app: ServiceApp) => void | Promise<void>;
 }

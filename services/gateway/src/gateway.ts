@@ -1,5 +1,7 @@
+import { followRevocations } from '@mercato/platform/auth';
 import { createApp, registerHealthRoutes, type ServiceApp } from '@mercato/platform/http';
 import { createLogger } from '@mercato/platform/logging';
+import type { Subscription } from '@mercato/platform/messaging';
 import { createMetrics } from '@mercato/platform/metrics';
 import { Agent } from 'undici';
 import { createAccessControl } from './access-control.ts';
@@ -36,7 +38,7 @@ const VERSION = '0.1.0';
 
 /**
  * Builds the gateway (not listening): security headers and CORS, bearer tokens and API
- * keys verified and rate limits applied, `/api/*` and `/.well-known/*` proxied to the
+ * keys verified (and refused once identity revokes them, when `bus` is given) and rate limits applied, `/api/*` and `/.well-known/*` proxied to the
  * owning services with a circuit breaker each, aggregated /health/ready, /metrics, the
  * merged /openapi.json and Swagger UI on /docs. Used in-process by the launcher (embedded
  * mode) and by src/main.ts (its own process).
@@ -71,6 +73,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 
   const access = createAccessControl(opts.auth ?? {}, opts.rateLimit ?? {}, logger, metrics);
+  const bus = opts.bus;
+  let revocationFeed: Subscription | undefined;
 
   const app = await createApp({
     name: 'gateway',
@@ -97,7 +101,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     await registerDocs(app, spec);
     registerHealthRoutes(
       app,
-      upstreamReadinessChecks(upstreams.values(), agent, opts.healthTimeoutMs ?? 1500),
+      [
+        ...upstreamReadinessChecks(upstreams.values(), agent, opts.healthTimeoutMs ?? 1500),
+        ...(bus ? [{ name: 'bus', check: () => bus.ping() }] : []),
+      ],
       metrics,
     );
     await registerProxyRoutes(app, {
@@ -118,12 +125,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     // After the server has stopped and in-flight requests are done: drop the pooled sockets.
     app.addHook('onClose', async () => {
+      await revocationFeed?.stop();
       await agent.destroy();
       await access.close();
     });
+    // Before the first request: the revocations of the last day are replayed (a gateway
+    // started after a revocation must know it), then followed as identity publishes them.
+    if (bus) revocationFeed = await followRevocations(bus, access.revocations, { name: 'gateway' });
     await app.ready();
   } catch (err) {
     await app.close().catch(() => undefined);
+    await revocationFeed?.stop();
     await agent.destroy();
     await access.close();
     throw err;

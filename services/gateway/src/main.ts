@@ -1,4 +1,5 @@
 import { createLogger } from '@mercato/platform/logging';
+import { createNatsBus } from '@mercato/platform/messaging';
 import { createMetrics } from '@mercato/platform/metrics';
 import { closeOnSignals } from '@mercato/platform/runtime';
 import { startTelemetry } from '@mercato/platform/telemetry';
@@ -18,12 +19,18 @@ const options = gatewayOptionsFromConfig(cfg);
 // Before the app creates its server, so inbound requests are traced too (not only the proxied calls).
 const telemetry = await startTelemetry('gateway', { logger });
 const metrics = createMetrics('gateway', { processMetrics: true });
-const gateway = await buildGateway({ ...options, logger, metrics });
+// Identity's revocation events: every gateway process listens (ADR 0005).
+const bus = cfg.NATS_URL
+  ? await createNatsBus({ servers: cfg.NATS_URL, name: 'gateway', logger })
+  : undefined;
+if (!bus) logger.warn('NATS_URL is empty: revoked tokens are refused only by the services, not here');
+const gateway = await buildGateway({ ...options, logger, metrics, ...(bus ? { bus } : {}) });
 const address = await gateway.app.listen({ port: cfg.PORT, host: cfg.HOST });
 logger.info({ address, upstreams: options.upstreams }, 'gateway listening');
 closeOnSignals(
   async () => {
     await gateway.close();
+    await bus?.close();
     await telemetry.shutdown();
   },
   logger,

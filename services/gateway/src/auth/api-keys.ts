@@ -1,4 +1,4 @@
-import type { Principal } from '@mercato/platform/auth';
+import { InvalidTokenError, type Principal, type TokenVerifier } from '@mercato/platform/auth';
 import { createServiceClient, type ServiceClient } from '@mercato/platform/client';
 import { AppError, CommonErrors } from '@mercato/platform/errors';
 import type { Logger } from '@mercato/platform/logging';
@@ -38,6 +38,12 @@ export interface ApiKeyExchangeOptions {
   invalidTtlMs?: number;
   maxEntries?: number;
   timeoutMs?: number;
+  /**
+   * Checks a grant's token on every use (the gateway's verifier: signature, expiry and the
+   * revocation list). A cached grant it refuses (its key was revoked, or its owner disabled
+   * or given other roles since) is dropped and the key exchanged again, once.
+   */
+  verifier?: TokenVerifier;
 }
 
 const PATH = '/internal/api-keys/exchange';
@@ -55,7 +61,8 @@ function grantOf(body: unknown): { grant: ApiKeyGrant; expiresIn: number } | und
  * `POST {identityUrl}/internal/api-keys/exchange {apiKey}` → `{ accessToken, expiresIn,
  * subject, tier }`, through the kit's service client (timeout, circuit breaker). Answers
  * are cached by sha256(apiKey) — the key itself is never stored — and concurrent requests
- * with the same key share one exchange.
+ * with the same key share one exchange. With a verifier, a grant is only handed out while
+ * its token passes it, so a revocation reaches the cache as soon as the verifier knows it.
  */
 export function createApiKeyExchange(opts: ApiKeyExchangeOptions): ApiKeyExchange {
   const client: ServiceClient = createServiceClient({
@@ -111,20 +118,48 @@ export function createApiKeyExchange(opts: ApiKeyExchangeOptions): ApiKeyExchang
     throw CommonErrors.UPSTREAM_UNAVAILABLE('identity cannot check API keys right now');
   }
 
+  function lookup(apiKey: string, hash: string): Promise<ApiKeyAnswer> {
+    const hit = cache.get(hash);
+    if (hit !== undefined) {
+      if (hit.until > Date.now()) return Promise.resolve(hit.answer);
+      cache.delete(hash);
+    }
+    let flight = flights.get(hash);
+    if (flight === undefined) {
+      flight = ask(apiKey, hash).finally(() => flights.delete(hash));
+      flights.set(hash, flight);
+    }
+    return flight;
+  }
+
+  async function usable(answer: ApiKeyAnswer): Promise<boolean> {
+    if (!answer.valid || opts.verifier === undefined) return true;
+    try {
+      await opts.verifier.verify(answer.grant.accessToken);
+      return true;
+    } catch (err) {
+      if (err instanceof InvalidTokenError) return false;
+      throw err;
+    }
+  }
+
+  // Drops an answer only if the cache still holds it (not a fresher one another request got).
+  function forget(answer: ApiKeyAnswer): void {
+    if (cache.get(answer.hash)?.answer === answer) cache.delete(answer.hash);
+  }
+
   return {
-    exchange(apiKey) {
+    async exchange(apiKey) {
       const hash = createHash('sha256').update(apiKey).digest('hex');
-      const hit = cache.get(hash);
-      if (hit !== undefined) {
-        if (hit.until > Date.now()) return Promise.resolve(hit.answer);
-        cache.delete(hash);
-      }
-      let flight = flights.get(hash);
-      if (flight === undefined) {
-        flight = ask(apiKey, hash).finally(() => flights.delete(hash));
-        flights.set(hash, flight);
-      }
-      return flight;
+      const answer = await lookup(apiKey, hash);
+      if (await usable(answer)) return answer;
+      forget(answer);
+      const fresh = await lookup(apiKey, hash);
+      if (await usable(fresh)) return fresh;
+      // Identity granted a token the gateway refuses at once: not usable, like an invalid key.
+      forget(fresh);
+      opts.logger?.warn('a freshly exchanged API-key token was refused by the gateway verifier');
+      return { valid: false, hash };
     },
     close: () => client.close(),
   };
