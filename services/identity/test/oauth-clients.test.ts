@@ -190,12 +190,16 @@ for (const kind of ['pglite', 'pg'] as const) {
         assert.match(body.error_description, /orders:write/);
       });
 
-      test('a disabled client gets invalid_client; disabling is idempotent and published once', async () => {
+      test('a disabled client gets invalid_client and its issued tokens are refused; disabling is idempotent and published once', async () => {
         const { clientId, clientSecret } = await createClient(svc, admin, {
           clientId: uniqueClientId(),
           scopes: [],
         });
-        assert.equal((await clientCredentials(clientId, clientSecret)).status, 200);
+        const issued = await clientCredentials(clientId, clientSecret);
+        assert.equal(issued.status, 200);
+        const userinfo = () =>
+          call(svc, 'GET', '/api/v1/oauth/userinfo', { token: issued.body.access_token });
+        assert.equal((await userinfo()).status, 200);
         for (let i = 0; i < 2; i++) {
           const res = await call(svc, 'DELETE', `/api/v1/oauth/clients/${clientId}`, { token: admin });
           assert.equal(res.status, 204);
@@ -204,6 +208,7 @@ for (const kind of ['pglite', 'pg'] as const) {
         const got = await call(svc, 'GET', `/api/v1/oauth/clients/${clientId}`, { token: admin });
         assert.match(got.body.disabledAt, /^\d{4}-/);
         assert.equal((await eventsFor(svc, 'identity.client_disabled', clientId)).length, 1);
+        expectProblem(await userinfo(), 401, 'UNAUTHORIZED');
         const unknown = await call(svc, 'DELETE', '/api/v1/oauth/clients/no-such-client', { token: admin });
         expectProblem(unknown, 404, 'IDENTITY_CLIENT_NOT_FOUND');
       });
