@@ -170,11 +170,25 @@ for (const { kind, opts } of kinds) {
       }
     });
 
-    test('after a roles change the token of the old roles is refused everywhere within seconds; a refreshed one carries the new roles', async () => {
+    test('after a roles change the token of the old roles is refused everywhere within seconds; a refreshed one carries the new roles, and the user’s API key goes on with them', async () => {
       const user = await account(['admin']);
       const create = (token: string, base = platform.gatewayUrl) =>
         send(`${base}/api/v1/feature-flags`, { body: newFlag(), headers: bearer(token) });
       assert.equal((await create(user.token)).status, 201);
+      const key = await send(gw('/api/v1/api-keys'), {
+        body: { name: 'reader', permissions: [] },
+        headers: bearer(user.token),
+      });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      // userinfo answers with the roles of the token the gateway exchanged the key for.
+      const keyRoles = async () => {
+        const res = await send(gw('/api/v1/oauth/userinfo'), {
+          headers: { 'x-api-key': String(key.body.key) },
+        });
+        assert.equal(res.status, 200, `the key keeps working: ${JSON.stringify(res.body)}`);
+        return res.body.roles;
+      };
+      assert.deepEqual(await keyRoles(), ['admin']);
 
       const demoted = await send(gw(`/api/v1/users/${user.id}/roles`), {
         method: 'PUT',
@@ -184,6 +198,8 @@ for (const { kind, opts } of kinds) {
       assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
       await within('the gateway', () => create(user.token));
       await within('settings', () => create(user.token, platform.settingsUrl));
+      // The gateway dropped the key's cached token of the old roles and exchanged the key again.
+      assert.deepEqual(await keyRoles(), ['customer']);
 
       const refreshed = await send(gw('/api/v1/auth/refresh'), { body: { refreshToken: user.refreshToken } });
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));

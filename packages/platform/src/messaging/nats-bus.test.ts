@@ -212,5 +212,9 @@ describe('nats bus: JetStream specifics', skip, () => {
       'ephemeral: the server drops it once the process stops asking',
     );
     await listener.stop();
+    const left = (await (await jsm.consumers.list(streamNameOf(type))).next()).filter((c) =>
+      c.name.startsWith(`fresh-${run}-`),
+    );
+    assert.deepEqual(left, [], 'stop() deletes it at once');
   });
 });

@@ -6,6 +6,7 @@ import {
   JetStreamApiError,
   jetstream,
   jetstreamManager,
+  type Consumer,
   type ConsumerConfig,
   type ConsumerMessages,
   type JetStreamManager,
@@ -235,18 +236,19 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   }
 
   /**
-   * One ordered consumer per type (ephemeral: in memory on the server, no acks, deleted 5
-   * min after this process stops asking; the client recreates it after a hiccup from the
-   * last sequence it saw). Per type, so that NATS 2.9 can filter it on the server.
+   * One ordered consumer per type (ephemeral: in memory on the server, no acks, deleted on
+   * stop() or 5 min after this process stops asking; the client recreates it after a hiccup
+   * from the last sequence it saw). Per type, so that NATS 2.9 can filter it on the server.
    */
   async function listen(spec: ListenSpec): Promise<Subscription> {
-    const pumps: { messages: ConsumerMessages; pumped: Promise<void> }[] = [];
+    const pumps: { consumer: Consumer; messages: ConsumerMessages; pumped: Promise<void> }[] = [];
     const caughtUp: Promise<void>[] = [];
     const prefix = `${spec.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${randomBytes(6).toString('hex')}`;
     const stop = async (): Promise<void> => {
       listeners.delete(subscription);
       await Promise.allSettled(pumps.map((p) => p.messages.close()));
       await Promise.allSettled(pumps.map((p) => p.pumped));
+      if (!nc.isClosed()) await Promise.allSettled(pumps.map((p) => p.consumer.delete()));
     };
     const subscription: Subscription = { stop };
     try {
@@ -265,10 +267,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         const messages = await consumer.consume();
         const pumped = (async () => {
           for await (const m of messages) {
-            let event: EventEnvelope | undefined;
             try {
-              event = m.json<EventEnvelope>();
-              await spec.handler(event);
+              await spec.handler(m.json<EventEnvelope>());
             } catch (err) {
               log?.warn(
                 { err, listener: spec.name, subject: m.subject, seq: m.seq },
@@ -278,7 +278,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
             if (m.info.pending === 0) reached();
           }
         })().catch((err: unknown) => log?.error({ err, listener: spec.name }, 'listen loop ended'));
-        pumps.push({ messages, pumped });
+        pumps.push({ consumer, messages, pumped });
       }
     } catch (err) {
       await stop();

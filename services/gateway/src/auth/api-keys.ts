@@ -156,10 +156,14 @@ export function createApiKeyExchange(opts: ApiKeyExchangeOptions): ApiKeyExchang
       forget(answer);
       const fresh = await lookup(apiKey, hash);
       if (await usable(fresh)) return fresh;
-      // Identity granted a token the gateway refuses at once: not usable, like an invalid key.
-      forget(fresh);
+      // Identity granted a token the gateway refuses at once (its verifier expects another
+      // issuer or keys): not usable, remembered like an invalid key so identity is not asked
+      // twice per request.
       opts.logger?.warn('a freshly exchanged API-key token was refused by the gateway verifier');
-      return { valid: false, hash };
+      const refused: ApiKeyAnswer = { valid: false, hash };
+      forget(fresh);
+      remember(hash, refused, invalidTtlMs);
+      return refused;
     },
     close: () => client.close(),
   };
