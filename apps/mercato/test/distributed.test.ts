@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
+import { expectRevokedKeyRefused } from './revocation-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 const pg = await needs('postgres');
@@ -19,7 +20,7 @@ function identityTestDatabase(): string {
 }
 
 describe('npm run start:distributed', { skip }, () => {
-  test('runs settings and gateway as processes, naming the offset public URL as the token issuer; a setting changed through the gateway is a setting.changed message on NATS', async () => {
+  test('runs settings and gateway as processes, naming the offset public URL as the token issuer and refusing a revoked API key at once; a setting changed through the gateway is a setting.changed message on NATS', async () => {
     const offset = randomOffset();
     const base = `http://127.0.0.1:${8080 + offset}`;
     const platform = startPlatform(['--mode', 'distributed'], {
@@ -48,6 +49,8 @@ describe('npm run start:distributed', { skip }, () => {
       assert.equal(put.status, 201, await put.clone().text());
       // Identity signs with the gateway's public URL (port offset included); settings and the gateway agree.
       await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
+      // The gateway hears identity's revocations (the launcher gives it the bus).
+      await expectRevokedKeyRefused(base, admin);
 
       const jsm = await jetstreamManager(nc);
       let found: { type: string; data: { key: string; value: unknown } } | undefined;

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { waitFor } from '@mercato/testing';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
+import { expectRevokedKeyRefused } from './revocation-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 describe('npm start (embedded mode)', () => {
@@ -14,7 +15,7 @@ describe('npm start (embedded mode)', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  test('answers feature flags through the gateway, names its offset public URL as the token issuer, and a flag an admin created through it survives a restart', async () => {
+  test('answers feature flags through the gateway, names its offset public URL as the token issuer, refuses a revoked API key at once, and a flag an admin created through it survives a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-embedded-'));
     dirs.push(dataDir);
     const offset = randomOffset();
@@ -42,6 +43,8 @@ describe('npm start (embedded mode)', () => {
       assert.equal(created.status, 201, await created.clone().text());
       // The issuer is the gateway's public URL with the port offset, and settings accepted it.
       await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
+      // The gateway hears identity's revocations (the launcher gives it the bus).
+      await expectRevokedKeyRefused(base, admin);
       assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
 
       // The demo catalog is loaded, and its product.created events reached inventory, which
