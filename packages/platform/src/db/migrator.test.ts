@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -176,6 +176,135 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(r2.length, 3);
     });
 
+    describe('repeatable migrations', () => {
+      // A function over items (0001) reading a column of 0002: created before them, it fails.
+      const priced = (version: string, extra = ''): Migration => ({
+        id: 'repeatable/priced',
+        repeatable: true,
+        sql: `${extra}create or replace function priced() returns text language sql stable set search_path from current
+          as $$ select '${version}:' || count(*) filter (where price > 0) from items $$;`,
+      });
+      // Counts its runs: a repeatable file applied again adds a row.
+      const counted = (version: string): Migration =>
+        priced(version, 'create table if not exists runs (n serial); insert into runs default values;\n');
+      const read = async (database: Database, schema: string) =>
+        (await sql<{ v: string }>`select ${sql.id(schema, 'priced')}() as v`.execute(database.db)).rows[0]?.v;
+      const runs = async (database: Database, schema: string) =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from ${sql.id(schema, 'runs')}`.execute(
+            database.db,
+          )
+        ).rows[0]?.n;
+      const recorded = async (database: Database, schema: string) =>
+        (
+          await sql<{ id: string; checksum: string }>`
+            select id, checksum from ${sql.id(schema, 'schema_repeatables')} order by id`.execute(database.db)
+        ).rows;
+
+      test('it runs after every numbered migration, even one given after it, and is recorded apart from them', async () => {
+        const schema = newSchema();
+        const database = open(schema);
+        const done = await migrate(database, [priced('v1'), ...base]);
+        assert.deepEqual(done, ['0001_items', '0002_items_price', '0003_seed', 'repeatable/priced']);
+        assert.equal(await read(database, schema), 'v1:1');
+        assert.deepEqual(await appliedIds(database, schema), ['0001_items', '0002_items_price', '0003_seed']);
+        const rows = await recorded(database, schema);
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          ['repeatable/priced'],
+        );
+        assert.match(rows[0]!.checksum, /^[0-9a-f]{64}$/);
+      });
+
+      test('unchanged, it is not run again, not even when new numbered migrations run', async () => {
+        const schema = newSchema();
+        const database = open(schema);
+        await migrate(database, [...base, counted('v1')]);
+        assert.deepEqual(await migrate(database, [...base, counted('v1')]), []);
+        const next = { id: '0004_more', sql: "insert into items (id, name, price) values (3, 'd', 7)" };
+        assert.deepEqual(await migrate(database, [...base, next, counted('v1')]), ['0004_more']);
+        assert.equal(await runs(database, schema), 1);
+        assert.equal(await read(database, schema), 'v1:2', 'the function reads the rows of 0004');
+      });
+
+      test('changed, it runs again after the pending numbered migrations and records its new checksum', async () => {
+        const schema = newSchema();
+        const database = open(schema);
+        await migrate(database, [...base, counted('v1')]);
+        const before = await recorded(database, schema);
+        // 0004 adds the column the new version needs: run before it, the new version would fail.
+        const next = {
+          id: '0004_sale',
+          sql: 'alter table items add column sale boolean not null default false',
+        };
+        const v2: Migration = {
+          ...counted('v2'),
+          sql: `${counted('v2').sql}\ncreate or replace function on_sale() returns bigint language sql stable set search_path from current
+            as $$ select count(*) from items where sale $$;`,
+        };
+        assert.deepEqual(await migrate(database, [...base, v2, next]), ['0004_sale', 'repeatable/priced']);
+        assert.equal(await read(database, schema), 'v2:1');
+        assert.equal(await runs(database, schema), 2);
+        const after = await recorded(database, schema);
+        assert.notEqual(after[0]!.checksum, before[0]!.checksum);
+        assert.deepEqual(
+          await migrate(database, [...base, next, v2]),
+          [],
+          'the new version is now the applied one',
+        );
+        // Line endings are not a change.
+        assert.deepEqual(
+          await migrate(database, [...base, next, { ...v2, sql: v2.sql.replaceAll('\n', '\r\n') }]),
+          [],
+        );
+        assert.equal(await runs(database, schema), 2);
+      });
+
+      test('a failing repeatable rolls back the whole run: numbered migrations of the run and its own previous record stay as they were', async () => {
+        const schema = newSchema();
+        const database = open(schema);
+        await migrate(database, [...base, counted('v1')]);
+        const before = await recorded(database, schema);
+        const next = { id: '0004_more', sql: 'create table more (id int)' };
+        const broken: Migration = { ...counted('v2'), sql: `${counted('v2').sql}\nselect * from nowhere;` };
+        await assert.rejects(migrate(database, [...base, next, broken]), /nowhere/);
+        assert.equal(await tableExists(database, schema, 'more'), false);
+        assert.deepEqual(await appliedIds(database, schema), ['0001_items', '0002_items_price', '0003_seed']);
+        assert.deepEqual(await recorded(database, schema), before);
+        assert.equal(await read(database, schema), 'v1:1');
+        assert.equal(await runs(database, schema), 1);
+        // On a new schema, nothing at all remains.
+        const fresh = newSchema();
+        const other = open(fresh);
+        await assert.rejects(migrate(other, [...base, broken]));
+        assert.equal(await tableExists(other, fresh, 'items'), false);
+      });
+
+      test('a repeatable id that repeats a numbered one is refused before anything runs', async () => {
+        const schema = newSchema();
+        const database = open(schema);
+        await assert.rejects(
+          migrate(database, [...base, { ...priced('v1'), id: '0001_items' }]),
+          /duplicate migration id 0001_items/,
+        );
+        assert.equal(await tableExists(database, schema, 'schema_repeatables'), false);
+      });
+
+      test('two concurrent migrate() calls run a changed repeatable once', async () => {
+        const schema = newSchema();
+        const a = open(schema);
+        const b = open(schema);
+        await migrate(a, [...base, counted('v1')]);
+        const [ra, rb] = await Promise.all([
+          migrate(a, [...base, counted('v2')]),
+          migrate(b, [...base, counted('v2')]),
+        ]);
+        assert.deepEqual([...ra, ...rb], ['repeatable/priced']);
+        assert.equal(await runs(a, schema), 2);
+        assert.equal(await read(b, schema), 'v2:1');
+      });
+    });
+
     test("the kit's own migrations create the outbox, inbox, dead-letter and idempotency tables", async () => {
       const schema = newSchema();
       const database = open(schema);
@@ -197,15 +326,47 @@ describe('loadMigrations', () => {
     await writeFile(join(dir, '0001_first.sql'), 'select 1;');
     await writeFile(join(dir, '0010_tenth.sql'), 'select 10;');
     await writeFile(join(dir, 'README.md'), 'not a migration');
+    await mkdir(join(dir, 'repeatable'));
+    await writeFile(join(dir, 'repeatable', 'b_second.sql'), 'select 2;');
+    await writeFile(join(dir, 'repeatable', 'a_first.sql'), 'select 1;');
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   test('reads the .sql files of a folder in name order, ids without the extension, with a prefix', async () => {
     const found = await loadMigrations(dir, 'svc/');
+    const numbered = found.filter((m) => !m.repeatable);
     assert.deepEqual(
-      found.map((m) => m.id),
+      numbered.map((m) => m.id),
       ['svc/0001_first', 'svc/0002_second', 'svc/0010_tenth'],
     );
     assert.equal(found[0]?.sql, 'select 1;');
+  });
+
+  test('the files of its repeatable/ folder come after the numbered ones, in name order, marked repeatable', async () => {
+    const found = await loadMigrations(dir, 'svc/');
+    assert.deepEqual(
+      found.map((m) => [m.id, m.repeatable === true]),
+      [
+        ['svc/0001_first', false],
+        ['svc/0002_second', false],
+        ['svc/0010_tenth', false],
+        ['svc/repeatable/a_first', true],
+        ['svc/repeatable/b_second', true],
+      ],
+    );
+  });
+
+  test('a folder without repeatable/ has numbered migrations only; a missing folder is an error', async () => {
+    const plain = await mkdtemp(join(tmpdir(), 'mercato-mig-'));
+    try {
+      await writeFile(join(plain, '0001_only.sql'), 'select 1;');
+      assert.deepEqual(
+        (await loadMigrations(plain)).map((m) => m.id),
+        ['0001_only'],
+      );
+      await assert.rejects(loadMigrations(join(plain, 'absent')), /ENOENT/);
+    } finally {
+      await rm(plain, { recursive: true, force: true });
+    }
   });
 });
