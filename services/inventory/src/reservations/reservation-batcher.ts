@@ -32,15 +32,16 @@ const ATTEMPTS = 5;
 
 /**
  * Reservations by group commit: concurrent POST /reservations share one statement, the
- * database function reserve_batch (migrations 0005, 0006), autocommitted — one round trip and one
- * WAL flush for the batch. Batches go out on the pipelined connection: the next is at the
- * server while one runs (no idle gap for the answers to travel back), and they run one after
- * the other there, never waiting on each other's locks. It locks every level row of the batch's SKUs in (sku, warehouse
- * id) order — the order every writer uses —, reads the keys, plans the reservations one
- * after the other (each sees what the ones before it held; all lines or none, a line split
- * over warehouses by priority), and writes the reservations, allocations, levels, refusals,
- * stock marks and events. A hot SKU's row is locked once per batch instead of once per
- * request. The CHECK (reserved <= on_hand) still refuses an oversell whatever the plan says.
+ * database function reserve_batch (migrations/repeatable/reserve_batch.sql), autocommitted —
+ * one round trip and one WAL flush for the batch. Batches go out on the pipelined connection:
+ * the next is at the server while one runs (no idle gap for the answers to travel back), and
+ * they run one after the other there, never waiting on each other's locks. It locks every
+ * level row of the batch's SKUs in (sku, warehouse id) order — the order every writer uses —,
+ * reads the keys, plans the reservations one after the other (each sees what the ones before
+ * it held; all lines or none, a line split over warehouses by priority), and writes the
+ * reservations, allocations, levels, refusals, stock marks and events. A hot SKU's row is
+ * locked once per batch instead of once per request. The CHECK (reserved <= on_hand) still
+ * refuses an oversell whatever the plan says.
  */
 export function createReservationBatcher(
   ctx: ServiceContext<InventoryDB>,

@@ -113,11 +113,12 @@ function toReservation(
 export const reservationRepository = {
   /**
    * A batch of reservations in one autocommitted statement (the function reserve_batch,
-   * migrations 0005 and 0006): commands as parallel arrays, their lines flattened, the SKUs
-   * sorted as every writer sorts them (the order it locks their levels in). `envelopes[i]` is
-   * command i's inventory.reserved envelope without the allocations, sent as its JSON text
-   * cut open where they go (the function appends them); the texts travel as one JSON array,
-   * which the client sends as it is (a text[] has each element escaped by the client).
+   * migrations/repeatable/reserve_batch.sql): commands as parallel arrays, their lines
+   * flattened, the SKUs sorted as every writer sorts them (the order it locks their levels
+   * in). `envelopes[i]` is command i's inventory.reserved envelope without the allocations,
+   * sent as its JSON text cut open where they go (the function appends them); the texts
+   * travel as one JSON array, which the client sends as it is (a text[] has each element
+   * escaped by the client).
    * Throws SQLSTATE MC409 when a key of the batch was stored meanwhile (nothing written).
    */
   async reserveBatch(
