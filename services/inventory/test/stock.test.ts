@@ -261,6 +261,34 @@ for (const kind of ['pglite', 'pg'] as const) {
         assert.equal(seen.at(-1), 1);
       });
 
+      test('adjustments and transfers raise low_stock by the rule reservations use: per row crossing downwards, the SKU threshold first, none in an inactive warehouse', async () => {
+        const a = sku();
+        const off = `OFF-${a.slice(-4)}`.toUpperCase();
+        await warehouse(svc, off, 3, { lowStockThreshold: 2 });
+        await restock(svc, a, 'MAIN', 6);
+        await restock(svc, a, off, 6);
+        const patched = await call(svc, 'PATCH', `/api/v1/inventory/sku/${a}`, {
+          body: { lowStockThreshold: 4 },
+        });
+        assert.equal(patched.status, 200, JSON.stringify(patched.body));
+        const closed = await call(svc, 'PATCH', `/api/v1/inventory/warehouses/${off}`, {
+          body: { active: false },
+        });
+        assert.equal(closed.status, 200, JSON.stringify(closed.body));
+        await adjust(svc, a, off, 'damage', 5); // 6 → 1, below 4, in an inactive warehouse
+        // One change of two rows: MAIN 6 → 2 crosses 4; EAST 0 → 4 rises.
+        const moved = await call(svc, 'POST', '/api/v1/inventory/transfers', {
+          body: { sku: a, fromWarehouseCode: 'MAIN', toWarehouseCode: 'EAST', quantity: 4 },
+        });
+        assert.equal(moved.status, 201, JSON.stringify(moved.body));
+        await adjust(svc, a, 'MAIN', 'loss', 1); // 2 → 1: already below, no second event
+        const low = await eventsFor(svc, 'inventory.low_stock', a);
+        assert.deepEqual(
+          low.map((e) => e.data),
+          [{ sku: a, warehouseCode: 'MAIN', available: 2, threshold: 4 }],
+        );
+      });
+
       test('GET /sku/:sku totals active warehouses; PATCH sets backorder and threshold; availability is public', async () => {
         const a = sku();
         const b = sku();

@@ -15,9 +15,9 @@
 --   every short line with what it could take;
 -- * a key already used answers from its record: `replay` (same request fingerprint: the
 --   reservation, or the stored refusal) or `mismatch`;
--- * inventory.low_stock per row whose availability crossed its threshold downwards
---   (in the context of the reservation that crossed it); stock marks (inventory.stock_changed)
---   for the SKUs the batch moved.
+-- * inventory.low_stock per row the low-stock rule (low_stock_crossed, low_stock.sql) finds
+--   crossed by the batch (in the context of the reservation that crossed it); stock marks
+--   (inventory.stock_changed) for the SKUs the batch moved.
 -- A key stored meanwhile by a concurrent request (its insert is skipped), or a refused
 -- request whose key a reservation holds, raises SQLSTATE MC409: nothing is written and the
 -- caller runs the batch again (the key is then found and the request replays).
@@ -220,8 +220,8 @@ begin
     if v_moved[array_upper(v_moved, 1)] is distinct from lv_sku[v_r] then
       v_moved := v_moved || lv_sku[v_r];
     end if;
-    if lv_counted[v_r] and lv_on_hand[v_r] - lv_reserved[v_r] > lv_threshold[v_r]
-       and lv_on_hand[v_r] - lv_new[v_r] <= lv_threshold[v_r] then
+    if low_stock_crossed(lv_counted[v_r], lv_on_hand[v_r] - lv_reserved[v_r], lv_on_hand[v_r] - lv_new[v_r],
+                         lv_threshold[v_r]) then
       v_low := v_low || v_r;
     end if;
   end loop;

@@ -55,17 +55,18 @@ function totals(rows: Array<{ row: LevelRow; onHand: number; reserved: number }>
 
 /**
  * What a set of level changes causes: the SKUs whose availability (over active warehouses)
- * changed — marked for inventory.stock_changed (stock-signals.ts) — and
- * `inventory.low_stock` for each active row whose availability crossed its threshold
- * downwards (before > threshold ≥ after), so a crossing fires once, not once per sale below it.
+ * changed — marked for inventory.stock_changed (stock-signals.ts) — and `inventory.low_stock`
+ * for each row in `crossed`: the rows the database's low-stock rule found crossed when the
+ * levels were written (stockRepository.writeLevels; the rule is low_stock_crossed, one
+ * definition for this path and reserve_batch alike).
  */
 export function levelEffects(
   all: LevelRow[],
   changed: Map<string, { onHand: number; reserved: number }>,
+  crossed: ReadonlyArray<{ sku: string; warehouseId: string }>,
 ): { availabilityChanged: string[]; events: AnyEventDraft[] } {
   const bySku = new Map<string, LevelRow[]>();
   for (const r of all) bySku.set(r.sku, [...(bySku.get(r.sku) ?? []), r]);
-  const events: AnyEventDraft[] = [];
   const availabilityChanged: string[] = [];
   for (const [sku, rows] of bySku) {
     const before = totals(rows.map((row) => ({ row, onHand: row.onHand, reserved: row.reserved })));
@@ -74,21 +75,21 @@ export function levelEffects(
       ...(changed.get(levelKey(row.sku, row.warehouseId)) ?? row),
     }));
     if (totals(afterRows).available !== before.available) availabilityChanged.push(sku);
-    for (const r of afterRows) {
-      if (!r.row.warehouseActive) continue;
-      const was = r.row.onHand - r.row.reserved;
-      const now = r.onHand - r.reserved;
-      if (was > r.row.threshold && now <= r.row.threshold) {
-        const data: InventoryLowStockV1 = {
-          sku,
-          warehouseCode: r.row.warehouseCode,
-          available: now,
-          threshold: r.row.threshold,
-        };
-        events.push({ type: 'inventory.low_stock', subject: sku, data });
-      }
-    }
   }
+  // In lock order (SKU, warehouse id), whatever order the statement answered in.
+  const low = new Set(crossed.map((c) => levelKey(c.sku, c.warehouseId)));
+  const events: AnyEventDraft[] = all
+    .filter((row) => low.has(levelKey(row.sku, row.warehouseId)))
+    .map((row) => {
+      const now = changed.get(levelKey(row.sku, row.warehouseId)) ?? row;
+      const data: InventoryLowStockV1 = {
+        sku: row.sku,
+        warehouseCode: row.warehouseCode,
+        available: now.onHand - now.reserved,
+        threshold: row.threshold,
+      };
+      return { type: 'inventory.low_stock', subject: row.sku, data };
+    });
   return { availabilityChanged, events };
 }
 
@@ -156,16 +157,13 @@ export async function applyLevelChanges(
     state.set(k, { onHand, reserved });
   }
 
-  await repo.writeLevels(
+  const crossed = await repo.writeLevels(
     trx,
     schema,
-    [...state].map(([k, v]) => {
-      const row = byKey.get(k) as LevelRow;
-      return { sku: row.sku, warehouseId: row.warehouseId, ...v };
-    }),
+    [...state].map(([k, v]) => ({ row: byKey.get(k) as LevelRow, ...v })),
   );
   const movementIds = await repo.insertMovements(trx, movements);
-  const effects = levelEffects(locked, state);
+  const effects = levelEffects(locked, state, crossed);
   await markStockChanged(trx, schema, effects.availabilityChanged);
   return {
     rows: [...state].map(([k, v]) => ({ row: byKey.get(k) as LevelRow, ...v })),

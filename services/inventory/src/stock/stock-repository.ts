@@ -31,31 +31,39 @@ export interface MovementInsert {
   transferId?: string | null;
 }
 
-/** New on-hand and reserved of one locked level row. */
+/** New on-hand and reserved of one locked level row, as read under the lock (`row`). */
 export interface LevelWrite {
-  sku: string;
-  warehouseId: string;
+  row: LevelRow;
   onHand: number;
   reserved: number;
 }
 
 /**
- * The UPDATE of level rows (locked by the caller). Arrays, so the text is the same for any
- * number of rows (a prepared statement).
+ * The UPDATE of level rows (locked by the caller), answering the rows whose availability
+ * crossed their low-stock threshold downwards: the database function low_stock_crossed is
+ * the rule (one definition, also used by reserve_batch). Arrays, so the text is the same for
+ * any number of rows (a prepared statement).
  * Each row is found by a key probe and updated by its row id: a plain join of the arrays to
  * the table lets the cached generic plan scan the whole table at every batch.
  */
 function writeLevelsSql(schema: string, rows: LevelWrite[]) {
   const levels = sql.id(schema, 'stock_levels');
-  return sql`update ${levels} as s
+  return sql<{ sku: string; warehouseId: string }>`with written as (
+    update ${levels} as s
     set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
-    from (select l.ctid as row_id, v.on_hand, v.reserved
-          from unnest(${rows.map((r) => r.sku)}::text[], ${rows.map((r) => r.warehouseId)}::uuid[],
-                      ${rows.map((r) => r.onHand)}::int[], ${rows.map((r) => r.reserved)}::int[])
-            as v (sku, warehouse_id, on_hand, reserved)
+    from (select l.ctid as row_id, v.*
+          from unnest(${rows.map((r) => r.row.sku)}::text[], ${rows.map((r) => r.row.warehouseId)}::uuid[],
+                      ${rows.map((r) => r.onHand)}::int[], ${rows.map((r) => r.reserved)}::int[],
+                      ${rows.map((r) => r.row.warehouseActive)}::boolean[],
+                      ${rows.map((r) => r.row.onHand - r.row.reserved)}::int[],
+                      ${rows.map((r) => r.row.threshold)}::int[])
+            as v (sku, warehouse_id, on_hand, reserved, counted, was, threshold)
           cross join lateral (select ctid from ${levels}
                               where sku = v.sku and warehouse_id = v.warehouse_id limit 1) l) v
-    where s.ctid = v.row_id`;
+    where s.ctid = v.row_id
+    returning v.sku, v.warehouse_id,
+              ${sql.id(schema, 'low_stock_crossed')}(v.counted, v.was, v.on_hand - v.reserved, v.threshold) as low)
+    select sku, warehouse_id as "warehouseId" from written where low`;
 }
 
 /**
@@ -172,9 +180,17 @@ export const stockRepository = {
     return (await prepared(levelRowsSql(schema, skus, true)).execute(trx)).rows;
   },
 
-  /** Writes new levels of locked rows in one statement. */
-  async writeLevels(trx: Kysely<InventoryDB>, schema: string, rows: LevelWrite[]): Promise<void> {
-    if (rows.length > 0) await prepared(writeLevelsSql(schema, rows)).execute(trx);
+  /**
+   * Writes new levels of locked rows in one statement; resolves to the rows whose
+   * availability crossed their low-stock threshold downwards (the database's rule).
+   */
+  async writeLevels(
+    trx: Kysely<InventoryDB>,
+    schema: string,
+    rows: LevelWrite[],
+  ): Promise<Array<{ sku: string; warehouseId: string }>> {
+    if (rows.length === 0) return [];
+    return (await prepared(writeLevelsSql(schema, rows)).execute(trx)).rows;
   },
 
   async insertMovements(trx: Kysely<InventoryDB>, rows: MovementInsert[]): Promise<string[]> {
