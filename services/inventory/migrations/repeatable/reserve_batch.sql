@@ -6,7 +6,9 @@
 -- The function locks the level rows, reads the keys, plans every reservation one after the
 -- other (each sees what the ones before it held), and writes reservations, allocations,
 -- levels, refusals, stock marks and events. The rules (reservation-batcher.ts batches the
--- requests and reruns on MC409):
+-- requests and reruns on MC409; test/allocation-oracle.ts states them again in TypeScript, and
+-- test/reserve-batch-oracle.test.ts compares the two on random batches — a change here
+-- changes both):
 -- * level rows are locked SKU by SKU in the order of `p_skus` (sorted by the caller as every
 --   writer sorts them) and, within a SKU, by warehouse id;
 -- * a line takes from usable rows (active warehouse, active SKU) in warehouse priority
