@@ -4,7 +4,11 @@ import { Type, type Static } from 'typebox';
 export const EventEnvelopeSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid', description: 'UUIDv7; also the broker dedupe id' }),
-    type: Type.String({ pattern: '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_.]*$', description: 'e.g. order.created' }),
+    type: Type.String({
+      pattern: '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_.]*$',
+      description: 'e.g. product.created',
+      examples: ['product.created'],
+    }),
     version: Type.Integer({ minimum: 1 }),
     source: Type.String({ description: 'publishing service' }),
     time: Type.String({ format: 'date-time' }),

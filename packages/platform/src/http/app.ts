@@ -16,6 +16,7 @@ import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
 import { serverSpanTraceparent } from '../telemetry/trace.ts';
+import { documentExamples, routeOperation, SECURITY_SCHEMES } from './openapi.ts';
 import { installProblemHandlers } from './problem-handler.ts';
 import { ProblemSchema } from './schemas.ts';
 
@@ -127,13 +128,12 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
         version: opts.version ?? '0.1.0',
         description: opts.description,
       },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
+    // Security from each route's auth config, operationIds, problem+json errors, optional
+    // defaults and examples: see openapi.ts.
+    transform: routeOperation,
+    transformObject: documentExamples,
   });
 
   if (opts.openapiRoute !== false) {

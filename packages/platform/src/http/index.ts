@@ -20,6 +20,8 @@ export {
 } from './schemas.ts';
 export type { Page } from './schemas.ts';
 export { contractRoute } from './contract-route.ts';
+export { operationIdOf, problemResponse, securityOf, SECURITY_SCHEMES } from './openapi.ts';
+export type { ProblemResponseOptions } from './openapi.ts';
 export type { ContractRouteOptions } from './contract-route.ts';
 export { cacheableBody, ifNoneMatchHits, sendCacheable } from './cacheable.ts';
 export type { CacheableBody } from './cacheable.ts';

@@ -1,8 +1,23 @@
+import { EventEnvelopeSchema } from '@mercato/contracts';
 import { Type } from 'typebox';
 import type { DeadLetterStore } from '../messaging/dead-letters.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
 import type { ServiceApp } from './app.ts';
-import { PageQuery, pageResult } from './schemas.ts';
+import { PageOf, PageQuery, pageResult, problemResponses } from './schemas.ts';
+
+/** A dead letter as the operations routes answer it. */
+const DeadLetterSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  consumer: Type.String({ description: 'the subscription that gave up' }),
+  eventId: Type.String({ format: 'uuid' }),
+  eventType: Type.String({ examples: ['product.created'] }),
+  error: Type.String({ description: 'the last failure' }),
+  attempts: Type.Integer({ minimum: 0 }),
+  createdAt: Type.String({ format: 'date-time' }),
+  replayedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  // The envelope's fields without its $id: an $id may be declared once per app.
+  envelope: Type.Object(EventEnvelopeSchema.properties),
+});
 
 /** A named readiness check; throws when its dependency is down. */
 export interface ReadinessCheck {
@@ -64,6 +79,7 @@ export function registerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore
         tags: ['operations'],
         summary: 'List events that consumers gave up on',
         querystring: Type.Object({ ...PageQuery, includeReplayed: Type.Boolean({ default: false }) }),
+        response: { 200: PageOf(DeadLetterSchema) },
       },
     },
     async (request) => {
@@ -81,6 +97,7 @@ export function registerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore
         tags: ['operations'],
         summary: 'Run a dead-lettered event through its consumer again',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: DeadLetterSchema, ...problemResponses(404, 409) },
       },
     },
     async (request) => store.replay(request.params.id),
