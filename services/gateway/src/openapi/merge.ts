@@ -1,4 +1,6 @@
+import { operationIdOf } from '@mercato/platform/http';
 import { publicPath, type ServiceName } from '../routing/route-table.ts';
+import { addGatewayAnswers, gatewayComponents, usedSecuritySchemes } from './gateway-answers.ts';
 
 /** An OpenAPI document as JSON; only the parts the merge touches are typed. */
 export interface OpenApiDoc {
@@ -43,6 +45,26 @@ function renameRefs(node: unknown, renames: ReadonlyMap<string, string>): void {
 }
 
 /**
+ * The operationId of an operation in the merged document: one derived from a path the
+ * gateway serves under another name (each service's `/admin/dead-letters`) is derived
+ * from the public path; one another service took already is prefixed with the service.
+ */
+function uniqueOperationId(
+  given: unknown,
+  method: string,
+  path: string,
+  pub: string,
+  service: string,
+  taken: Set<string>,
+): string {
+  let id = typeof given === 'string' ? given : operationIdOf(method, path);
+  if (pub !== path && id === operationIdOf(method, path)) id = operationIdOf(method, pub);
+  if (taken.has(id)) id = service + id.charAt(0).toUpperCase() + id.slice(1);
+  taken.add(id);
+  return id;
+}
+
+/**
  * Merges the upstreams' documents into the one the gateway serves (the inputs are
  * changed in place: they are fresh copies parsed for this merge):
  * - paths are kept when the gateway routes them to that service, under their public path
@@ -52,6 +74,9 @@ function renameRefs(node: unknown, renames: ReadonlyMap<string, string>): void {
  *   title; a name two services define differently is renamed `<service>_<name>` for the
  *   later one (in service-name order), its `$ref`s rewritten; other component kinds
  *   (securitySchemes …) keep the first definition;
+ * - every operation gets a unique operationId, the gateway's own answers (429 rate
+ *   limited, 502/503/504 when the service fails, is down or slow) and its API key as an
+ *   alternative to a bearer token; security schemes no operation uses are left out;
  * - `x-unavailable` lists the services whose document could not be fetched.
  */
 export function mergeSpecs(
@@ -62,6 +87,7 @@ export function mergeSpecs(
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Record<string, Record<string, unknown>> = { schemas: {} };
   const tags: { name: string; description?: string }[] = [];
+  const operationIds = new Set<string>();
   const ordered = [...docs].sort((a, b) => a.service.localeCompare(b.service));
 
   for (const { service, doc } of ordered) {
@@ -98,12 +124,24 @@ export function mergeSpecs(
       const pub = publicPath(service, path);
       if (pub === undefined || paths[pub] !== undefined || !isObject(item)) continue;
       for (const [method, op] of Object.entries(item)) {
-        if (OPERATIONS.has(method) && isObject(op)) op.tags = [service];
+        if (!OPERATIONS.has(method) || !isObject(op)) continue;
+        op.tags = [service];
+        op.operationId = uniqueOperationId(op.operationId, method, path, pub, service, operationIds);
+        addGatewayAnswers(op);
       }
       paths[pub] = item;
     }
     tags.push({ name: service, description: doc.info?.title ?? service });
   }
+
+  if (Object.keys(paths).length > 0) {
+    Object.assign((components.securitySchemes ??= {}), gatewayComponents.securitySchemes);
+    components.responses = { ...components.responses, ...gatewayComponents.responses };
+  }
+  // A scheme no operation names (a service's, for routes another deployment has) is left out.
+  const used = usedSecuritySchemes(paths);
+  for (const name of Object.keys(components.securitySchemes ?? {}))
+    if (!used.has(name)) delete components.securitySchemes?.[name];
 
   return {
     openapi: '3.1.0',
