@@ -7,7 +7,7 @@ export const Money = Type.Object(
     amount: Type.Integer({ minimum: 0, description: 'minor units (cents)' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ amount: 1999, currency: 'USD' }] },
 );
 export type Money = Static<typeof Money>;
 
@@ -19,12 +19,14 @@ const Images = Type.Array(Image, { maxItems: 50, description: 'in display order'
 const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
 const Attributes = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,63}$' }), AttributeValue, {
   description: 'typed attribute values (string, number or boolean), e.g. { material: "cotton" }',
+  examples: [{ material: 'cotton', organic: true }],
 });
 const Options = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ maxLength: 200 }), {
   description: 'variant options, e.g. { size: "M", colour: "red" }',
+  examples: [{ size: 'M' }],
 });
 const Uuid = Type.String({ format: 'uuid' });
-const Sku = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
+const Sku = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', examples: ['OCT-M'] });
 
 export const VariantSchema = Type.Object({
   id: Uuid,
@@ -95,7 +97,7 @@ export const UpdateVariantBody = Type.Object(
 export type UpdateVariantInput = Static<typeof UpdateVariantBody>;
 
 const Editable = {
-  title: Type.String({ minLength: 1, maxLength: 300 }),
+  title: Type.String({ minLength: 1, maxLength: 300, examples: ['Organic cotton tee'] }),
   description: Nullable(Type.String({ maxLength: 20_000 })),
   brandId: Type.Union([Uuid, Type.Null()]),
   sellerId: Type.Union([Uuid, Type.Null()]),
@@ -110,7 +112,7 @@ const Editable = {
  */
 export const CreateProductBody = Type.Object(
   {
-    handle: Type.String({ pattern: HANDLE_PATTERN }),
+    handle: Type.String({ pattern: HANDLE_PATTERN, examples: ['organic-cotton-tee'] }),
     title: Editable.title,
     description: Type.Optional(Editable.description),
     status: Type.Union([Type.Literal('draft'), Type.Literal('active')], { default: 'draft' }),
@@ -130,7 +132,7 @@ export type CreateProductInput = Static<typeof CreateProductBody>;
 /** PATCH /products/:id body (archive and restore have their own routes). */
 export const UpdateProductBody = Type.Object(
   {
-    handle: Type.Optional(Type.String({ pattern: HANDLE_PATTERN })),
+    handle: Type.Optional(Type.String({ pattern: HANDLE_PATTERN, examples: ['organic-cotton-tee'] })),
     title: Type.Optional(Editable.title),
     description: Type.Optional(Editable.description),
     status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('active')])),

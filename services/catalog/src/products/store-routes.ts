@@ -6,10 +6,11 @@ import {
   versionEtag,
   type ServiceApp,
   problemResponses,
+  securityOf,
 } from '@mercato/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import {} from '../request-meta.ts';
+import { WRITE } from '../request-meta.ts';
 import { PRICE_EDGES } from './listing-facets.ts';
 import type { ListingService } from './listing-service.ts';
 import { ProductSchema } from './product.ts';
@@ -86,6 +87,9 @@ const Suggestions = Type.Object({
 });
 const cached = { 200: Type.Any(), 304: Type.Null(), ...problemResponses(400, 404) };
 
+/** Public, and a catalog editor's token also reads drafts and archived products (`status`). */
+const EDITOR_OPTIONAL: Array<Record<string, string[]>> = [{}, ...securityOf(WRITE)];
+
 /** Reads of drafts and archived products are for catalog editors only. */
 function requireEditor(request: FastifyRequest): void {
   if (!request.principal) throw CommonErrors.UNAUTHORIZED('sign in to read products that are not active');
@@ -109,6 +113,7 @@ export function registerStoreRoutes(
       schema: {
         tags,
         summary: 'List and search products, with facets (active ones unless an editor asks)',
+        security: EDITOR_OPTIONAL,
         querystring: ListQuery,
         response: { ...cached, 200: ListingSchema, ...problemResponses(401, 403) },
       },
@@ -155,12 +160,22 @@ export function registerStoreRoutes(
   );
 
   app.get(
-    '/api/v1/products/:idOrHandle',
+    // `:id`, like the admin routes on the same path (PATCH /products/:id): one path template,
+    // whose GET also takes a handle.
+    '/api/v1/products/:id',
     {
       schema: {
         tags,
         summary: 'Get a product by id or handle (active ones unless an editor asks)',
-        params: Type.Object({ idOrHandle: Type.String({ minLength: 1, maxLength: 120 }) }),
+        security: EDITOR_OPTIONAL,
+        params: Type.Object({
+          id: Type.String({
+            minLength: 1,
+            maxLength: 120,
+            description: "the product's id or its handle",
+            examples: ['organic-cotton-tee'],
+          }),
+        }),
         querystring: Type.Object({
           status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('any')])),
         }),
@@ -170,14 +185,14 @@ export function registerStoreRoutes(
     async (request, reply) => {
       if (request.query.status === 'any') {
         requireEditor(request);
-        const product = await listing.getAny(request.params.idOrHandle);
+        const product = await listing.getAny(request.params.id);
         // An editor's read is the start of an edit: its ETag is the version If-Match wants.
         return reply
           .header('cache-control', 'private, no-store')
           .header('etag', versionEtag(product.version))
           .send(product);
       }
-      return sendCacheable(request, reply, await reads.product(request.params.idOrHandle), cacheControl);
+      return sendCacheable(request, reply, await reads.product(request.params.id), cacheControl);
     },
   );
 }
