@@ -6,7 +6,12 @@ import { defineRoutes, PageOf, PageQuery } from './http.ts';
 // one place.
 
 /** A stock keeping unit as inventory accepts it. */
-export const SkuSchema = Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S+$' });
+export const SkuSchema = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^\\S+$',
+  examples: ['OCT-M'],
+});
 /** Units of one line. */
 export const QuantitySchema = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
 

@@ -25,6 +25,7 @@ export const EmailField = Type.String({
   maxLength: 254,
   description:
     'email address; case and surrounding spaces do not matter; no control, format (bidi, zero-width) or unpaired surrogate characters',
+  examples: ['admin@mercato.local'],
 });
 
 /** Part of an email address to search for (admin user list): the same characters as EmailField. */

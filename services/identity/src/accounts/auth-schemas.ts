@@ -5,7 +5,11 @@ export const tags = ['auth'];
 
 export { EmailField } from '../text-fields.ts';
 // Generous bound: the password rules (422) speak about length; this only caps the body.
-export const PasswordField = Type.String({ minLength: 1, maxLength: 1024 });
+export const PasswordField = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  examples: ['correct horse battery staple'],
+});
 export const SecretField = Type.String({ minLength: 1, maxLength: 512 });
 
 /** Tokens as login, the MFA step and refresh return them. */

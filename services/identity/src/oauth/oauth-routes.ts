@@ -49,6 +49,10 @@ function parseForm(body: string): Record<string, string | string[]> {
   return Object.fromEntries(out);
 }
 
+// Client credentials by HTTP Basic (client_secret_basic), or none here: client_secret_post
+// sends them in the body, and the first-party web app may send none.
+const CLIENT_OPTIONAL: Array<Record<string, string[]>> = [{ clientBasic: [] }, {}];
+
 /**
  * The OAuth 2.0 endpoints (RFC 6749 token, RFC 7009 revocation) in a scope of their own:
  * they read form bodies (and JSON), answer errors as OAuth JSON, never cache, and take
@@ -93,6 +97,7 @@ export function registerOAuthRoutes(app: ServiceApp, oauth: OAuthService): void 
             'Form-encoded (or JSON). Clients authenticate with client_secret_basic or client_secret_post; ' +
             'the first-party web app may omit client credentials for the password and refresh_token grants.',
           consumes: [Form, 'application/json'],
+          security: CLIENT_OPTIONAL,
           body: TokenRequest,
           response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
         },
@@ -108,9 +113,10 @@ export function registerOAuthRoutes(app: ServiceApp, oauth: OAuthService): void 
           summary:
             'Revoke a refresh token (RFC 7009): 200, empty body; access tokens lapse within 15 minutes',
           consumes: [Form, 'application/json'],
+          security: CLIENT_OPTIONAL,
           body: RevokeRequest,
           response: {
-            200: Type.String({ maxLength: 0, description: 'empty' }),
+            200: Type.String({ maxLength: 0, description: 'empty', examples: [''] }),
             400: OAuthErrorBody,
             401: OAuthErrorBody,
           },

@@ -34,14 +34,14 @@ const Subjects = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
 /** POST /feature-flags body. */
 export const CreateFlagBody = Type.Object(
   {
-    key: Type.String({ pattern: FLAG_KEY_PATTERN }),
+    key: Type.String({ pattern: FLAG_KEY_PATTERN, examples: ['new-checkout'] }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     enabled: Type.Boolean({ default: false }),
     rolloutPercentage: Type.Integer({ minimum: 0, maximum: 100, default: 100 }),
     allowList: Type.Optional(Subjects),
     denyList: Type.Optional(Subjects),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ key: 'new-checkout', enabled: true, rolloutPercentage: 25 }] },
 );
 export type CreateFlagInput = Static<typeof CreateFlagBody>;
 
