@@ -88,6 +88,8 @@ describe('the merged OpenAPI document', () => {
       upstreams,
       logger: createLogger({ service: 'gateway', level: 'silent' }),
       auth: { tokenVerifier: (await testAuth()).verifier },
+      // One anonymous call per secured operation must not run into the per-IP limit.
+      rateLimit: { anonymous: 10_000 },
     });
     base = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
     const res = await fetch(`${base}/openapi.json`);
