@@ -34,7 +34,7 @@ export const VariantLookupBody = Type.Object(
       uniqueItems: true,
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ skus: ['OCT-S', 'OCT-M'] }] },
 );
 
 export const VariantLookupResponse = Type.Object({
