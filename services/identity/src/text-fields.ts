@@ -39,8 +39,9 @@ export const EmailSearchField = Type.String({
  * A name people read (a display name, an API key's or an OAuth client's name). Any script,
  * emoji and the directional marks (LRM, RLM) that mixed-direction names need are fine;
  * unpaired surrogates, control characters and bidi embeddings, overrides and isolates are not.
+ * `example` is the documentation's (an example sampled from the pattern would be empty).
  */
-export function NameField(maxLength: number, description?: string) {
+export function NameField(maxLength: number, example: string, description?: string) {
   return Type.String({
     minLength: 1,
     maxLength,
@@ -48,5 +49,6 @@ export function NameField(maxLength: number, description?: string) {
     description:
       (description ? `${description}; ` : '') +
       'no control characters, unpaired surrogates or bidi embeddings, overrides and isolates',
+    examples: [example],
   });
 }

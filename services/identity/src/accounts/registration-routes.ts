@@ -9,7 +9,7 @@ const RegisterBody = Type.Object(
   {
     email: EmailField,
     password: PasswordField,
-    name: Type.Optional(NameField(200, 'display name')),
+    name: Type.Optional(NameField(200, 'Ada Lovelace', 'display name')),
   },
   { additionalProperties: false },
 );

@@ -10,7 +10,7 @@ const tags = ['api-keys'];
 const signedIn = { auth: 'user' } as const;
 const CreateBody = Type.Object(
   {
-    name: NameField(100),
+    name: NameField(100, 'Storefront sync'),
     permissions: Type.Array(Type.String({ maxLength: 100 }), {
       maxItems: 50,
       description: 'permissions the key grants; each must be one you hold (may be empty)',

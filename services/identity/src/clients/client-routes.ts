@@ -15,7 +15,7 @@ const WithSecret = Type.Object({
 const CreateBody = Type.Object(
   {
     clientId: Type.String({ pattern: CLIENT_ID_PATTERN, description: 'e.g. checkout-service' }),
-    name: NameField(100),
+    name: NameField(100, 'ERP connector'),
     scopes: Type.Array(Type.String({ maxLength: 100 }), {
       maxItems: 50,
       description: 'permission names the client may request (e.g. orders:read)',
