@@ -19,7 +19,12 @@ export const VariantSnapshotSchema = Type.Object(
     weightGrams: Type.Union([Type.Integer(), Type.Null()]),
     image: Type.Union([Type.String(), Type.Null()], { description: "the product's first image URL" }),
     brandId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    categoryIds: Type.Array(Type.String({ format: 'uuid' })),
+    brandHandle: Type.Union([Type.String(), Type.Null()]),
+    categoryIds: Type.Array(Type.String({ format: 'uuid' }), { description: "the product's own categories" }),
+    categoryHandles: Type.Array(Type.String(), {
+      description:
+        "handles of the product's categories and of all their ancestors (what promotions match on)",
+    }),
     sellable: Type.Boolean({ description: 'false when the product is not active (draft or archived)' }),
   },
   { $id: 'VariantSnapshot' },

@@ -13,19 +13,28 @@ for (const kind of ['pglite', 'pg'] as const) {
   describe(`catalog variant lookup (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {
     let svc: TestService<CatalogDB>;
     let categoryId: string;
+    let brandId: string;
     let productId: string;
 
     before(async () => {
       svc = await startTestService(catalogService, kind);
+      const kitchen = await call(svc, 'POST', '/api/v1/categories', {
+        body: { handle: 'kitchen', name: 'Kitchen' },
+      });
+      assert.equal(kitchen.status, 201, JSON.stringify(kitchen.body));
       const category = await call(svc, 'POST', '/api/v1/categories', {
-        body: { handle: 'mugs', name: 'Mugs' },
+        body: { handle: 'mugs', name: 'Mugs', parentId: kitchen.body.id },
       });
       assert.equal(category.status, 201, JSON.stringify(category.body));
       categoryId = category.body.id;
+      const brand = await call(svc, 'POST', '/api/v1/brands', { body: { handle: 'acme', name: 'Acme' } });
+      assert.equal(brand.status, 201, JSON.stringify(brand.body));
+      brandId = brand.body.id;
       const created = await call(svc, 'POST', '/api/v1/products', {
         body: productBody('lookup-mug', {
           title: 'Lookup Mug',
           categoryIds: [categoryId],
+          brandId,
           images: [{ url: '/img/mug-front.svg' }, { url: '/img/mug-back.svg' }],
           variants: [
             {
@@ -77,6 +86,9 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual(m.compareAtPrice, { amount: 2000, currency: 'EUR' });
       assert.equal(m.image, '/img/mug-front.svg');
       assert.deepEqual(m.categoryIds, [categoryId]);
+      assert.deepEqual(m.categoryHandles, ['kitchen', 'mugs'], 'its categories with their ancestors');
+      assert.equal(m.brandId, brandId);
+      assert.equal(m.brandHandle, 'acme');
       assert.equal(m.sellable, true);
       assert.equal(s.weightGrams, 300);
       assert.equal(s.compareAtPrice, null);

@@ -35,6 +35,27 @@ export const variantRepository = {
             .whereRef('pc.product_id', '=', 'p.id')
             .$asScalar()
             .as('category_ids'),
+        (eb) =>
+          eb
+            .selectFrom('brands as b')
+            .select('b.handle')
+            .whereRef('b.id', '=', 'p.brand_id')
+            .as('brand_handle'),
+        // A category's path is its ancestors' ids and its own ('/root/child/'): every category on
+        // the way down from the root to each of the product's categories.
+        (eb) =>
+          eb
+            .selectFrom('product_categories as pc')
+            .innerJoin('categories as own', 'own.id', 'pc.category_id')
+            .innerJoin('categories as up', (join) =>
+              join.on(sql<boolean>`own.path like '%/' || up.id::text || '/%'`),
+            )
+            .select(
+              sql<string[]>`coalesce(array_agg(distinct up.handle order by up.handle), '{}')`.as('handles'),
+            )
+            .whereRef('pc.product_id', '=', 'p.id')
+            .$asScalar()
+            .as('category_handles'),
       ])
       .where('v.sku', '=', sql<string>`any(${[...skus]}::text[])`)
       .execute();
@@ -51,7 +72,9 @@ export const variantRepository = {
       weightGrams: r.weight_grams,
       image: r.image,
       brandId: r.brand_id,
+      brandHandle: r.brand_handle ?? null,
       categoryIds: r.category_ids,
+      categoryHandles: r.category_handles,
       sellable: r.status === 'active',
     }));
   },
