@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import { loadMigrations, migrate } from '../db/migrator.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
+import { createPeriodicWorker } from '../http/periodic-worker.ts';
 import type { Worker } from '../service/definition.ts';
 import type {
   SagaDefinition,
@@ -120,19 +121,6 @@ export async function createSagaEngine(opts: SagaEngineOptions): Promise<SagaEng
     kicks.add(claiming);
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<unknown> | undefined;
-  let running = false;
-  const schedule = () => {
-    if (!running) return;
-    timer = setTimeout(() => {
-      polling = claimAndDrive()
-        .catch((err: unknown) => opts.logger.warn({ err }, 'saga driver round failed'))
-        .finally(schedule);
-    }, opts.pollMs ?? 250);
-    timer.unref();
-  };
-
   const engine: SagaEngine = {
     async start(type, id, input) {
       const def = definitions.get(type);
@@ -235,20 +223,15 @@ export async function createSagaEngine(opts: SagaEngineOptions): Promise<SagaEng
       }
     },
     worker: {
-      name: 'saga-driver',
-      start() {
-        running = true;
-        schedule();
-      },
-      async stop() {
-        running = false;
-        clearTimeout(timer);
-        await polling;
-        await Promise.all(driving.values());
-      },
-      async flush() {
-        await engine.runDue();
-      },
+      // A round claims what is due and starts driving it; stop waits for the drives in flight.
+      ...createPeriodicWorker({
+        name: 'saga-driver',
+        intervalMs: opts.pollMs ?? 250,
+        run: async () => void (await claimAndDrive()),
+        drain: async () => void (await Promise.all(driving.values())),
+        logger: opts.logger,
+      }),
+      flush: async () => void (await engine.runDue()),
     },
   };
   return engine;
