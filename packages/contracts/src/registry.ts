@@ -28,6 +28,14 @@ import {
   InventoryReservedV1,
   InventoryStockChangedV1,
 } from './inventory.ts';
+import {
+  PaymentAuthorizedV1,
+  PaymentCapturedV1,
+  PaymentFailedV1,
+  PaymentRefundedV1,
+  PaymentRequiresActionV1,
+  PaymentVoidedV1,
+} from './payment.ts';
 import { RatingUpdatedV1 } from './review.ts';
 
 /** One published event schema: its type, version and data schema. */
@@ -74,6 +82,12 @@ export const eventRegistry = {
   'inventory.stock_changed': { version: 1, schema: InventoryStockChangedV1 },
   'inventory.low_stock': { version: 1, schema: InventoryLowStockV1 },
   'rating.updated': { version: 1, schema: RatingUpdatedV1 },
+  'payment.authorized': { version: 1, schema: PaymentAuthorizedV1 },
+  'payment.requires_action': { version: 1, schema: PaymentRequiresActionV1 },
+  'payment.captured': { version: 1, schema: PaymentCapturedV1 },
+  'payment.failed': { version: 1, schema: PaymentFailedV1 },
+  'payment.voided': { version: 1, schema: PaymentVoidedV1 },
+  'payment.refunded': { version: 1, schema: PaymentRefundedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;
 
 /** A type of event Mercato publishes (`order.created`). */
