@@ -1,5 +1,6 @@
 import { catalogService } from '@mercato/catalog';
 import { serviceList, type ServiceName } from '@mercato/contracts';
+import { discountService } from '@mercato/discount';
 import { identityService } from '@mercato/identity';
 import { inventoryService } from '@mercato/inventory';
 import type { AnyService } from '@mercato/platform/service';
@@ -19,6 +20,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   identity: identityService,
   catalog: catalogService,
   inventory: inventoryService,
+  discount: discountService,
   settings: settingsService,
 };
 

@@ -11,3 +11,4 @@ export * from './services.ts';
 export * from './inventory-api.ts';
 export * from './catalog-api.ts';
 export * from './payment-api.ts';
+export * from './discount-api.ts';

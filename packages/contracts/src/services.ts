@@ -45,6 +45,14 @@ export const serviceManifests = {
       'Warehouses, stock per SKU and warehouse, reservations with expiry (all lines or none), and the stock movements ledger',
     resources: ['inventory'],
   },
+  discount: {
+    name: 'discount',
+    port: 8106,
+    schema: 'discount',
+    description:
+      'Promotions and campaigns, discount codes (single and bulk), limits, evaluation of a cart and redemptions held for a checkout',
+    resources: ['discounts'],
+  },
   settings: {
     name: 'settings',
     port: 8114,
