@@ -1,0 +1,4 @@
+export { createPspSimulator, type PspSimulator, type PspSimulatorOptions } from './psp/psp-simulator.ts';
+export { pspOptionsFromEnv, PspSimulatorConfig, PSP_SIMULATOR_PORT } from './psp/psp-config.ts';
+export { TEST_CARDS, type TestCard, type CardOutcome } from './psp/cards.ts';
+export { signPayload, SIGNATURE_HEADER } from './psp/signature.ts';
