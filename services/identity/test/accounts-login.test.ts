@@ -152,6 +152,37 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(row.locked_until, null);
     });
 
+    test('failed sign-ins and locks are logged at warn with the user id or a masked email, never the password or the whole email', async () => {
+      const user = await registerVerified(svc);
+      const ghost = uniqueEmail('ghost');
+      const from = svc.logs.lines.length;
+      await attempt(user.email, 'Wrong-Password-1');
+      await attempt(user.email, 'Wrong-Password-2');
+      await attempt(user.email, 'Wrong-Password-3');
+      await attempt(user.email, user.password);
+      await attempt(ghost, 'Wrong-Password-5');
+      const lines = svc.logs.lines.slice(from).filter((l) => l.level === 'warn');
+      const refused = lines.filter((l) => l.msg === 'sign-in refused');
+      assert.deepEqual(
+        refused.map((l) => [l.userId ?? l.account, l.reason]),
+        [
+          [user.id, 'wrong_password'],
+          [user.id, 'wrong_password'],
+          [user.id, 'wrong_password'],
+          [user.id, 'locked'],
+          [`${ghost[0]}***@example.test`, 'unknown_email'],
+        ],
+      );
+      const locks = lines.filter((l) => l.msg === 'account locked after repeated failed sign-ins');
+      assert.equal(locks.length, 1);
+      assert.equal(locks[0]?.userId, user.id);
+      assert.equal(locks[0]?.threshold, 3);
+      const text = JSON.stringify(svc.logs.lines.slice(from));
+      for (const secret of [user.password, 'Wrong-Password-1', 'Wrong-Password-5', user.email, ghost]) {
+        assert.ok(!text.includes(secret), `the log holds ${secret}`);
+      }
+    });
+
     test('a successful sign-in resets the failure count', async () => {
       const user = await registerVerified(svc);
       await attempt(user.email, 'Wrong-Password-1');

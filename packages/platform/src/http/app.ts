@@ -7,6 +7,8 @@ import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -37,6 +39,8 @@ export interface AppOptions {
   bodyLimit?: number;
   version?: string;
   description?: string;
+  /** One info line per answered request (default: LOG_REQUESTS=true). Errors are logged either way. */
+  logRequests?: boolean;
   /** Mount GET /openapi.json with this app's own spec (default true; the gateway serves a merged one). */
   openapiRoute?: boolean;
 }
@@ -47,6 +51,27 @@ const addFormats = createRequire(import.meta.url)('ajv-formats') as Plugin<unkno
 const CORRELATION = /^[\w.:-]{1,128}$/;
 
 /**
+ * One line per request, written when it is answered: the logger's `req` and `res`
+ * serializers (logging/http-serializers.ts) give method, route, path, client address,
+ * correlation id and status; `responseTime` is the latency in ms. Fastify's separate
+ * "incoming request" line would double the cost for nothing the completed line lacks.
+ */
+class RequestLines extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
+/**
  * The Fastify app every service and the gateway start from: correlation id (accepted,
  * generated, echoed), request context for logs and events, problem+json errors, metrics
  * per route template, OpenAPI at /openapi.json, and a body size limit.
@@ -55,7 +80,9 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     // Per-request info lines cost throughput; LOG_REQUESTS=true turns them on. Errors are always logged.
-    logController: new LogController({ disableRequestLogging: process.env.LOG_REQUESTS !== 'true' }),
+    logController: new RequestLines({
+      disableRequestLogging: !(opts.logRequests ?? process.env.LOG_REQUESTS === 'true'),
+    }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
     // No child logger per request: the logger's mixin adds the request's correlationId (the

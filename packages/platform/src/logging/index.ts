@@ -1,6 +1,7 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import { currentContext, traceIdOf } from '../context/index.ts';
-import { maskText, maskValue } from './mask.ts';
+import { serializeReply, serializeRequest } from './http-serializers.ts';
+import { maskText, maskValue, SECRET_KEYS } from './mask.ts';
 
 export type { Logger } from 'pino';
 export { maskText, maskValue } from './mask.ts';
@@ -19,6 +20,19 @@ function serializeError(err: unknown): unknown {
   return maskValue({ ...pino.stdSerializers.err(err) });
 }
 
+// Fields pino's serializers turn into log data (and mask) themselves. formatters.log runs
+// before serializers and its key-by-key copy would hand them an empty object: it leaves
+// these keys alone.
+const SERIALIZED = new Set(['err', 'error', 'req', 'res']);
+
+function maskFields(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = SERIALIZED.has(k) ? v : SECRET_KEYS.has(k.toLowerCase()) ? '[REDACTED]' : maskValue(v, 1);
+  }
+  return out;
+}
+
 /**
  * A pino JSON logger that stamps every line with service, correlationId and traceId
  * (from the request context) and masks emails, tokens, passwords and card numbers.
@@ -31,11 +45,12 @@ export function createLogger(opts: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label: string) => ({ level: label }),
-      log: (obj: Record<string, unknown>) => maskValue(obj) as Record<string, unknown>,
+      log: maskFields,
     },
     // `err` and `error` fields: every property of the error is masked, not only message and
     // stack (a pg unique violation's `detail` holds the duplicate value, e.g. an email).
-    serializers: { err: serializeError, error: serializeError },
+    // `req` and `res`: a Fastify request and reply, as the kit's request lines log them.
+    serializers: { err: serializeError, error: serializeError, req: serializeRequest, res: serializeReply },
     hooks: {
       // Messages are masked too: `log.info('mail sent to a@b.c')` must not leak the address.
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {

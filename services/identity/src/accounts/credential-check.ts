@@ -1,4 +1,5 @@
 import type { AppError } from '@mercato/platform/errors';
+import { maskText } from '@mercato/platform/logging';
 import { IdentityErrors } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { passwordHasherFor } from '../passwords/password-hasher.ts';
@@ -66,6 +67,16 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     };
   }
 
+  // Failed sign-ins and locks at warn, for an operator watching for attacks: the user id
+  // when there is one, else the email masked (its first letter and domain), never the password.
+  const warnRefused = (fields: { userId?: string; email?: string }, reason: string, extra = {}) => {
+    const { userId, email } = fields;
+    logger.warn(
+      { ...(userId ? { userId } : { account: maskText(email ?? '') }), reason, ...extra },
+      'sign-in refused',
+    );
+  };
+
   async function shadowFailure(email: string, state: FailureState, now: Date): Promise<never> {
     const next = afterFailure(state, now, policy);
     const value: ShadowState = {
@@ -76,7 +87,11 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     await cache.set(shadowKey(email), value, shadowTtlMs).catch((err: unknown) => {
       logger.warn({ err }, 'could not count a failed sign-in for an unknown email');
     });
-    if (next.locked) throw lockedError(policy.durationSeconds);
+    if (next.locked) {
+      warnRefused({ email }, 'locked', { lockedForSeconds: policy.durationSeconds, knownAccount: false });
+      throw lockedError(policy.durationSeconds);
+    }
+    warnRefused({ email }, 'unknown_email');
     throw IdentityErrors.IDENTITY_INVALID_CREDENTIALS();
   }
 
@@ -105,18 +120,26 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
         detail: { lockedUntil: lockedUntil.toISOString(), threshold: policy.threshold },
       });
       await outbox.add(trx, accountEvent('user.locked', { userId, lockedUntil: lockedUntil.toISOString() }));
+      logger.warn(
+        { userId, lockedUntil: lockedUntil.toISOString(), threshold: policy.threshold },
+        'account locked after repeated failed sign-ins',
+      );
       return lockedUntil;
     });
   }
 
   function assertNotLocked(user: UserRow): void {
     const remaining = lockRemainingSeconds(user.locked_until, new Date());
-    if (remaining > 0) throw lockedError(remaining);
+    if (remaining > 0) {
+      warnRefused({ userId: user.id }, 'locked', { lockedForSeconds: remaining });
+      throw lockedError(remaining);
+    }
   }
 
   async function confirmPassword(user: UserRow, password: string): Promise<void> {
     assertNotLocked(user);
     if (await hasher.verify(user.password_hash, password)) return;
+    warnRefused({ userId: user.id }, 'wrong_password', { step: 'confirm' });
     const lockedUntil = await recordFailure(user.id);
     if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, new Date()));
     throw IdentityErrors.IDENTITY_INVALID_CREDENTIALS('the password is wrong');
@@ -131,13 +154,17 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
       if (!user) {
         const shadow = await readShadow(email);
         const remaining = lockRemainingSeconds(shadow.lockedUntil, now);
-        if (remaining > 0) throw lockedError(remaining);
+        if (remaining > 0) {
+          warnRefused({ email }, 'locked', { lockedForSeconds: remaining, knownAccount: false });
+          throw lockedError(remaining);
+        }
         await hasher.verifyDummy(password);
         return shadowFailure(email, shadow, now);
       }
       // Locked: 423 without looking at the password, so the lock cannot be used to test guesses.
       assertNotLocked(user);
       if (!(await hasher.verify(user.password_hash, password))) {
+        warnRefused({ userId: user.id }, 'wrong_password');
         const lockedUntil = await recordFailure(user.id);
         if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, new Date()));
         throw IdentityErrors.IDENTITY_INVALID_CREDENTIALS();
