@@ -13,6 +13,11 @@ export interface RedisRateLimitStoreOptions {
    * (fail open). Small: every proxied request waits for this call. Default 250 ms.
    */
   commandTimeoutMs?: number;
+  /**
+   * How long a new store's first calls wait for its first connection (they fail, so the
+   * limiter fails open, once it is refused or after this long). Default 2000 ms.
+   */
+  connectTimeoutMs?: number;
 }
 
 // INCRBY and the expiry in one atomic step: two instances racing on a caller's first request
@@ -40,11 +45,12 @@ const HIT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
 export function createRedisRateLimitStore(opts: RedisRateLimitStoreOptions): RateLimitStore {
   const prefix = opts.prefix ?? 'gateway:ratelimit:';
   const commandTimeoutMs = opts.commandTimeoutMs ?? 250;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 2_000;
   const redis = new Redis(opts.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: commandTimeoutMs,
-    connectTimeout: 2_000,
+    connectTimeout: connectTimeoutMs,
     // Concurrent requests' scripts go out in one write: fewer syscalls under load.
     enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000) + Math.floor(Math.random() * 100),
@@ -53,16 +59,26 @@ export function createRedisRateLimitStore(opts: RedisRateLimitStoreOptions): Rat
   // without a listener ioredis would print every reconnect failure.
   redis.on('error', () => undefined);
 
-  // Without the offline queue a call made before the first connection is up fails at once;
-  // the first calls after start-up wait for that first attempt (bounded by the timeout).
+  // Without the offline queue a call made before the first connection is up fails at once,
+  // so the first calls after start-up wait for the first connection: until it is ready, or
+  // refused or unreachable (an error with a socket code: fail open at once), or the connect
+  // timeout. A slow answer to the ready check (its command timeout) keeps them waiting while
+  // ioredis connects again. Ending the wait at the command timeout, or at that error, let a
+  // gateway on a loaded machine pass its first requests uncounted.
   let firstAttempt: Promise<void> | undefined = new Promise<void>((resolve) => {
     const done = () => {
       firstAttempt = undefined;
+      redis.off('error', onError);
+      clearTimeout(timer);
       resolve();
     };
+    const onError = (err: Error & { code?: unknown }) => {
+      if (typeof err.code === 'string') done();
+    };
+    const timer = setTimeout(done, connectTimeoutMs);
+    timer.unref();
     redis.once('ready', done);
-    redis.once('error', done);
-    setTimeout(done, commandTimeoutMs).unref();
+    redis.on('error', onError);
   });
 
   async function run(key: string, windowMs: number, requests: number): Promise<unknown> {
