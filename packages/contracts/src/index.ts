@@ -12,3 +12,5 @@ export * from './inventory-api.ts';
 export * from './catalog-api.ts';
 export * from './payment-api.ts';
 export * from './discount-api.ts';
+export * from './cart.ts';
+export * from './settings-api.ts';

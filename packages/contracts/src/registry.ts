@@ -37,6 +37,7 @@ import {
   PaymentVoidedV1,
 } from './payment.ts';
 import { RatingUpdatedV1 } from './review.ts';
+import { CartAbandonedV1, CartCheckedOutV1, CartUpdatedV1 } from './cart.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -88,6 +89,9 @@ export const eventRegistry = {
   'payment.failed': { version: 1, schema: PaymentFailedV1 },
   'payment.voided': { version: 1, schema: PaymentVoidedV1 },
   'payment.refunded': { version: 1, schema: PaymentRefundedV1 },
+  'cart.updated': { version: 1, schema: CartUpdatedV1 },
+  'cart.checked_out': { version: 1, schema: CartCheckedOutV1 },
+  'cart.abandoned': { version: 1, schema: CartAbandonedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;
 
 /** A type of event Mercato publishes (`order.created`). */

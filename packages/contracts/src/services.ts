@@ -45,6 +45,14 @@ export const serviceManifests = {
       'Warehouses, stock per SKU and warehouse, reservations with expiry (all lines or none), and the stock movements ledger',
     resources: ['inventory'],
   },
+  cart: {
+    name: 'cart',
+    port: 8105,
+    schema: 'cart',
+    description:
+      'Guest and customer carts: lines with catalog snapshots, revalidated reads, totals with tax, merge on sign-in',
+    resources: ['carts'],
+  },
   discount: {
     name: 'discount',
     port: 8106,

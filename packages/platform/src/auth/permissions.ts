@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'discounts:write',
   'payments:read',
   'payments:write',
+  'carts:write',
   'payments:refund',
   'shipping:write',
   'reviews:moderate',

@@ -1,4 +1,6 @@
+import { settingsApi } from '@mercato/contracts';
 import {
+  contractRoute,
   Nullable,
   PageOf,
   PageQuery,
@@ -52,21 +54,13 @@ export function registerSettingRoutes(app: ServiceApp, settings: SettingService)
     async (request) => settings.list(request.query),
   );
 
-  app.get(
-    '/api/v1/settings/:key',
-    {
-      schema: {
-        tags,
-        summary: 'Get a setting (ETag = version)',
-        params: KeyParams,
-        response: { 200: SettingSchema, ...problemResponses(400, 404) },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...contractRoute(settingsApi.getSetting, tags),
+    handler: async (request, reply) => {
       const setting = await settings.get(request.params.key);
       return reply.header('etag', versionEtag(setting.version)).send(setting);
     },
-  );
+  });
 
   app.put(
     '/api/v1/settings/:key',
