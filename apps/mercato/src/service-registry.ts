@@ -1,3 +1,4 @@
+import { cartService } from '@mercato/cart';
 import { catalogService } from '@mercato/catalog';
 import { serviceList, type ServiceName } from '@mercato/contracts';
 import { discountService } from '@mercato/discount';
@@ -20,6 +21,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   identity: identityService,
   catalog: catalogService,
   inventory: inventoryService,
+  cart: cartService,
   discount: discountService,
   settings: settingsService,
 };

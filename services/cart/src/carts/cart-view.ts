@@ -1,0 +1,110 @@
+import type { Availability, VariantSnapshot } from '@mercato/contracts';
+import type { Logger } from '@mercato/platform/logging';
+import { computeTotals } from '../pricing/totals.ts';
+import type { TaxSettings, TaxSettingsReader } from '../pricing/tax-settings.ts';
+import { lookupAvailability, lookupVariants, sellableUnits, type CartClients } from '../upstream/calls.ts';
+import type { CartLine, CartLineView, CartRecord, CartView } from './cart.ts';
+
+/** What a read checked the stored lines against; a map is undefined when its service could not be asked. */
+export interface Revalidation {
+  variants: Map<string, VariantSnapshot> | undefined;
+  availability: Map<string, Availability> | undefined;
+}
+
+function issuesOf(line: CartLine, facts: Revalidation): CartLineView['issues'] {
+  const variant = facts.variants?.get(line.sku);
+  const price = line.snapshot.unitPrice;
+  const priceChanged =
+    variant && (variant.price.amount !== price.amount || variant.price.currency !== price.currency)
+      ? { old: price, new: variant.price }
+      : null;
+  const avail = facts.availability?.get(line.sku);
+  const units = facts.availability ? sellableUnits(avail) : Number.POSITIVE_INFINITY;
+  const gone = facts.variants ? !variant || !variant.sellable : line.deactivated;
+  const unavailable = gone || units === 0;
+  return {
+    priceChanged,
+    unavailable,
+    insufficientStock: !unavailable && units < line.quantity ? { available: units } : null,
+  };
+}
+
+/**
+ * The cart as a reader sees it: the stored lines at their stored prices, each with what
+ * the catalog and inventory say now (the cart is not changed by a read), and the totals.
+ */
+export function buildView(cart: CartRecord, facts: Revalidation, tax: TaxSettings): CartView {
+  const taxRate = cart.country ? (tax.rates[cart.country] ?? 0) : 0;
+  const computed = computeTotals({
+    currency: cart.currency,
+    // The discount total stays 0 until the discount service's evaluation is wired in.
+    lines: cart.lines.map((l) => ({ subtotal: l.snapshot.unitPrice.amount * l.quantity, discount: 0 })),
+    shipping: 0,
+    taxRate,
+    taxIncluded: tax.pricesIncludeTax,
+    taxCountry: cart.country,
+  });
+  return {
+    id: cart.id,
+    customerId: cart.customerId,
+    status: cart.status,
+    currency: cart.currency,
+    country: cart.country,
+    version: cart.version,
+    lines: cart.lines.map((l, i) => ({
+      sku: l.sku,
+      quantity: l.quantity,
+      variantId: l.snapshot.variantId,
+      productId: l.snapshot.productId,
+      title: l.snapshot.title,
+      options: l.snapshot.options,
+      image: l.snapshot.image,
+      unitPrice: l.snapshot.unitPrice,
+      weightGrams: l.snapshot.weightGrams,
+      addedAt: l.addedAt,
+      amounts: computed.lines[i] ?? { subtotal: 0, discount: 0, tax: 0, total: 0 },
+      issues: issuesOf(l, facts),
+    })),
+    totals: computed.totals,
+    revalidation: { catalog: facts.variants !== undefined, inventory: facts.availability !== undefined },
+    createdAt: cart.createdAt,
+    updatedAt: cart.updatedAt,
+    expiresAt: cart.expiresAt,
+  };
+}
+
+export interface CartViewer {
+  /** Revalidates an active cart's lines (catalog and inventory in parallel) and builds its view. */
+  view(cart: CartRecord): Promise<CartView>;
+}
+
+export function createCartViewer(clients: CartClients, tax: TaxSettingsReader, logger: Logger): CartViewer {
+  // A read answers even when catalog or inventory cannot: the lines as stored, flagged
+  // as not revalidated (`revalidation`), rather than no cart at all.
+  async function settled<T>(what: string, p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await p;
+    } catch (err) {
+      logger.warn({ err }, `cart read without ${what} revalidation`);
+      return undefined;
+    }
+  }
+  return {
+    async view(cart) {
+      const skus = cart.lines.map((l) => l.sku);
+      const check = cart.status === 'active' && skus.length > 0;
+      const [variants, availability, settings] = await Promise.all([
+        check ? settled('catalog', lookupVariants(clients, skus)) : undefined,
+        check ? settled('inventory', lookupAvailability(clients, skus)) : undefined,
+        tax.get(),
+      ]);
+      // An empty cart has nothing to check; a closed one is shown as it was (not revalidated).
+      const none = skus.length === 0 ? new Map() : undefined;
+      return buildView(
+        cart,
+        { variants: check ? variants : none, availability: check ? availability : none },
+        settings,
+      );
+    },
+  };
+}
