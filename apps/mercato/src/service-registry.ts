@@ -1,5 +1,6 @@
 import { cartService } from '@mercato/cart';
 import { catalogService } from '@mercato/catalog';
+import { customerService } from '@mercato/customer';
 import { serviceList, type ServiceName } from '@mercato/contracts';
 import { discountService } from '@mercato/discount';
 import { identityService } from '@mercato/identity';
@@ -19,6 +20,7 @@ export interface RegisteredService {
 /** The definition of every service in packages/contracts' manifests (a missing one fails to compile). */
 const definitions: Readonly<Record<ServiceName, AnyService>> = {
   identity: identityService,
+  customer: customerService,
   catalog: catalogService,
   inventory: inventoryService,
   cart: cartService,

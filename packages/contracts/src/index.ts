@@ -14,3 +14,5 @@ export * from './payment-api.ts';
 export * from './discount-api.ts';
 export * from './cart.ts';
 export * from './settings-api.ts';
+export * from './customer.ts';
+export * from './customer-api.ts';

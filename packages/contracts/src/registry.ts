@@ -38,6 +38,7 @@ import {
 } from './payment.ts';
 import { RatingUpdatedV1 } from './review.ts';
 import { CartAbandonedV1, CartCheckedOutV1, CartUpdatedV1 } from './cart.ts';
+import { CustomerCreatedV1, CustomerUpdatedV1, LoyaltyPointsChangedV1 } from './customer.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -92,6 +93,9 @@ export const eventRegistry = {
   'cart.updated': { version: 1, schema: CartUpdatedV1 },
   'cart.checked_out': { version: 1, schema: CartCheckedOutV1 },
   'cart.abandoned': { version: 1, schema: CartAbandonedV1 },
+  'customer.created': { version: 1, schema: CustomerCreatedV1 },
+  'customer.updated': { version: 1, schema: CustomerUpdatedV1 },
+  'loyalty.points_changed': { version: 1, schema: LoyaltyPointsChangedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;
 
 /** A type of event Mercato publishes (`order.created`). */

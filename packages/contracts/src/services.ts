@@ -30,6 +30,14 @@ export const serviceManifests = {
     resources: ['auth', 'users', 'api-keys', 'oauth'],
     rootPrefixes: ['/.well-known/'],
   },
+  customer: {
+    name: 'customer',
+    port: 8102,
+    schema: 'customer',
+    description:
+      'Customer profiles (consent, locale), the address book validated by country, loyalty points and tiers, data export and erasure',
+    resources: ['customers'],
+  },
   catalog: {
     name: 'catalog',
     port: 8103,
