@@ -2,6 +2,7 @@ export * from './infra.ts';
 export * from './databases.ts';
 export * from './services.ts';
 export * from './wait.ts';
+export * from './clock.ts';
 export * from './auth.ts';
 export * from './http.ts';
 export * from './events.ts';

@@ -64,6 +64,8 @@ export async function startTestService<DB, P>(
     mode?: 'embedded' | 'distributed';
     /** Settings of the service under test (default: the process's environment). */
     env?: NodeJS.ProcessEnv;
+    /** The service's clock (`ctx.now`; see manualClock), default Date.now. */
+    now?: () => number;
   } = {},
 ): Promise<TestService<DB, P>> {
   const target = await testTarget(kind);
@@ -86,6 +88,7 @@ export async function startTestService<DB, P>(
   const queries: string[] = [];
   const runtime = await def.build({
     ...(opts.env && { env: opts.env }),
+    ...(opts.now && { now: opts.now }),
     onQuery: (text) => queries.push(text),
     database: target,
     mode: opts.mode ?? 'embedded',

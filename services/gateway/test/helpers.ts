@@ -102,8 +102,3 @@ export async function startGateway(opts: GatewayOptions): Promise<TestGateway> {
   const url = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return { url, gateway, close: () => gateway.close() };
 }
-
-/** Waits ms milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deadUrl, sleep, startGateway, startRawUpstream } from './helpers.ts';
+import { deadUrl, startGateway, startRawUpstream } from './helpers.ts';
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
 
@@ -63,7 +63,7 @@ describe('gateway resilience', () => {
     }
   });
 
-  it('opens the circuit after N consecutive failures, stops calling, and closes after recovery', async () => {
+  it('opens the circuit after N consecutive failures, stops calling, and closes after recovery', async (t) => {
     let healthy = false;
     const flaky = await startRawUpstream((_seen, res) => {
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
@@ -78,6 +78,8 @@ describe('gateway resilience', () => {
       const res = await fetch(`${gw.url}/api/v1/settings`);
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
     };
+    // The breaker (cockatiel) reads Date.now: the test moves that clock instead of sleeping.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
     try {
       for (let i = 0; i < 3; i++)
         assert.deepEqual(await get(), { status: 503, retryAfter: null, body: '{"down":true}' });
@@ -90,27 +92,31 @@ describe('gateway resilience', () => {
       await get();
       assert.equal(flaky.seen.length, 3, 'calls while open do not reach the upstream');
 
-      await sleep(350); // half-open: one trial goes through, fails, the circuit opens again
+      t.mock.timers.tick(299);
+      assert.equal((await get()).status, 503);
+      assert.equal(flaky.seen.length, 3, 'still open 1 ms before the half-open time');
+      t.mock.timers.tick(1); // half-open: one trial goes through, fails, the circuit opens again
       assert.equal((await get()).body, '{"down":true}');
       assert.equal(flaky.seen.length, 4);
       assert.equal((await get()).status, 503);
       assert.equal(flaky.seen.length, 4);
 
       healthy = true;
-      await sleep(350); // the next trial succeeds and closes the circuit
+      t.mock.timers.tick(300); // the next trial succeeds and closes the circuit
       assert.equal((await get()).status, 200);
       assert.equal((await get()).status, 200);
       assert.equal(flaky.seen.length, 6);
 
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
       assert.match(metrics, /gateway_upstream_requests_total\{upstream="settings"[^}]*\} 6/);
-      assert.match(metrics, /gateway_upstream_rejected_total\{upstream="settings"[^}]*\} 3/);
+      assert.match(metrics, /gateway_upstream_rejected_total\{upstream="settings"[^}]*\} 4/);
       assert.match(
         metrics,
         /gateway_upstream_failures_total\{upstream="settings",reason="bad_status"[^}]*\} 4/,
       );
       assert.match(metrics, /gateway_upstream_circuit_state\{upstream="settings"[^}]*\} 0/);
     } finally {
+      t.mock.timers.reset();
       await gw.close();
       await flaky.close();
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeTestPglite, needs, startTestService } from '@mercato/testing';
+import { closeTestPglite, manualClock, needs, startTestService, type ManualClock } from '@mercato/testing';
 import { passwordHasherFor } from '../src/passwords/password-hasher.ts';
 import { identityService } from '../src/service.ts';
 import {
@@ -18,18 +18,19 @@ useTestEnv({
   REQUIRE_VERIFIED_EMAIL: 'true',
   LOCKOUT_THRESHOLD: '3',
   LOCKOUT_WINDOW_SECONDS: '60',
-  LOCKOUT_DURATION_SECONDS: '1',
+  LOCKOUT_DURATION_SECONDS: '900',
 });
 
 after(closeTestPglite);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`sign-in and lockout (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {
     let svc: Svc;
+    // Locks end on the service's clock: the test moves it instead of waiting.
+    let clock: ManualClock;
     before(async () => {
-      svc = await startTestService(identityService, kind);
+      clock = manualClock();
+      svc = await startTestService(identityService, kind, { now: clock.now });
     });
     after(async () => {
       await svc?.close();
@@ -118,7 +119,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual(strip(wrong), strip(unknown));
     });
 
-    test('N failures lock the account: 423 with Retry-After even for the right password, user.locked once; the lock then expires', async () => {
+    test('N failures lock the account: 423 with Retry-After even for the right password, user.locked once; the lock ends after its duration', async () => {
       const user = await registerVerified(svc);
       expectProblem(await attempt(user.email, 'Wrong-Password-1'), 401, 'IDENTITY_INVALID_CREDENTIALS');
       expectProblem(await attempt(user.email, 'Wrong-Password-2'), 401, 'IDENTITY_INVALID_CREDENTIALS');
@@ -130,13 +131,13 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.ok(third);
       const locked = await attempt(user.email, user.password);
       expectProblem(locked, 423, 'IDENTITY_ACCOUNT_LOCKED');
-      assert.equal(locked.headers['retry-after'], '1');
+      assert.equal(locked.headers['retry-after'], '900');
       expectProblem(await attempt(user.email, 'Wrong-Password-4'), 423, 'IDENTITY_ACCOUNT_LOCKED');
       const events = await eventsFor(svc, 'user.locked', user.id);
       assert.equal(events.length, 1);
       const data = events[0]?.data as { userId: string; lockedUntil: string };
       assert.equal(data.userId, user.id);
-      assert.ok(Date.parse(data.lockedUntil) > Date.now() - 1000);
+      assert.equal(Date.parse(data.lockedUntil), clock.now() + 900_000);
       const audit = await svc.runtime.ctx.database.db
         .selectFrom('security_events')
         .selectAll()
@@ -145,7 +146,11 @@ for (const kind of ['pglite', 'pg'] as const) {
         .execute();
       assert.equal(audit.length, 1);
 
-      await sleep(1100);
+      clock.advance(899_000);
+      const lastSecond = await attempt(user.email, user.password);
+      expectProblem(lastSecond, 423, 'IDENTITY_ACCOUNT_LOCKED');
+      assert.equal(lastSecond.headers['retry-after'], '1');
+      clock.advance(1_000);
       await login(svc, user.email, user.password);
       const row = await userRow(user.id);
       assert.equal(row.failed_logins, 0);
@@ -201,7 +206,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       expectProblem(await attempt(email, 'Wrong-Password-3'), 423, 'IDENTITY_ACCOUNT_LOCKED');
       const again = await attempt(email, 'Wrong-Password-4');
       expectProblem(again, 423, 'IDENTITY_ACCOUNT_LOCKED');
-      assert.equal(again.headers['retry-after'], '1');
+      assert.equal(again.headers['retry-after'], '900');
     });
 
     test('an unknown email still costs an argon2 verification (against a dummy hash), so timing does not tell', async () => {

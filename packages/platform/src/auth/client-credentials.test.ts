@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { manualClock } from '@mercato/testing';
 import { after, describe, test } from 'node:test';
 import { runWithContext } from '../context/index.ts';
 import { AppError } from '../errors/index.ts';
@@ -61,8 +62,6 @@ async function tokenEndpoint(opts: { expiresIn?: number; delayMs?: number; statu
   return { url: `${url}/api/v1/oauth/token`, calls };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('client credentials', () => {
   test('asks with HTTP Basic and the client_credentials grant, then reuses the token', async () => {
     const ep = await tokenEndpoint();
@@ -92,21 +91,37 @@ describe('client credentials', () => {
   });
 
   test('renews before expiry (60 s early, or at half the lifetime of a short token), and after invalidate()', async () => {
-    const long = await tokenEndpoint({ expiresIn: 61 });
-    const soon = createClientCredentials({ tokenUrl: long.url, clientId: 'a', clientSecret: 'b' });
-    // 61 s tokens renewed 60 s early would last 1 s; half their lifetime (30.5 s) applies.
-    assert.equal(await soon.getToken(), 'token-1');
-    assert.equal(await soon.getToken(), 'token-1');
-
-    const ep = await tokenEndpoint({ expiresIn: 0.4 });
-    const cc = createClientCredentials({ tokenUrl: ep.url, clientId: 'a', clientSecret: 'b' });
+    // Renewal is timed by the provider's clock: the test moves it instead of waiting.
+    const clock = manualClock();
+    const ep = await tokenEndpoint({ expiresIn: 900 });
+    const cc = createClientCredentials({
+      tokenUrl: ep.url,
+      clientId: 'a',
+      clientSecret: 'b',
+      now: clock.now,
+    });
     assert.equal(await cc.getToken(), 'token-1');
-    assert.equal(await cc.getToken(), 'token-1');
-    await sleep(250);
+    clock.advance(839_999);
+    assert.equal(await cc.getToken(), 'token-1', 'kept until 60 s before its expiry');
+    clock.advance(1);
     assert.equal(await cc.getToken(), 'token-2');
     cc.invalidate?.();
     assert.equal(await cc.getToken(), 'token-3');
     assert.equal(ep.calls.length, 3);
+
+    // 61 s tokens renewed 60 s early would last 1 s; half their lifetime (30.5 s) applies.
+    const short = await tokenEndpoint({ expiresIn: 61 });
+    const soon = createClientCredentials({
+      tokenUrl: short.url,
+      clientId: 'a',
+      clientSecret: 'b',
+      now: clock.now,
+    });
+    assert.equal(await soon.getToken(), 'token-1');
+    clock.advance(30_499);
+    assert.equal(await soon.getToken(), 'token-1');
+    clock.advance(1);
+    assert.equal(await soon.getToken(), 'token-2');
   });
 
   test('a refused client is a configuration error; an unreachable endpoint is a 503; neither is cached', async () => {

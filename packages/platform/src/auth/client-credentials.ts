@@ -21,6 +21,8 @@ export interface ClientCredentialsOptions {
   refreshBeforeMs?: number;
   /** Per token request (default 5000 ms). */
   timeoutMs?: number;
+  /** The clock renewal is timed by (default Date.now; tests move their own). */
+  now?: () => number;
 }
 
 interface Held {
@@ -44,6 +46,7 @@ const formEncode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
 export function createClientCredentials(opts: ClientCredentialsOptions): TokenProvider {
   const refreshBeforeMs = opts.refreshBeforeMs ?? 60_000;
   const timeoutMs = opts.timeoutMs ?? 5_000;
+  const now = opts.now ?? Date.now;
   const basic = Buffer.from(`${formEncode(opts.clientId)}:${formEncode(opts.clientSecret)}`).toString(
     'base64',
   );
@@ -94,13 +97,13 @@ export function createClientCredentials(opts: ClientCredentialsOptions): TokenPr
       throw CommonErrors.DEPENDENCY_UNAVAILABLE(`the token endpoint answered ${status} without a token`);
     }
     const lifetimeMs = expiresIn * 1000;
-    held = { token, renewAt: Date.now() + Math.max(lifetimeMs - refreshBeforeMs, lifetimeMs / 2) };
+    held = { token, renewAt: now() + Math.max(lifetimeMs - refreshBeforeMs, lifetimeMs / 2) };
     return token;
   }
 
   return {
     getToken() {
-      if (held !== undefined && Date.now() < held.renewAt) return Promise.resolve(held.token);
+      if (held !== undefined && now() < held.renewAt) return Promise.resolve(held.token);
       flight ??= fetchToken().finally(() => {
         flight = undefined;
       });

@@ -52,6 +52,8 @@ export interface RuntimeDeps {
   checks?: ReadinessCheck[];
   /** Sees every SQL statement the service runs (tests count queries with it). */
   onQuery?: (sql: string, durationMs: number) => void;
+  /** The service's clock, ms since the epoch (default Date.now); tests move time with it. */
+  now?: () => number;
 }
 
 /** A built service: its app (not yet listening), context and lifecycle. */
@@ -148,6 +150,7 @@ export async function buildService<DB, C extends TProperties, P, K extends Servi
   const ctx: ServiceContext<DB, Static<TObject<C>>, K> = {
     name,
     mode: deps.mode ?? 'distributed',
+    now: deps.now ?? Date.now,
     config,
     database,
     outbox,

@@ -25,6 +25,11 @@ export interface ServiceContext<DB = unknown, Cfg = unknown, K extends ServiceCa
   name: string;
   /** embedded: one process, PGlite, demo conveniences allowed; distributed: production rules (no secret defaults). */
   mode: 'embedded' | 'distributed';
+  /**
+   * The service's clock (ms since the epoch): Date.now, or the one a test moves. Time rules
+   * decided in code (a lock's end, a token's refresh) read it, so tests need not sleep.
+   */
+  now: () => number;
   /** The service's settings, loaded once from the environment by its config schema. */
   config: Cfg;
   database: Database<DB>;

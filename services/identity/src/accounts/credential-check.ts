@@ -45,6 +45,8 @@ export function lockedError(seconds: number): AppError {
 
 export function createCredentialChecker(identity: IdentityContext): CredentialChecker {
   const { database, outbox, cache, logger } = identity.ctx;
+  // Lock ends are decided here, on the service's clock (tests move it instead of sleeping).
+  const now = () => new Date(identity.ctx.now());
   const { config } = identity;
   const hasher = passwordHasherFor(config);
   const policy: LockoutPolicy = {
@@ -77,8 +79,8 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     );
   };
 
-  async function shadowFailure(email: string, state: FailureState, now: Date): Promise<never> {
-    const next = afterFailure(state, now, policy);
+  async function shadowFailure(email: string, state: FailureState, at: Date): Promise<never> {
+    const next = afterFailure(state, at, policy);
     const value: ShadowState = {
       failedLogins: next.state.failedLogins,
       firstFailedAt: next.state.firstFailedAt?.getTime() ?? null,
@@ -99,16 +101,16 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     return database.transaction(async (trx) => {
       const user = await users.findById(trx, userId, { forUpdate: true });
       if (!user) return undefined;
-      const now = new Date();
+      const at = now();
       // A concurrent attempt locked it meanwhile: this failure does not extend the lock.
-      if (lockRemainingSeconds(user.locked_until, now) > 0) return user.locked_until ?? undefined;
+      if (lockRemainingSeconds(user.locked_until, at) > 0) return user.locked_until ?? undefined;
       const next = afterFailure(
         {
           failedLogins: user.failed_logins,
           firstFailedAt: user.first_failed_at,
           lockedUntil: user.locked_until,
         },
-        now,
+        at,
         policy,
       );
       await users.saveFailures(trx, userId, next.state);
@@ -129,7 +131,7 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
   }
 
   function assertNotLocked(user: UserRow): void {
-    const remaining = lockRemainingSeconds(user.locked_until, new Date());
+    const remaining = lockRemainingSeconds(user.locked_until, now());
     if (remaining > 0) {
       warnRefused({ userId: user.id }, 'locked', { lockedForSeconds: remaining });
       throw lockedError(remaining);
@@ -141,7 +143,7 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     if (await hasher.verify(user.password_hash, password)) return;
     warnRefused({ userId: user.id }, 'wrong_password', { step: 'confirm' });
     const lockedUntil = await recordFailure(user.id);
-    if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, new Date()));
+    if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, now()));
     throw IdentityErrors.IDENTITY_INVALID_CREDENTIALS('the password is wrong');
   }
 
@@ -149,24 +151,24 @@ export function createCredentialChecker(identity: IdentityContext): CredentialCh
     confirmPassword,
     async check(rawEmail, password) {
       const email = normalizeEmail(rawEmail);
-      const now = new Date();
+      const at = now();
       const user = await users.findByEmail(database.db, email);
       if (!user) {
         const shadow = await readShadow(email);
-        const remaining = lockRemainingSeconds(shadow.lockedUntil, now);
+        const remaining = lockRemainingSeconds(shadow.lockedUntil, at);
         if (remaining > 0) {
           warnRefused({ email }, 'locked', { lockedForSeconds: remaining, knownAccount: false });
           throw lockedError(remaining);
         }
         await hasher.verifyDummy(password);
-        return shadowFailure(email, shadow, now);
+        return shadowFailure(email, shadow, at);
       }
       // Locked: 423 without looking at the password, so the lock cannot be used to test guesses.
       assertNotLocked(user);
       if (!(await hasher.verify(user.password_hash, password))) {
         warnRefused({ userId: user.id }, 'wrong_password');
         const lockedUntil = await recordFailure(user.id);
-        if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, new Date()));
+        if (lockedUntil) throw lockedError(lockRemainingSeconds(lockedUntil, now()));
         throw IdentityErrors.IDENTITY_INVALID_CREDENTIALS();
       }
       await users.clearFailures(database.db, user.id);

@@ -74,7 +74,7 @@ export function createSessionService(identity: IdentityContext): SessionService 
       if (!pending) {
         // Wrong codes count like wrong passwords: guessing 6 digits must hit the lockout too.
         const lockedUntil = await credentials.recordFailure(user.id);
-        if (lockedUntil) throw lockedError(Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+        if (lockedUntil) throw lockedError(Math.ceil((lockedUntil.getTime() - identity.ctx.now()) / 1000));
         throw IdentityErrors.IDENTITY_MFA_CODE_INVALID();
       }
       await credentials.clearFailures(user);
