@@ -5,6 +5,7 @@ export * from './registry.ts';
 export * from './catalog.ts';
 export * from './inventory.ts';
 export * from './review.ts';
+export * from './discount.ts';
 export * from './payment.ts';
 export * from './http.ts';
 export * from './services.ts';

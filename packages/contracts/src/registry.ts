@@ -39,6 +39,12 @@ import {
 import { RatingUpdatedV1 } from './review.ts';
 import { CartAbandonedV1, CartCheckedOutV1, CartUpdatedV1 } from './cart.ts';
 import { CustomerCreatedV1, CustomerUpdatedV1, LoyaltyPointsChangedV1 } from './customer.ts';
+import {
+  DiscountRedeemedV1,
+  DiscountReleasedV1,
+  DiscountReservedV1,
+  PromotionChangedV1,
+} from './discount.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -84,6 +90,10 @@ export const eventRegistry = {
   'inventory.stock_changed': { version: 1, schema: InventoryStockChangedV1 },
   'inventory.low_stock': { version: 1, schema: InventoryLowStockV1 },
   'rating.updated': { version: 1, schema: RatingUpdatedV1 },
+  'discount.reserved': { version: 1, schema: DiscountReservedV1 },
+  'discount.redeemed': { version: 1, schema: DiscountRedeemedV1 },
+  'discount.released': { version: 1, schema: DiscountReleasedV1 },
+  'promotion.changed': { version: 1, schema: PromotionChangedV1 },
   'payment.authorized': { version: 1, schema: PaymentAuthorizedV1 },
   'payment.requires_action': { version: 1, schema: PaymentRequiresActionV1 },
   'payment.captured': { version: 1, schema: PaymentCapturedV1 },
