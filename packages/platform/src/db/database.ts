@@ -177,6 +177,11 @@ export function createDatabase<DB = unknown>(
     });
     // An idle client erroring (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // pg-pool listens for errors only on idle clients: a connection lost while a client is
+    // checked out but between statements (a transaction awaiting other work, the relay
+    // between its reads and writes) emitted an unhandled 'error' and crashed the process.
+    // The next statement on it fails instead, and the pool drops it when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     pool.on('connect', prepareMarked);
     dialect = new PostgresDialect({ pool });
     pipelineDialect = new PostgresDialect({
