@@ -7,3 +7,4 @@ export * from './auth.ts';
 export * from './http.ts';
 export * from './events.ts';
 export * from './nats.ts';
+export * from './tcp-proxy.ts';

@@ -103,7 +103,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       app,
       [
         ...upstreamReadinessChecks(upstreams.values(), agent, opts.healthTimeoutMs ?? 1500),
-        ...(bus ? [{ name: 'bus', check: () => bus.ping() }] : []),
+        ...(bus ? [{ name: 'bus', check: () => bus.ping(), required: false }] : []),
       ],
       metrics,
     );

@@ -4,9 +4,10 @@ import type { Upstream } from './proxy/upstream.ts';
 
 /**
  * One readiness check per configured upstream: its own `/health/ready` must answer 200
- * within timeoutMs. The kit's /health/ready runs them in parallel and answers 503 with
- * every upstream's status when one is not ready. Calls bypass the circuit breaker so the
- * probe reports the upstream as it is now.
+ * within timeoutMs. None is required: a gateway with one upstream down still serves every
+ * other route (its breaker answers for the one down), so it reports itself degraded,
+ * naming the upstream, instead of leaving the pool with all its peers (docs/adr/0007).
+ * Calls bypass the circuit breaker so the probe reports the upstream as it is now.
  */
 export function upstreamReadinessChecks(
   upstreams: Iterable<Upstream>,
@@ -15,6 +16,7 @@ export function upstreamReadinessChecks(
 ): ReadinessCheck[] {
   return [...upstreams].map((up) => ({
     name: up.name,
+    required: false,
     async check() {
       const res = await dispatcher.request({
         origin: up.origin,

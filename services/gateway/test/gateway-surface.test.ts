@@ -133,15 +133,21 @@ describe('gateway surface: health, OpenAPI, docs, seams', () => {
     }
   });
 
-  it('is not ready (503) when one upstream is down, and says which', async () => {
+  it('stays ready (200, degraded) when one upstream is down, says which and still serves the others', async () => {
     const gw = await startGateway({ upstreams: { settings: settings.url, catalog: await deadUrl() } });
     try {
       const res = await fetch(`${gw.url}/health/ready`);
-      assert.equal(res.status, 503);
+      assert.equal(res.status, 200);
       const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
-      assert.equal(body.status, 'not_ready');
+      assert.equal(body.status, 'degraded');
       assert.equal(body.checks.settings?.status, 'up');
       assert.equal(body.checks.catalog?.status, 'down');
+      const served = await fetch(`${gw.url}/api/v1/settings/site.name`);
+      assert.equal(served.status, 200);
+      assert.deepEqual(await served.json(), { key: 'site.name' });
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      assert.match(metrics, /^dependency_up\{dependency="catalog",service="gateway"\} 0$/m);
+      assert.match(metrics, /^dependency_up\{dependency="settings",service="gateway"\} 1$/m);
     } finally {
       await gw.close();
     }

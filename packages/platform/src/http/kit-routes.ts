@@ -23,7 +23,16 @@ const DeadLetterSchema = Type.Object({
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Whether the process can serve without it (default true: it cannot). A dependency the
+   * service copes without (the bus: the outbox holds events; the cache: reads go to the
+   * database) is reported as degraded, not by leaving the pool (docs/adr/0007).
+   */
+  required?: boolean;
 }
+
+/** One check's outcome as /health/ready reports it. */
+type CheckResult = { status: 'up' } | { status: 'down'; error: string };
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -33,34 +42,53 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** /health/live, /health/ready (503 when a dependency is down) and /metrics. */
+/**
+ * Runs every check in parallel and records each as `dependency_up{dependency}`. Ready means
+ * "can serve": every required check is up; a failing optional one makes it degraded.
+ */
+export function readinessProbe(checks: ReadinessCheck[], metrics: ServiceMetrics) {
+  return async (): Promise<{
+    status: 'ready' | 'degraded' | 'not_ready';
+    checks: Record<string, CheckResult>;
+  }> => {
+    const results = await Promise.all(
+      checks.map(async (c): Promise<[ReadinessCheck, CheckResult]> => {
+        try {
+          await withTimeout(c.check(), 2000);
+          return [c, { status: 'up' }];
+        } catch (err) {
+          return [c, { status: 'down', error: err instanceof Error ? err.message : String(err) }];
+        }
+      }),
+    );
+    for (const [c, r] of results) metrics.dependencyUp.set({ dependency: c.name }, r.status === 'up' ? 1 : 0);
+    const down = results.filter(([, r]) => r.status === 'down').map(([c]) => c);
+    const status = down.some((c) => c.required !== false) ? 'not_ready' : down.length ? 'degraded' : 'ready';
+    return { status, checks: Object.fromEntries(results.map(([c, r]) => [c.name, r])) };
+  };
+}
+
+/**
+ * /health/live, /health/ready (503 only when a required dependency is down; 200 "degraded"
+ * when an optional one is) and /metrics (which probes the dependencies first, so the
+ * `dependency_up` gauge is current whoever scrapes it).
+ */
 export function registerHealthRoutes(
   app: ServiceApp,
   checks: ReadinessCheck[],
   metrics: ServiceMetrics,
 ): void {
+  const probe = readinessProbe(checks, metrics);
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
-    const results = await Promise.all(
-      checks.map(async (c) => {
-        try {
-          await withTimeout(c.check(), 2000);
-          return [c.name, { status: 'up' }] as const;
-        } catch (err) {
-          return [
-            c.name,
-            { status: 'down', error: err instanceof Error ? err.message : String(err) },
-          ] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, r]) => r.status === 'up');
-    reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+    const result = await probe();
+    reply.code(result.status === 'not_ready' ? 503 : 200);
+    return result;
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    await probe();
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -13,6 +13,8 @@ export interface ServiceMetrics {
   consumerFailures: Counter<'consumer'>;
   deadLetters: Counter<'consumer'>;
   dbQueryDuration: Histogram;
+  /** 1 while a dependency (database, bus, cache, an upstream) answers its readiness check, else 0. */
+  dependencyUp: Gauge<'dependency'>;
 }
 
 /**
@@ -78,6 +80,12 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       name: 'db_query_duration_seconds',
       help: 'SQL statement duration (its count is the number of statements run)',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
+      registers,
+    }),
+    dependencyUp: new Gauge({
+      name: 'dependency_up',
+      help: 'Whether a dependency answered its last readiness check (1) or not (0); set on /health/ready and /metrics',
+      labelNames: ['dependency'],
       registers,
     }),
   };

@@ -181,8 +181,10 @@ export async function buildService<DB, C extends TProperties, P, K extends Servi
     app,
     [
       { name: 'database', check: () => database.ping() },
-      { name: 'bus', check: () => deps.bus.ping() },
-      { name: 'cache', check: () => deps.cache.ping() },
+      // Without the bus the outbox keeps events until it is back; without the cache reads
+      // go to the database: the service still serves (docs/adr/0007).
+      { name: 'bus', check: () => deps.bus.ping(), required: false },
+      { name: 'cache', check: () => deps.cache.ping(), required: false },
       ...(deps.checks ?? []),
     ],
     metrics,
