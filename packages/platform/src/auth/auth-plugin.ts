@@ -39,12 +39,15 @@ function allowed(principal: Principal, req: AuthRequirement): boolean {
 }
 
 /**
- * Verifies `Authorization: Bearer` on every request (a present but invalid token is a 401
+ * Verifies `Authorization: Bearer` on every request, first (before the body is parsed) (a present but invalid token is a 401
  * even on public routes: a client must learn its token is bad) and enforces each route's
  * `auth` requirement: 401 with WWW-Authenticate without a principal, 403 without the permission.
  */
 export function registerAuth(app: FastifyInstance, verifier: TokenVerifier | undefined): void {
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // onRequest: who is calling is settled before the body is read and validated, so an
+  // anonymous write with a bad body is a 401, not a 400 that describes the schema to
+  // someone who may not use it (and a body of a caller who is refused is never parsed).
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     const token = bearerOf(request);
     if (token !== undefined) {
       if (!verifier || token === '') {

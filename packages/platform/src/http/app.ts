@@ -19,8 +19,10 @@ import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
 import { serverSpanTraceparent } from '../telemetry/trace.ts';
 import { documentExamples, routeOperation, SECURITY_SCHEMES } from './openapi.ts';
-import { installProblemHandlers } from './problem-handler.ts';
+import { installProblemHandlers, sendProblem, toAppError } from './problem-handler.ts';
+import { problemClientError, refuseNulInTarget } from './request-guards.ts';
 import { ProblemSchema } from './schemas.ts';
+import { bodyStrictValidators } from './validator.ts';
 
 /** A Fastify instance typed by TypeBox schemas: what service route modules receive. */
 export type ServiceApp = FastifyInstance<
@@ -98,6 +100,15 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
       plugins: [addFormats],
     },
+    // Bodies are validated without type coercion (and refused with a NUL anywhere); params,
+    // query strings and headers are text and keep coercion: see validator.ts.
+    schemaController: { compilersFactory: { buildValidator: bodyStrictValidators() } },
+    // What the router refuses before any hook runs (a path parameter over maxParamLength is
+    // a 414, a malformed %-escape a 400) and what Node's parser refuses: problem+json too.
+    frameworkErrors: (err, request, reply) => {
+      void sendProblem(request, reply, toAppError(err));
+    },
+    clientErrorHandler: problemClientError,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -106,6 +117,13 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-correlation-id', request.id);
+    try {
+      // A NUL in the URL (params, query) or a header: refused before anything reads them.
+      refuseNulInTarget(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
     const tp = request.headers.traceparent;
     const auth = request.headers.authorization;
     runWithContext(

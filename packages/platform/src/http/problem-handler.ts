@@ -31,6 +31,10 @@ export function toAppError(err: FastifyError | Error): AppError {
     });
   }
   switch (fe.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return CommonErrors.URI_TOO_LONG('a path parameter is longer than 100 characters');
+    case 'FST_ERR_BAD_URL':
+      return CommonErrors.BAD_REQUEST('the URL has a malformed %-escape');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return CommonErrors.PAYLOAD_TOO_LARGE();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
