@@ -1,4 +1,33 @@
-import { Type, type Static, type TObject, type TSchema } from 'typebox';
+import { Type, type Static, type TNumberOptions, type TObject, type TSchema } from 'typebox';
+
+/** The largest value of a PostgreSQL `integer` (int4) column. */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * The largest money amount (minor units) a request may carry: 10^12 - 1, i.e. just under
+ * ten billion in a two-decimal currency. Amounts are stored as `bigint`; this bound keeps a
+ * total of up to 9,000 such amounts a safe JavaScript integer as well (2^53 - 1).
+ */
+export const MAX_MONEY_AMOUNT = 999_999_999_999;
+
+/**
+ * An integer an `integer` column holds, 0 to INT32_MAX unless narrowed: every integer a
+ * request carries gets bounds at the edge, so an overflow is a 400 naming the field, not
+ * a 500 from the database (`integer out of range`).
+ */
+export function Int32(opts: TNumberOptions = {}) {
+  return Type.Integer({ minimum: 0, maximum: INT32_MAX, ...opts });
+}
+
+/** A money amount in minor units, 0 to MAX_MONEY_AMOUNT. */
+export function MoneyAmount(opts: TNumberOptions = {}) {
+  return Type.Integer({ minimum: 0, maximum: MAX_MONEY_AMOUNT, description: 'minor units (cents)', ...opts });
+}
+
+/** A JSON number kept where a double is exact for integers (±(2^53 - 1)): attribute values and the like. */
+export function SafeNumber(opts: TNumberOptions = {}) {
+  return Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...opts });
+}
 
 /** The problem+json body every error answer carries (RFC 9457 plus `code`, `errors`, `correlationId`). */
 export const ProblemSchema = Type.Object(
@@ -36,7 +65,7 @@ export function PageOf<T extends TSchema>(item: T) {
 
 /** Money in minor units: `{ amount: 1999, currency: "USD" }`. */
 export const MoneySchema = Type.Object({
-  amount: Type.Integer(),
+  amount: MoneyAmount(),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
 });
 

@@ -14,6 +14,10 @@ export const InventoryErrors = defineErrors({
     status: 409,
     title: 'The counted quantity is below what is reserved in this warehouse',
   },
+  INVENTORY_LEVEL_LIMIT: {
+    status: 422,
+    title: 'A stock level cannot go past 2,147,483,647 units',
+  },
   INVENTORY_RESERVATION_NOT_FOUND: { status: 404, title: 'Reservation not found' },
   INVENTORY_RESERVATION_NOT_HELD: { status: 409, title: 'The reservation no longer holds stock' },
   INVENTORY_RELEASE_EXCEEDS_HELD: {

@@ -179,6 +179,43 @@ for (const kind of ['pglite', 'pg'] as const) {
         );
       });
 
+      test('a restock, count or transfer that would take a level past 2,147,483,647 is a 422 INVENTORY_LEVEL_LIMIT, and nothing changes', async () => {
+        const a = sku();
+        await restock(svc, a, 'MAIN', 1_000_000_000);
+        await restock(svc, a, 'MAIN', 1_000_000_000);
+        await restock(svc, a, 'EAST', 1_000_000_000);
+        await svc.flush();
+        const eventsBefore = svc.published.length;
+        const ledgerBefore = await ledgerSums(svc, a);
+        for (const body of [
+          { sku: a, warehouseCode: 'MAIN', kind: 'restock', quantity: 1_000_000_000 },
+          { sku: a, warehouseCode: 'MAIN', kind: 'count', quantity: 2_147_483_648 },
+        ]) {
+          const res = await call(svc, 'POST', '/api/v1/inventory/adjustments', { body });
+          // The count's quantity is over the schema's bound: a 400 at the edge.
+          if (body.kind === 'count') expectProblem(res, 400, 'VALIDATION_FAILED');
+          else expectProblem(res, 422, 'INVENTORY_LEVEL_LIMIT');
+        }
+        expectProblem(
+          await call(svc, 'POST', '/api/v1/inventory/transfers', {
+            body: { sku: a, fromWarehouseCode: 'EAST', toWarehouseCode: 'MAIN', quantity: 200_000_000 },
+          }),
+          422,
+          'INVENTORY_LEVEL_LIMIT',
+        );
+        const stock = await stockOf(svc, a);
+        assert.deepEqual(
+          stock.warehouses.map((w: Body) => [w.warehouseCode, w.onHand]),
+          [
+            ['MAIN', 2_000_000_000],
+            ['EAST', 1_000_000_000],
+          ],
+        );
+        await svc.flush();
+        assert.deepEqual(await ledgerSums(svc, a), ledgerBefore, 'no ledger row');
+        assert.equal(svc.published.length, eventsBefore, 'no event');
+      });
+
       test('damage, loss and transfer cannot take reserved or missing stock; a count cannot go below reserved', async () => {
         const a = sku();
         await restock(svc, a, 'MAIN', 5);

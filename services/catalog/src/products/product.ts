@@ -1,10 +1,11 @@
+import { Int32, MoneyAmount, SafeNumber } from '@mercato/contracts';
 import { Nullable } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
 import { HANDLE_PATTERN } from '../request-meta.ts';
 
 export const Money = Type.Object(
   {
-    amount: Type.Integer({ minimum: 0, description: 'minor units (cents)' }),
+    amount: MoneyAmount(),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
   },
   { additionalProperties: false, examples: [{ amount: 1999, currency: 'USD' }] },
@@ -16,7 +17,7 @@ const Image = Type.Object(
   { additionalProperties: false },
 );
 const Images = Type.Array(Image, { maxItems: 50, description: 'in display order' });
-const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
+const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), SafeNumber(), Type.Boolean()]);
 const Attributes = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,63}$' }), AttributeValue, {
   description: 'typed attribute values (string, number or boolean), e.g. { material: "cotton" }',
   examples: [{ material: 'cotton', organic: true }],
@@ -74,9 +75,9 @@ export const CreateVariantBody = Type.Object(
     options: Type.Optional(Options),
     price: Money,
     compareAtPrice: Type.Optional(Type.Union([Money, Type.Null()])),
-    weightGrams: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    weightGrams: Type.Optional(Nullable(Int32())),
     barcode: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-    position: Type.Optional(Type.Integer({ minimum: 0 })),
+    position: Type.Optional(Int32()),
   },
   { additionalProperties: false },
 );
@@ -88,9 +89,9 @@ export const UpdateVariantBody = Type.Object(
     options: Type.Optional(Options),
     price: Type.Optional(Money),
     compareAtPrice: Type.Optional(Type.Union([Money, Type.Null()])),
-    weightGrams: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    weightGrams: Type.Optional(Nullable(Int32())),
     barcode: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-    position: Type.Optional(Type.Integer({ minimum: 0 })),
+    position: Type.Optional(Int32()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,3 +1,4 @@
+import { MoneyAmount } from '@mercato/contracts';
 import { CommonErrors } from '@mercato/platform/errors';
 import {
   PageOf,
@@ -63,9 +64,9 @@ const ListQuery = Type.Object({
   ),
   brand: Type.Optional(Type.String({ maxLength: 120, description: 'brand id or handle' })),
   minPrice: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'inclusive, minor units, on the lowest variant price' }),
+    MoneyAmount({ description: 'inclusive, minor units, on the lowest variant price' }),
   ),
-  maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'inclusive, minor units' })),
+  maxPrice: Type.Optional(MoneyAmount({ description: 'inclusive, minor units' })),
   attr: Type.Optional(
     Type.Array(Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,63}:.{1,200}$' }), {
       maxItems: 20,

@@ -1,3 +1,4 @@
+import { Int32 } from '@mercato/contracts';
 import { Type, type Static } from 'typebox';
 import { HANDLE_PATTERN } from '../request-meta.ts';
 
@@ -42,7 +43,7 @@ export const CreateCategoryBody = Type.Object(
     handle: Type.String({ pattern: HANDLE_PATTERN }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     parentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-    position: Type.Integer({ minimum: 0, default: 0 }),
+    position: Int32({ default: 0 }),
   },
   { additionalProperties: false },
 );
@@ -54,7 +55,7 @@ export const UpdateCategoryBody = Type.Object(
     handle: Type.Optional(Type.String({ pattern: HANDLE_PATTERN })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     parentId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-    position: Type.Optional(Type.Integer({ minimum: 0 })),
+    position: Type.Optional(Int32()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -21,10 +21,11 @@ const TokenResponse = Type.Object({
   scope: Type.String(),
 });
 // Documents the parameters; values are checked by the use case so that every defect is
-// answered as an OAuth error, not a problem document.
-const str = Type.Optional(Type.String());
+// answered as an OAuth error, not a problem document. Lengths are bounded all the same
+// (a refused schema is an invalid_request too): no parameter is near 4 KB.
+const str = Type.Optional(Type.String({ maxLength: 4096 }));
 const TokenRequest = Type.Object({
-  grant_type: Type.String({ description: 'client_credentials, password or refresh_token' }),
+  grant_type: Type.String({ maxLength: 64, description: 'client_credentials, password or refresh_token' }),
   scope: str,
   username: str,
   password: str,
@@ -33,7 +34,7 @@ const TokenRequest = Type.Object({
   client_secret: str,
 });
 const RevokeRequest = Type.Object({
-  token: Type.String(),
+  token: Type.String({ maxLength: 4096 }),
   token_type_hint: str,
   client_id: str,
   client_secret: str,

@@ -1,4 +1,4 @@
-import type { InventoryLowStockV1 } from '@mercato/contracts';
+import { INT32_MAX, type InventoryLowStockV1 } from '@mercato/contracts';
 import type { Kysely } from '@mercato/platform/db';
 import type { AnyEventDraft } from '@mercato/platform/messaging';
 import type { InventoryDB, MovementKind } from '../db.ts';
@@ -117,6 +117,13 @@ export async function applyLevelChanges(
     const cur = state.get(k) ?? { onHand: row.onHand, reserved: row.reserved };
     const onHand = c.setOnHand ?? cur.onHand + (c.onHandDelta ?? 0);
     const reserved = cur.reserved + (c.reservedDelta ?? 0);
+    if (onHand > INT32_MAX) {
+      // The column is an integer: refused here by name, not by the database as a 500.
+      throw InventoryErrors.INVENTORY_LEVEL_LIMIT(
+        `${c.sku} has ${cur.onHand} on hand in ${row.warehouseCode}; adding ${onHand - cur.onHand} would pass ${INT32_MAX}`,
+        { errors: [{ path: '/body/quantity', message: `at most ${INT32_MAX - cur.onHand} more fit` }] },
+      );
+    }
     if (reserved > onHand || onHand < 0 || reserved < 0) {
       if (c.movement?.kind === 'count') {
         throw InventoryErrors.INVENTORY_COUNT_BELOW_RESERVED(
