@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
 import { inventoryService } from '../src/service.ts';
 import { publishStockSignals } from '../src/stock/stock-signals.ts';
-import { eventsFor, reserve, restock, sku, stockOf, warehouse, type Svc } from './support.ts';
+import { sql } from '@mercato/platform/db';
+import { call, eventsFor, reserve, restock, sku, stockOf, warehouse, type Svc } from './support.ts';
 
 after(closeTestPglite);
 
@@ -90,6 +91,68 @@ for (const kind of ['pglite', 'pg'] as const) {
           onHand: 4,
           backorder: false,
         });
+      });
+
+      test('a SKU whose total passes 2,147,483,647 is parked with its error; the round publishes every other SKU, and the SKU is published again once it fits', async () => {
+        await warehouse(svc, 'EAST', 2);
+        const prefix = sku('PARK');
+        const [first, big, last] = [`${prefix}-A`, `${prefix}-B`, `${prefix}-C`];
+        await restock(svc, first, 'MAIN', 1);
+        await restock(svc, last, 'MAIN', 2);
+        // 4e9 in all, each level within its integer column.
+        for (const w of ['MAIN', 'EAST'])
+          for (let i = 0; i < 2; i++) await restock(svc, big, w, 1_000_000_000);
+        const round = { batch: 100, steadyMs: 0 };
+        const changed = async (s: string) => {
+          await svc.runtime.relay.drain();
+          return svc.published.filter((e) => e.type === 'inventory.stock_changed' && e.subject === s);
+        };
+        const parked = async () =>
+          (
+            await sql<{ parked_error: string | null; dirty: boolean }>`
+              select parked_error, dirty from ${sql.id(svc.runtime.ctx.database.schema, 'stock_signals')}
+              where sku = ${big}`.execute(svc.runtime.ctx.database.db)
+          ).rows[0];
+
+        assert.ok((await publishStockSignals(svc.runtime.ctx, round)) >= 2, 'the round went through');
+        assert.deepEqual((await changed(first)).at(-1)?.data, {
+          sku: first,
+          available: 1,
+          onHand: 1,
+          backorder: false,
+        });
+        assert.deepEqual((await changed(last)).at(-1)?.data, {
+          sku: last,
+          available: 2,
+          onHand: 2,
+          backorder: false,
+        });
+        assert.equal((await changed(big)).length, 0);
+        const flagged = await parked();
+        assert.match(flagged?.parked_error ?? '', /out of range/);
+        assert.equal(flagged?.dirty, false, 'parked: the next rounds do not trip on it');
+
+        // The next rounds go on for the others; the parked SKU stays parked until it changes.
+        await restock(svc, first, 'MAIN', 1);
+        await publishStockSignals(svc.runtime.ctx, round);
+        assert.equal(((await changed(first)).at(-1)?.data as { available: number }).available, 2);
+        assert.equal((await changed(big)).length, 0);
+
+        // Back within range: its next change publishes it and clears the flag.
+        await call(svc, 'POST', '/api/v1/inventory/adjustments', {
+          body: { sku: big, warehouseCode: 'EAST', kind: 'loss', quantity: 1_000_000_000 },
+        });
+        await call(svc, 'POST', '/api/v1/inventory/adjustments', {
+          body: { sku: big, warehouseCode: 'EAST', kind: 'loss', quantity: 1_000_000_000 },
+        });
+        await publishStockSignals(svc.runtime.ctx, round);
+        assert.deepEqual((await changed(big)).at(-1)?.data, {
+          sku: big,
+          available: 2_000_000_000,
+          onHand: 2_000_000_000,
+          backorder: false,
+        });
+        assert.equal((await parked())?.parked_error, null);
       });
     },
   );

@@ -17,6 +17,8 @@ export {
   pgConstraint,
   isUniqueViolation,
   isRetryableConflict,
+  storableJson,
+  storableText,
 } from './sql-values.ts';
 export { createWriteBatcher } from './write-batcher.ts';
 export type { WriteBatcher, WriteBatcherOptions } from './write-batcher.ts';

@@ -8,6 +8,23 @@ export function jsonb(value: unknown): RawBuilder<unknown> {
   return sql<unknown>`${JSON.stringify(value)}::jsonb`;
 }
 
+/**
+ * Text PostgreSQL can store: a NUL (U+0000), which no text column takes, becomes U+FFFD.
+ * For what must be recorded whatever it holds (an error message, a dead letter).
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\0', '\ufffd');
+}
+
+// A `\u0000` escape in JSON text, not preceded by an odd run of backslashes (`\\u0000` is
+// an escaped backslash followed by "u0000", which stays).
+const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/** JSON text of `value` that jsonb takes: each NUL (in keys and values alike) becomes U+FFFD. */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_NUL, '$1\\ufffd');
+}
+
 /** PostgreSQL error codes (SQLSTATE) the services act on. */
 export const PgErrorCode = {
   uniqueViolation: '23505',

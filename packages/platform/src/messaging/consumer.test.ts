@@ -229,6 +229,37 @@ for (const db of dbKinds) {
         assert.equal((await effects(fx.database, poison.id)).length, 1);
       });
 
+      test('a poison event holding a NUL, failing with an error that quotes it, is parked all the same and the events after it go on', async () => {
+        const { type, name } = fresh('nul');
+        const { consumer: c, calls } = await startConsumer({
+          name,
+          types: [type],
+          concurrency: 1,
+          before: (e) => {
+            if (e.subject === 'poison') throw new Error(`cannot store ${JSON.stringify(e.data)} (a\u0000b)`);
+          },
+        });
+        const store = createDeadLetterStore(fx.database, () => [c]);
+        const poison = {
+          ...event(type, { 'ti\u0000tle': 'a\u0000b', quoted: 'x\\u0000y' }),
+          subject: 'poison',
+        };
+        await bus.publish(poison);
+        const sentinel = event(type);
+        await bus.publish(sentinel);
+        await waitFor(async () => (await store.list()).totalCount === 1, 5000, 'the dead letter');
+        await waitFor(
+          async () => (await effects(fx.database, sentinel.id)).length === 1,
+          5000,
+          'the sentinel',
+        );
+        assert.equal(calls(poison.id), MAX_ATTEMPTS, 'tried maxAttempts times, then parked and acked');
+        const [dl] = (await store.list()).items;
+        assert.match(dl?.error ?? '', /cannot store .*a\ufffdb/);
+        // Kept as close as jsonb allows: the NUL is U+FFFD, an escaped backslash stays as it was.
+        assert.deepEqual(dl?.envelope.data, { 'ti\ufffdtle': 'a\ufffdb', quoted: 'x\\u0000y' });
+      });
+
       test('replaying an unknown dead letter is a 404 DEAD_LETTER_NOT_FOUND', async () => {
         const store = createDeadLetterStore(fx.database, () => consumers);
         await assert.rejects(store.replay(newId()), (err: unknown) => {

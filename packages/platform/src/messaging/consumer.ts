@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { runWithContext } from '../context/index.ts';
 import { prepared, type Database } from '../db/database.ts';
 import { createWriteBatcher } from '../db/write-batcher.ts';
+import { storableJson, storableText } from '../db/sql-values.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ServiceMetrics } from '../metrics/index.ts';
@@ -154,9 +155,11 @@ export function createConsumer<DB>(
   const applyNext = batcher ? (event: EventEnvelope) => batcher.submit(event) : apply;
 
   async function park(event: EventEnvelope, err: unknown, attempts: number): Promise<void> {
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    // Storable whatever the event holds: a NUL in its data or in the error quoting it would
+    // fail this insert too, and the event would be redelivered for ever instead of parked.
+    const message = storableText(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
     await sql`insert into ${deadLetters} (id, consumer, event_id, event_type, envelope, error, attempts)
-      values (${newId()}, ${consumer}, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, ${message}, ${attempts})
+      values (${newId()}, ${consumer}, ${event.id}, ${storableText(event.type)}, ${storableJson(event)}::jsonb, ${message}, ${attempts})
       on conflict (consumer, event_id) do update set error = excluded.error, attempts = excluded.attempts,
         created_at = now(), replayed_at = null`.execute(database.db);
     deps.metrics?.deadLetters.inc({ consumer });

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { sql } from 'kysely';
 import type { KitDatabase } from '../db/database.ts';
+import { storableText } from '../db/sql-values.ts';
 import { CommonErrors } from '../errors/index.ts';
 import type { Consumer } from './consumer.ts';
 
@@ -67,7 +68,7 @@ export function createDeadLetterStore(database: KitDatabase, consumers: () => Co
       try {
         await consumer.apply(row.envelope);
       } catch (err) {
-        const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        const message = storableText(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
         await sql`update ${table} set attempts = attempts + 1, error = ${message} where id = ${id}`.execute(
           database.db,
         );
