@@ -108,9 +108,14 @@ export async function publishCatalogEvent(
  * replica, as two pods of one deployment. It publishes on svc's bus, so svc.published
  * records the events of both.
  */
-export async function startReplica(svc: Svc, kind: DbKind): Promise<ServiceRuntime<InventoryDB>> {
+export async function startReplica(
+  svc: Svc,
+  kind: DbKind,
+  opts: { now?: () => number } = {},
+): Promise<ServiceRuntime<InventoryDB>> {
   const { logger } = captureLogger('inventory-replica');
   const runtime = await buildService(inventoryService, {
+    ...(opts.now && { now: opts.now }),
     database: await testTarget(kind),
     mode: 'embedded',
     auth: (await testAuth()).verifier,

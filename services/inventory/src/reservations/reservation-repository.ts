@@ -305,13 +305,14 @@ export const reservationRepository = {
   },
 
   /**
-   * Marks up to `limit` held reservations past their expiry as released (reason expired)
+   * Marks up to `limit` held reservations expired at `now` as released (reason expired)
    * and returns them. SKIP LOCKED and the status condition make it safe with several
    * sweepers (replicas): each expired reservation is taken by exactly one of them.
    */
   async claimExpired(
     trx: Kysely<InventoryDB>,
     limit: number,
+    now: Date,
   ): Promise<Array<{ id: string; reference: string }>> {
     return trx
       .updateTable('reservations')
@@ -322,7 +323,7 @@ export const reservationRepository = {
           .selectFrom('reservations')
           .select('id')
           .where('status', '=', 'held')
-          .where('expires_at', '<=', sql<Date>`now()`)
+          .where('expires_at', '<=', now)
           .orderBy('expires_at')
           .limit(limit)
           .forUpdate()

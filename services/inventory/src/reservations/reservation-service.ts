@@ -151,7 +151,7 @@ export function createReservationService(
     async create(input, actor, idempotency) {
       rejectDuplicateSkus(input.lines);
       const id = newId();
-      const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000).toISOString();
+      const expiresAt = new Date(ctx.now() + input.ttlSeconds * 1000).toISOString();
       const out = await reserve({
         id,
         reference: input.reference,
@@ -316,7 +316,8 @@ export function createReservationService(
 
     expireDue(limit) {
       return database.transaction(async (trx) => {
-        const expired = await repo.claimExpired(trx, limit);
+        // Due by the clock that set expires_at (ctx.now), not the database's: one clock for both.
+        const expired = await repo.claimExpired(trx, limit, new Date(ctx.now()));
         if (expired.length === 0) return 0;
         const held = await repo.allocations(
           trx,
