@@ -11,6 +11,7 @@ export interface CartsTable {
   country: string | null;
   lines: Jsonb;
   skus: string[];
+  codes: string[];
   version: number;
   created_at: Date;
   updated_at: Date;

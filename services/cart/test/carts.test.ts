@@ -69,7 +69,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       const read = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`);
       assert.equal(read.status, 200);
       assert.equal(read.headers.etag, '"3"');
-      assert.deepEqual(read.body.revalidation, { catalog: true, inventory: true });
+      assert.deepEqual(read.body.revalidation, { catalog: true, inventory: true, discount: true });
       const events = await eventsFor(h.svc, 'cart.updated', cart.id);
       assert.deepEqual(
         events.map((e) => [e.data.reason, e.data.version, e.data.lines[0].quantity]),
@@ -297,7 +297,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       try {
         const read = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`);
         assert.equal(read.status, 200);
-        assert.deepEqual(read.body.revalidation, { catalog: false, inventory: false });
+        assert.deepEqual(read.body.revalidation, { catalog: false, inventory: false, discount: true });
         assert.equal(read.body.lines[0].issues.unavailable, false);
         expectProblem(await addLine(h.svc, cart.id, { sku: s, quantity: 1 }), 503, 'DEPENDENCY_UNAVAILABLE');
       } finally {
@@ -350,6 +350,74 @@ for (const kind of ['pglite', 'pg'] as const) {
       }
       const us = await call(h.svc, 'PATCH', `/api/v1/carts/${cart.id}`, { body: { country: 'US' } });
       assert.deepEqual([us.body.totals.tax, us.body.totals.taxCountry], [0, 'US']);
+    });
+
+    test('discounts: codes evaluated by the discount service, allocated per line, tax on the discounted base', async () => {
+      h.up.codes.set('WELCOME10', { percent: 10 });
+      h.up.codes.set('OLD', { refused: 'DISCOUNT_EXPIRED' });
+      const a = stocked(10, 1000);
+      const b = stocked(10, 333);
+      const cart = await createCart(h.svc, 'anonymous', { country: 'DE' });
+      const codes = `/api/v1/carts/${cart.id}/discount-codes`;
+      expectProblem(await call(h.svc, 'POST', codes, { body: { code: 'WELCOME10' } }), 422, 'CART_EMPTY');
+      await addLine(h.svc, cart.id, { sku: a, quantity: 2 });
+      await addLine(h.svc, cart.id, { sku: b, quantity: 1 });
+      const applied = await call(h.svc, 'POST', codes, { body: { code: ' welcome10 ' } });
+      assert.equal(applied.status, 200, JSON.stringify(applied.body));
+      assert.deepEqual(applied.body.codes, ['WELCOME10']);
+      const t = applied.body.totals;
+      // 10 % of 2000 and of 333 (floor): 200 + 33; tax 19 % of 2100 = 399
+      assert.deepEqual([t.subtotal, t.discount, t.tax, t.total], [2333, 233, 399, 2499]);
+      assert.deepEqual(
+        applied.body.lines.map((l: { amounts: { discount: number } }) => l.amounts.discount),
+        [200, 33],
+      );
+      assert.deepEqual(
+        applied.body.discounts.applied.map((d: { code: string; amount: number }) => [d.code, d.amount]),
+        [['WELCOME10', 233]],
+      );
+      assert.equal(applied.body.revalidation.discount, true);
+      const refused = expectProblem(
+        await call(h.svc, 'POST', codes, { body: { code: 'old' } }),
+        422,
+        'CART_DISCOUNT_CODE_REFUSED',
+      );
+      assert.equal(refused.errors[0].reason, 'DISCOUNT_EXPIRED');
+      expectProblem(
+        await call(h.svc, 'POST', codes, { body: { code: 'NOPE' } }),
+        422,
+        'CART_DISCOUNT_CODE_REFUSED',
+      );
+      expectProblem(
+        await call(h.svc, 'POST', codes, { body: { code: 'no spaces inside' } }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      assert.equal((await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`)).body.version, applied.body.version);
+      // A code that stops applying is reported on the next read, and takes nothing off.
+      h.up.codes.set('WELCOME10', { refused: 'DISCOUNT_LIMIT_REACHED' });
+      const later = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`);
+      assert.deepEqual(
+        later.body.discounts.refused.map((r: { reason: string }) => r.reason),
+        ['DISCOUNT_LIMIT_REACHED'],
+      );
+      assert.equal(later.body.totals.discount, 0);
+      h.up.codes.set('WELCOME10', { percent: 10 });
+      // Discount down: the cart answers without discount, and says so.
+      h.up.down.add('discount');
+      try {
+        const down = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`);
+        assert.deepEqual(
+          [down.status, down.body.totals.discount, down.body.revalidation.discount],
+          [200, 0, false],
+        );
+      } finally {
+        h.up.down.clear();
+      }
+      const removed = await call(h.svc, 'DELETE', `${codes}/welcome10`);
+      assert.equal(removed.status, 200);
+      assert.deepEqual([removed.body.codes, removed.body.totals.discount], [[], 0]);
+      expectProblem(await call(h.svc, 'DELETE', `${codes}/WELCOME10`), 404, 'CART_CODE_NOT_FOUND');
     });
 
     test('merge on sign-in: quantities summed and capped at what is available, the guest cart closed', async () => {

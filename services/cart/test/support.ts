@@ -6,6 +6,7 @@
 // the real catalog, inventory and settings.
 import {
   catalogApi,
+  discountApi,
   inventoryApi,
   settingsApi,
   type EventEnvelope,
@@ -44,10 +45,12 @@ export interface Upstreams {
   variants: Map<string, VariantSnapshot>;
   stock: Map<string, StockRow>;
   settings: Map<string, unknown>;
+  /** Codes discount accepts (upper case) and the percentage each takes off every line; refused ones with their reason. */
+  codes: Map<string, { percent: number } | { refused: string }>;
   /** Requests answered, by operation. */
-  calls: { lookupVariants: number; availability: number; getSetting: number };
+  calls: { lookupVariants: number; availability: number; getSetting: number; evaluate: number };
   /** An operation set here answers 503 (its service is down). */
-  down: Set<'catalog' | 'inventory' | 'settings'>;
+  down: Set<'catalog' | 'inventory' | 'settings' | 'discount'>;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,8 @@ export async function startUpstreams(): Promise<Upstreams> {
     variants: new Map(),
     stock: new Map(),
     settings: new Map(),
-    calls: { lookupVariants: 0, availability: 0, getSetting: 0 },
+    codes: new Map(),
+    calls: { lookupVariants: 0, availability: 0, getSetting: 0, evaluate: 0 },
     down: new Set(),
   };
   const unavailable = () => CommonErrors.DEPENDENCY_UNAVAILABLE('stand-in is down');
@@ -114,6 +118,67 @@ export async function startUpstreams(): Promise<Upstreams> {
         createdAt: t,
         updatedAt: t,
         updatedBy: null,
+      };
+    },
+  });
+  app.route({
+    ...contractRoute(discountApi.evaluate),
+    handler: async (request) => {
+      up.calls.evaluate++;
+      if (up.down.has('discount')) throw unavailable();
+      const { currency, lines, codes } = request.body;
+      const subtotals = lines.map((l) => l.unitPrice * l.quantity);
+      const discounts = lines.map(() => 0);
+      const applied = [];
+      const refused = [];
+      for (const entered of codes) {
+        const code = entered.trim().toUpperCase();
+        const rule = up.codes.get(code);
+        if (!rule || 'refused' in rule) {
+          refused.push({
+            code,
+            reason: rule ? rule.refused : 'DISCOUNT_CODE_UNKNOWN',
+            message: 'does not apply',
+          });
+          continue;
+        }
+        const allocations = subtotals.map((st, i) => ({
+          lineIndex: i,
+          lineId: lines[i]?.lineId ?? null,
+          sku: lines[i]?.sku ?? '',
+          amount: Math.floor((st * rule.percent) / 100),
+        }));
+        allocations.forEach((a) => (discounts[a.lineIndex] = (discounts[a.lineIndex] ?? 0) + a.amount));
+        const amount = allocations.reduce((s, a) => s + a.amount, 0);
+        applied.push({
+          promotionId: newId(),
+          name: `${rule.percent} % off`,
+          kind: 'percentage' as const,
+          code,
+          amount,
+          allocations: allocations.filter((a) => a.amount > 0),
+          shippingAmount: 0,
+        });
+      }
+      const subtotal = subtotals.reduce((s, x) => s + x, 0);
+      const discountTotal = discounts.reduce((s, x) => s + x, 0);
+      return {
+        currency,
+        subtotal,
+        discountTotal,
+        shippingDiscount: 0,
+        freeShipping: false,
+        total: subtotal - discountTotal,
+        lines: lines.map((l, i) => ({
+          lineIndex: i,
+          lineId: l.lineId ?? null,
+          sku: l.sku,
+          subtotal: subtotals[i] ?? 0,
+          discount: discounts[i] ?? 0,
+          total: (subtotals[i] ?? 0) - (discounts[i] ?? 0),
+        })),
+        applied,
+        refused,
       };
     },
   });
@@ -187,6 +252,7 @@ export async function startCart(
       CATALOG_URL: up.url,
       INVENTORY_URL: up.url,
       SETTINGS_URL: up.url,
+      DISCOUNT_URL: up.url,
       CART_SETTINGS_TTL_MS: '0',
       ...opts.env,
     },

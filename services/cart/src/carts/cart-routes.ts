@@ -11,6 +11,8 @@ import {
   CartParams,
   CartSchema,
   CheckoutBody,
+  CodeBody,
+  CodeParams,
   CreateCartBody,
   LineParams,
   MergeBody,
@@ -156,6 +158,41 @@ export function registerCartRoutes(app: ServiceApp, carts: CartService): void {
       const expected = parseIfMatch(request.headers['if-match']);
       const { id, sku } = request.params;
       return send(reply, await carts.removeLine(request, id, sku, expected));
+    },
+  );
+  app.post(
+    '/api/v1/carts/:id/discount-codes',
+    {
+      schema: {
+        tags,
+        summary:
+          'Enter a discount code: kept when the discount service accepts it for this cart, else 422 CART_DISCOUNT_CODE_REFUSED with its reason',
+        params: CartParams,
+        headers: IfMatchHeaders,
+        body: CodeBody,
+        response: { 200: CartSchema, ...problemResponses(400, 404, 409, 412, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      return send(reply, await carts.applyCode(request, request.params.id, request.body.code, expected));
+    },
+  );
+  app.delete(
+    '/api/v1/carts/:id/discount-codes/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a discount code',
+        params: CodeParams,
+        headers: IfMatchHeaders,
+        response: { 200: CartSchema, ...problemResponses(400, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      const { id, code } = request.params;
+      return send(reply, await carts.removeCode(request, id, code, expected));
     },
   );
   app.post(

@@ -1,14 +1,49 @@
-import type { Availability, VariantSnapshot } from '@mercato/contracts';
+import type { Availability, Evaluation, VariantSnapshot } from '@mercato/contracts';
 import type { Logger } from '@mercato/platform/logging';
 import { computeTotals } from '../pricing/totals.ts';
 import type { TaxSettings, TaxSettingsReader } from '../pricing/tax-settings.ts';
-import { lookupAvailability, lookupVariants, sellableUnits, type CartClients } from '../upstream/calls.ts';
+import {
+  evaluateDiscounts,
+  lookupAvailability,
+  lookupVariants,
+  sellableUnits,
+  type CartClients,
+  type DiscountRequest,
+} from '../upstream/calls.ts';
 import type { CartLine, CartLineView, CartRecord, CartView } from './cart.ts';
 
 /** What a read checked the stored lines against; a map is undefined when its service could not be asked. */
 export interface Revalidation {
   variants: Map<string, VariantSnapshot> | undefined;
   availability: Map<string, Availability> | undefined;
+  /** What discount gave the lines; undefined when it could not be asked (no discount then). */
+  evaluation: Evaluation | undefined;
+}
+
+/** The evaluate request of a cart: its lines at their stored prices, as added. */
+export function discountRequest(cart: CartRecord): DiscountRequest {
+  return {
+    currency: cart.currency,
+    customerId: cart.customerId,
+    codes: cart.codes,
+    lines: cart.lines.map((l) => ({
+      sku: l.sku,
+      productId: l.snapshot.productId,
+      categoryIds: l.snapshot.categoryIds ?? [],
+      categoryHandles: l.snapshot.categoryHandles ?? [],
+      brandId: l.snapshot.brandId ?? null,
+      brandHandle: l.snapshot.brandHandle ?? null,
+      unitPrice: l.snapshot.unitPrice.amount,
+      quantity: l.quantity,
+    })),
+  };
+}
+
+/** Each line's discount by position, from an evaluation of `discountRequest(cart)`. */
+function lineDiscounts(cart: CartRecord, evaluation: Evaluation | undefined): number[] {
+  const out = cart.lines.map(() => 0);
+  for (const l of evaluation?.lines ?? []) if (l.lineIndex < out.length) out[l.lineIndex] = l.discount;
+  return out;
 }
 
 function issuesOf(line: CartLine, facts: Revalidation): CartLineView['issues'] {
@@ -35,10 +70,13 @@ function issuesOf(line: CartLine, facts: Revalidation): CartLineView['issues'] {
  */
 export function buildView(cart: CartRecord, facts: Revalidation, tax: TaxSettings): CartView {
   const taxRate = cart.country ? (tax.rates[cart.country] ?? 0) : 0;
+  const discounts = lineDiscounts(cart, facts.evaluation);
   const computed = computeTotals({
     currency: cart.currency,
-    // The discount total stays 0 until the discount service's evaluation is wired in.
-    lines: cart.lines.map((l) => ({ subtotal: l.snapshot.unitPrice.amount * l.quantity, discount: 0 })),
+    lines: cart.lines.map((l, i) => ({
+      subtotal: l.snapshot.unitPrice.amount * l.quantity,
+      discount: discounts[i] ?? 0,
+    })),
     shipping: 0,
     taxRate,
     taxIncluded: tax.pricesIncludeTax,
@@ -66,7 +104,22 @@ export function buildView(cart: CartRecord, facts: Revalidation, tax: TaxSetting
       issues: issuesOf(l, facts),
     })),
     totals: computed.totals,
-    revalidation: { catalog: facts.variants !== undefined, inventory: facts.availability !== undefined },
+    codes: cart.codes,
+    discounts: {
+      applied: (facts.evaluation?.applied ?? []).map((a) => ({
+        promotionId: a.promotionId,
+        name: a.name,
+        kind: a.kind,
+        code: a.code,
+        amount: a.amount,
+      })),
+      refused: facts.evaluation?.refused ?? [],
+    },
+    revalidation: {
+      catalog: facts.variants !== undefined,
+      inventory: facts.availability !== undefined,
+      discount: facts.evaluation !== undefined || cart.lines.length === 0,
+    },
     createdAt: cart.createdAt,
     updatedAt: cart.updatedAt,
     expiresAt: cart.expiresAt,
@@ -93,16 +146,19 @@ export function createCartViewer(clients: CartClients, tax: TaxSettingsReader, l
     async view(cart) {
       const skus = cart.lines.map((l) => l.sku);
       const check = cart.status === 'active' && skus.length > 0;
-      const [variants, availability, settings] = await Promise.all([
+      // The four questions go out together: discount evaluates the stored lines (their
+      // prices and snapshot categories), not the catalog's answer, so it need not wait for it.
+      const [variants, availability, evaluation, settings] = await Promise.all([
         check ? settled('catalog', lookupVariants(clients, skus)) : undefined,
         check ? settled('inventory', lookupAvailability(clients, skus)) : undefined,
+        check ? settled('discount', evaluateDiscounts(clients, discountRequest(cart))) : undefined,
         tax.get(),
       ]);
       // An empty cart has nothing to check; a closed one is shown as it was (not revalidated).
       const none = skus.length === 0 ? new Map() : undefined;
       return buildView(
         cart,
-        { variants: check ? variants : none, availability: check ? availability : none },
+        { variants: check ? variants : none, availability: check ? availability : none, evaluation },
         settings,
       );
     },

@@ -1,4 +1,4 @@
-import { SkuSchema } from '@mercato/contracts';
+import { DiscountCodeSchema, PromotionKindSchema, SkuSchema } from '@mercato/contracts';
 import { MoneySchema, Nullable } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
 
@@ -17,7 +17,9 @@ export interface LineSnapshot {
   image: string | null;
   unitPrice: Money;
   weightGrams: number | null;
+  brandId: string | null;
   brandHandle: string | null;
+  categoryIds: string[];
   categoryHandles: string[];
 }
 
@@ -40,6 +42,8 @@ export interface CartRecord {
   currency: string;
   country: string | null;
   lines: CartLine[];
+  /** Discount codes entered, upper case. */
+  codes: string[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -95,6 +99,9 @@ export const MergeBody = Type.Object(
   { guestCartId: Type.String({ format: 'uuid', description: 'the cart used before signing in' }) },
   { additionalProperties: false },
 );
+
+export const CodeBody = Type.Object({ code: DiscountCodeSchema }, { additionalProperties: false });
+export const CodeParams = Type.Object({ id: Type.String({ format: 'uuid' }), code: DiscountCodeSchema });
 
 export const CheckoutBody = Type.Object(
   { checkoutId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
@@ -160,10 +167,27 @@ export const CartSchema = Type.Object(
     version: Type.Integer(),
     lines: Type.Array(CartLineSchema),
     totals: TotalsSchema,
+    codes: Type.Array(Type.String(), { description: 'discount codes entered (upper case)' }),
+    discounts: Type.Object({
+      applied: Type.Array(
+        Type.Object({
+          promotionId: Type.String(),
+          name: Type.String(),
+          kind: PromotionKindSchema,
+          code: Type.Union([Type.String(), Type.Null()], { description: 'null: automatic' }),
+          amount: Type.Integer(),
+        }),
+      ),
+      refused: Type.Array(
+        Type.Object({ code: Type.String(), reason: Type.String(), message: Type.String() }),
+        { description: 'entered codes that do not apply now, with the discount service’s coded reason' },
+      ),
+    }),
     revalidation: Type.Object(
       {
         catalog: Type.Boolean({ description: 'prices were checked against the catalog now' }),
         inventory: Type.Boolean({ description: 'availability was checked against inventory now' }),
+        discount: Type.Boolean({ description: 'discounts were evaluated now (false: discount total 0)' }),
       },
       { description: 'false when that service could not be asked: the cart is shown as stored' },
     ),

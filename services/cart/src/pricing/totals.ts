@@ -2,8 +2,8 @@
 // (README, "Totals and rounding"):
 //
 // 1. A line's subtotal is unit price × quantity: exact.
-// 2. The discount total and each line's share come from the discount service; a total
-//    without shares is split over the lines by `allocate` (below).
+// 2. Each line's discount share comes from the discount service (already allocated there,
+//    by the same largest-remainder rule); the discount total is their sum.
 // 3. Tax is computed once, on the cart: base = Σ (line subtotal − line discount);
 //    exclusive prices: tax = round(base × rate / 10 000); inclusive prices (the tax is
 //    already inside the price): tax = round(base × rate / (10 000 + rate)). `round` is half

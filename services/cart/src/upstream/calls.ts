@@ -1,15 +1,22 @@
 import {
   catalogApi,
+  discountApi,
   inventoryApi,
   settingsApi,
   type Availability,
+  type Evaluation,
   type VariantSnapshot,
 } from '@mercato/contracts';
 import { CommonErrors } from '@mercato/platform/errors';
 import type { ClientsOf } from '@mercato/platform/service';
 
 /** The services the cart calls, by their route contracts (ctx.clients is typed by these). */
-export const cartCalls = { catalog: catalogApi, inventory: inventoryApi, settings: settingsApi };
+export const cartCalls = {
+  catalog: catalogApi,
+  inventory: inventoryApi,
+  settings: settingsApi,
+  discount: discountApi,
+};
 export type CartClients = ClientsOf<typeof cartCalls>;
 
 /**
@@ -62,4 +69,41 @@ export function sellableUnits(a: Availability | undefined): number {
   if (!a || !a.active) return 0;
   if (a.backorder) return Number.POSITIVE_INFINITY;
   return Math.max(0, a.available);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What discount evaluates: the cart's lines at their stored prices, its customer and codes. */
+export interface DiscountRequest {
+  currency: string;
+  customerId: string | null;
+  codes: string[];
+  lines: Array<{
+    sku: string;
+    productId: string;
+    categoryIds: string[];
+    categoryHandles: string[];
+    brandId: string | null;
+    brandHandle: string | null;
+    unitPrice: number;
+    quantity: number;
+  }>;
+}
+
+/** Asks discount what the lines get (automatic promotions and the codes), allocated per line. */
+export async function evaluateDiscounts(
+  clients: Pick<CartClients, 'discount'>,
+  req: DiscountRequest,
+): Promise<Evaluation> {
+  const res = await clients.discount.evaluate({
+    body: {
+      currency: req.currency,
+      // A principal that is not a UUID (a test or service subject) is evaluated as a guest.
+      customerId: req.customerId && UUID.test(req.customerId) ? req.customerId : null,
+      codes: req.codes,
+      lines: req.lines.map((l, i) => ({ lineId: String(i), ...l })),
+    },
+  });
+  if (!res.ok) throw CommonErrors.DEPENDENCY_UNAVAILABLE(`discount answered ${res.status} to evaluate`);
+  return res.body;
 }
