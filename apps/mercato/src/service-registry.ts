@@ -5,6 +5,7 @@ import { serviceList, type ServiceName } from '@mercato/contracts';
 import { discountService } from '@mercato/discount';
 import { identityService } from '@mercato/identity';
 import { inventoryService } from '@mercato/inventory';
+import { orderService } from '@mercato/order';
 import type { AnyService } from '@mercato/platform/service';
 import { settingsService } from '@mercato/settings';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   inventory: inventoryService,
   cart: cartService,
   discount: discountService,
+  order: orderService,
   settings: settingsService,
 };
 

@@ -17,3 +17,5 @@ export * from './cart.ts';
 export * from './settings-api.ts';
 export * from './customer.ts';
 export * from './customer-api.ts';
+export * from './order.ts';
+export * from './order-api.ts';

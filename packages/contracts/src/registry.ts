@@ -45,6 +45,17 @@ import {
   DiscountReservedV1,
   PromotionChangedV1,
 } from './discount.ts';
+import {
+  OrderCancelledV1,
+  OrderCompletedV1,
+  OrderConfirmedV1,
+  OrderCreatedV1,
+  OrderDeliveredV1,
+  OrderPaidV1,
+  OrderRefundedV1,
+  OrderReturnRequestedV1,
+  OrderShippedV1,
+} from './order.ts';
 
 /** One published event schema: its type, version and data schema. */
 export interface EventSchemaEntry {
@@ -106,6 +117,15 @@ export const eventRegistry = {
   'customer.created': { version: 1, schema: CustomerCreatedV1 },
   'customer.updated': { version: 1, schema: CustomerUpdatedV1 },
   'loyalty.points_changed': { version: 1, schema: LoyaltyPointsChangedV1 },
+  'order.created': { version: 1, schema: OrderCreatedV1 },
+  'order.confirmed': { version: 1, schema: OrderConfirmedV1 },
+  'order.cancelled': { version: 1, schema: OrderCancelledV1 },
+  'order.paid': { version: 1, schema: OrderPaidV1 },
+  'order.shipped': { version: 1, schema: OrderShippedV1 },
+  'order.delivered': { version: 1, schema: OrderDeliveredV1 },
+  'order.completed': { version: 1, schema: OrderCompletedV1 },
+  'order.refunded': { version: 1, schema: OrderRefundedV1 },
+  'order.return_requested': { version: 1, schema: OrderReturnRequestedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;
 
 /** A type of event Mercato publishes (`order.created`). */

@@ -69,6 +69,14 @@ export const serviceManifests = {
       'Promotions and campaigns, discount codes (single and bulk), limits, evaluation of a cart and redemptions held for a checkout',
     resources: ['discounts'],
   },
+  order: {
+    name: 'order',
+    port: 8108,
+    schema: 'orders',
+    description:
+      'Orders from checkout (line snapshots, totals), their state machine and status history, returns, refunds through payment, invoices as PDF',
+    resources: ['orders'],
+  },
   settings: {
     name: 'settings',
     port: 8114,

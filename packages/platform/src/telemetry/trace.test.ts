@@ -46,11 +46,21 @@ after(async () => {
   await pglite.close();
 });
 
+/** A valid order.created body (the outbox checks data against the registered schema). */
+const ORDER_CREATED = {
+  orderId: '0190a000-0000-7000-8000-000000000001',
+  orderNumber: 'MC-0000001',
+  customerId: null,
+  checkoutId: 'c-1',
+  total: { amount: 100, currency: 'USD' },
+  lines: [{ sku: 'S-1', quantity: 1, unitPrice: { amount: 100, currency: 'USD' } }],
+};
+
 /** The traceparent the outbox writes into an event drafted inside the request context. */
 function outboxTraceparent(): Promise<string | undefined> {
   return runWithContext({ correlationId: 'c-1', traceparent: REQUEST_TP }, () =>
     database.transaction(async (trx) => {
-      const env = await outbox.add(trx, { type: 'order.created', subject: 'o-1', data: {} });
+      const env = await outbox.add(trx, { type: 'order.created', subject: 'o-1', data: ORDER_CREATED });
       return env.traceparent;
     }),
   );
