@@ -10,6 +10,7 @@ export const DiscountErrors = defineErrors({
   DISCOUNT_BATCH_NOT_FOUND: { status: 404, title: 'Code batch not found' },
   DISCOUNT_REDEMPTION_NOT_FOUND: { status: 404, title: 'No redemption for this checkout' },
   DISCOUNT_CODE_EXISTS: { status: 409, title: 'This code already exists' },
+  DISCOUNT_CAMPAIGN_INVALID: { status: 422, title: 'The campaign’s schedule is not valid' },
   DISCOUNT_PROMOTION_INVALID: { status: 422, title: 'The promotion’s settings do not fit its kind' },
   DISCOUNT_REDEMPTION_CONFLICT: {
     status: 409,

@@ -1,5 +1,7 @@
 import { serviceManifests } from '@mercato/contracts';
 import { defineService } from '@mercato/platform/service';
+import { registerCampaignRoutes } from './campaigns/campaign-routes.ts';
+import { createCampaignService } from './campaigns/campaign-service.ts';
 import { registerCodeRoutes } from './codes/code-routes.ts';
 import { createCodeService } from './codes/code-service.ts';
 import { DiscountConfigSchema } from './config.ts';
@@ -12,6 +14,7 @@ import { createPromotionService } from './promotions/promotion-service.ts';
 import { createExpirySweeper } from './redemptions/expiry-sweeper.ts';
 import { registerRedemptionRoutes } from './redemptions/redemption-routes.ts';
 import { createRedemptionService } from './redemptions/redemption-service.ts';
+import { seedDiscount } from './seed.ts';
 
 /** The discount service: promotions, campaigns, codes, limits, evaluation and redemptions. */
 export const discountService = defineService<DiscountDB>()({
@@ -22,7 +25,7 @@ export const discountService = defineService<DiscountDB>()({
   // One evaluation service per process: its cache of automatic promotions is cleared by the
   // admin changes made here, and reserve evaluates with it too.
   setup(ctx) {
-    const evaluation = createEvaluationService(ctx.database.db, ctx.config.DISCOUNT_RULES_CACHE_MS);
+    const evaluation = createEvaluationService(ctx.database.db, ctx.config.DISCOUNT_RULES_CACHE_MS, ctx.now);
     return {
       evaluation,
       promotions: createPromotionService(ctx, evaluation),
@@ -34,6 +37,7 @@ export const discountService = defineService<DiscountDB>()({
     registerRedemptionRoutes(app, parts.redemptions);
     registerPromotionRoutes(app, parts.promotions);
     registerCodeRoutes(app, createCodeService(ctx));
+    registerCampaignRoutes(app, createCampaignService(ctx, parts.evaluation));
   },
   workers: (ctx, { redemptions }) => [
     createExpirySweeper(redemptions, {
@@ -42,4 +46,5 @@ export const discountService = defineService<DiscountDB>()({
       logger: ctx.logger,
     }),
   ],
+  seed: seedDiscount,
 });

@@ -1,5 +1,5 @@
 import { newId } from '@mercato/platform/ids';
-import { closeTestPglite, needs, startTestService } from '@mercato/testing';
+import { closeTestPglite, manualClock, needs, startTestService } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { discountService } from '../src/service.ts';
@@ -22,8 +22,9 @@ const CUSTOMER = '0193a1b2-7c4d-7e8f-9a0b-0000000000c1';
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`discount redemptions (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {
     let svc: Svc;
+    const clock = manualClock();
     before(async () => {
-      svc = await startTestService(discountService, kind);
+      svc = await startTestService(discountService, kind, { now: clock.now });
     });
     after(() => svc?.close());
 
@@ -109,10 +110,10 @@ for (const kind of ['pglite', 'pg'] as const) {
       const r = await reserve(svc, { checkoutId, codes: [c], lines: [line(1000, 1)], ttlSeconds: 60 });
       assert.equal(r.status, 201);
       const { redemptions } = svc.runtime.parts;
-      // An injected clock: nothing is due now, everything is due in two minutes.
-      assert.equal(await redemptions.expireDue(100, new Date()), 0);
-      const later = new Date(Date.now() + 120_000);
-      assert.ok((await redemptions.expireDue(100, later)) >= 1);
+      // The service's clock: nothing is due yet; two minutes on, the hold is.
+      assert.equal(await redemptions.expireDue(100), 0);
+      clock.advance(120_000);
+      assert.ok((await redemptions.expireDue(100)) >= 1);
       const got = await call(svc, 'GET', `/api/v1/discounts/redemptions/${checkoutId}`, {
         as: { roles: ['admin'] },
       });

@@ -24,7 +24,11 @@ export function normalizeCode(code: string): string {
   return code.trim().toUpperCase();
 }
 
-export function createEvaluationService(db: Kysely<DiscountDB>, cacheMs: number): EvaluationService {
+export function createEvaluationService(
+  db: Kysely<DiscountDB>,
+  cacheMs: number,
+  clock: () => number,
+): EvaluationService {
   let cached: { at: number; rules: Promise<PromotionRule[]> } | undefined;
 
   function automatic(fresh: boolean, exec: Kysely<DiscountDB>): Promise<PromotionRule[]> {
@@ -47,8 +51,8 @@ export function createEvaluationService(db: Kysely<DiscountDB>, cacheMs: number)
     },
 
     async evaluate(input, opts = {}) {
-      const exec = opts.db ?? db;
-      const now = opts.now ?? new Date();
+      const exec = db;
+      const now = opts.now ?? new Date(clock());
       const entered = input.codes.map(normalizeCode);
       const distinct = [...new Set(entered)];
       const [rules, found] = await Promise.all([

@@ -29,7 +29,8 @@ export interface PromotionService {
 
 const notFound = (id: string) => DiscountErrors.DISCOUNT_PROMOTION_NOT_FOUND(`no promotion ${id}`);
 
-const DEFAULTS: Omit<PromotionFields, 'name' | 'kind' | 'trigger'> = {
+/** What a created promotion has where its input says nothing. */
+export const PROMOTION_DEFAULTS: Omit<PromotionFields, 'name' | 'kind' | 'trigger'> = {
   description: null,
   campaignId: null,
   status: 'active',
@@ -52,7 +53,7 @@ const DEFAULTS: Omit<PromotionFields, 'name' | 'kind' | 'trigger'> = {
 };
 
 /** The columns of a promotion's fields (timestamps normalized, percent as basis points). */
-function columns(f: PromotionFields) {
+export function promotionColumns(f: PromotionFields) {
   return {
     name: f.name,
     description: f.description,
@@ -119,14 +120,20 @@ export function createPromotionService(
 
   return {
     async create(input, actor) {
-      const fields: PromotionFields = { ...DEFAULTS, ...input };
+      const fields: PromotionFields = { ...PROMOTION_DEFAULTS, ...input };
       checkPromotion(fields);
       const row = await database.transaction(async (trx) => {
         await checkCampaign(trx, fields.campaignId);
-        const now = new Date();
+        const now = new Date(ctx.now());
         const inserted = await trx
           .insertInto('promotions')
-          .values({ id: newId(), ...columns(fields), created_by: actor, created_at: now, updated_at: now })
+          .values({
+            id: newId(),
+            ...promotionColumns(fields),
+            created_by: actor,
+            created_at: now,
+            updated_at: now,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         await outbox.add(trx, changed(inserted, 'created'));
@@ -180,7 +187,11 @@ export function createPromotionService(
         if (patch.campaignId !== undefined) await checkCampaign(trx, fields.campaignId);
         const updated = await trx
           .updateTable('promotions')
-          .set((eb) => ({ ...columns(fields), version: eb('version', '+', 1), updated_at: new Date() }))
+          .set((eb) => ({
+            ...promotionColumns(fields),
+            version: eb('version', '+', 1),
+            updated_at: new Date(ctx.now()),
+          }))
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();

@@ -37,10 +37,10 @@ export interface RedemptionService {
     now?: Date,
   ): Promise<{ redemption: Redemption; created: boolean }>;
   get(checkoutId: string): Promise<Redemption>;
-  commit(checkoutId: string, input: CommitInput, now?: Date): Promise<Redemption>;
-  release(checkoutId: string, input: RedemptionReleaseInput, now?: Date): Promise<Redemption>;
-  /** Releases held redemptions expired at `now` (the sweeper); returns how many. */
-  expireDue(limit: number, now?: Date): Promise<number>;
+  commit(checkoutId: string, input: CommitInput): Promise<Redemption>;
+  release(checkoutId: string, input: RedemptionReleaseInput): Promise<Redemption>;
+  /** Releases held redemptions expired by the service's clock (the sweeper); returns how many. */
+  expireDue(limit: number): Promise<number>;
 }
 
 /** A use could not be taken: its limit was reached since the evaluation read it. */
@@ -130,7 +130,8 @@ export function createRedemptionService(
   }
 
   return {
-    async reserve(input, actor, now = new Date()) {
+    async reserve(input, actor) {
+      const now = new Date(ctx.now());
       const fingerprint = fingerprintOf(input);
       const existing = await repo.byCheckout(db, input.checkoutId);
       if (existing) return repeat(existing, fingerprint);
@@ -195,7 +196,8 @@ export function createRedemptionService(
       return toRedemption(row);
     },
 
-    commit(checkoutId, input, now = new Date()) {
+    commit(checkoutId, input) {
+      const now = new Date(ctx.now());
       return database.transaction(async (trx) => {
         const r = await repo.byCheckout(trx, checkoutId, true);
         if (!r) throw notFound(checkoutId);
@@ -217,7 +219,8 @@ export function createRedemptionService(
       });
     },
 
-    release(checkoutId, input, now = new Date()) {
+    release(checkoutId, input) {
+      const now = new Date(ctx.now());
       return database.transaction(async (trx) => {
         const r = await repo.byCheckout(trx, checkoutId, true);
         if (!r) throw notFound(checkoutId);
@@ -231,7 +234,8 @@ export function createRedemptionService(
       });
     },
 
-    expireDue(limit, now = new Date()) {
+    expireDue(limit) {
+      const now = new Date(ctx.now());
       return database.transaction(async (trx) => {
         const due = await repo.claimExpired(trx, now, limit);
         for (const r of due) await releaseRow(trx, r, 'expired', now);
