@@ -8,3 +8,4 @@ export * from './http.ts';
 export * from './events.ts';
 export * from './nats.ts';
 export * from './tcp-proxy.ts';
+export * from './metrics.ts';

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Readable } from 'node:stream';
 import {
   closeTestPglite,
+  metricValue,
   needs,
   startTestService,
   testAuth,
@@ -111,6 +112,11 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     test('a batch with bad rows is rejected whole, naming each bad line and path, while the other batches are imported', async () => {
       await send(jsonl([{ handle: 'owner', title: 'Owner', price: eur(100), defaultSku: 'OWNED-SKU' }]));
+      const metric = (name: string, labels: Record<string, string>) =>
+        metricValue(svc.runtime.app, name, labels);
+      const partialBefore = await metric('product_imports_total', { outcome: 'partial' });
+      const createdBefore = await metric('product_import_rows_total', { result: 'created' });
+      const rejectedBefore = await metric('product_import_rows_total', { result: 'rejected' });
       const good = (h: string) => ({ handle: h, title: h, status: 'active', price: eur(500) });
       const body = jsonl([
         good('ok-a'), // batch 0: lines 1-3
@@ -164,6 +170,10 @@ for (const kind of ['pglite', 'pg'] as const) {
         rejectedRows: 6,
         rejectedBatches: 2,
       });
+      // The import is counted on /metrics as dashboards chart it: one partial, its rows by result.
+      assert.equal((await metric('product_imports_total', { outcome: 'partial' })) - partialBefore, 1);
+      assert.equal((await metric('product_import_rows_total', { result: 'created' })) - createdBefore, 4);
+      assert.equal((await metric('product_import_rows_total', { result: 'rejected' })) - rejectedBefore, 6);
       const rejected = ['bad-neighbour', 'bad-price', 'bad-brand', 'bad-dup', 'bad-owned'];
       for (const h of rejected)
         assert.equal((await call(svc, 'GET', `/api/v1/products/${h}`)).status, 404, h);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeTestPglite, manualClock, needs, startTestService, type ManualClock } from '@mercato/testing';
+import {
+  closeTestPglite,
+  manualClock,
+  metricValue,
+  needs,
+  startTestService,
+  type ManualClock,
+} from '@mercato/testing';
 import { passwordHasherFor } from '../src/passwords/password-hasher.ts';
 import { identityService } from '../src/service.ts';
 import {
@@ -186,6 +193,23 @@ for (const kind of ['pglite', 'pg'] as const) {
       for (const secret of [user.password, 'Wrong-Password-1', 'Wrong-Password-5', user.email, ghost]) {
         assert.ok(!text.includes(secret), `the log holds ${secret}`);
       }
+    });
+
+    test('sign-ins are counted on /metrics by outcome: ok, failed, locked', async () => {
+      const count = (outcome: string) =>
+        metricValue(svc.runtime.app, 'sign_ins_total', { step: 'password', outcome });
+      const before = [await count('ok'), await count('failed'), await count('locked')];
+      const user = await registerVerified(svc);
+      await login(svc, user.email, user.password);
+      await attempt(user.email, 'Wrong-Password-1');
+      await attempt(user.email, 'Wrong-Password-2');
+      await attempt(user.email, 'Wrong-Password-3'); // the third failure locks: 423
+      await attempt(user.email, user.password); // still locked
+      const after = [await count('ok'), await count('failed'), await count('locked')];
+      assert.deepEqual(
+        after.map((n, i) => n - (before[i] ?? 0)),
+        [1, 2, 2],
+      );
     });
 
     test('a successful sign-in resets the failure count', async () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeTestPglite, manualClock, needs, startTestService, type ManualClock } from '@mercato/testing';
+import {
+  closeTestPglite,
+  manualClock,
+  metricValue,
+  needs,
+  startTestService,
+  type ManualClock,
+} from '@mercato/testing';
 import { type ServiceRuntime } from '@mercato/platform/service';
 import type { InventoryDB } from '../src/db.ts';
 import { inventoryService } from '../src/service.ts';
@@ -44,6 +51,15 @@ for (const kind of ['pglite', 'pg'] as const) {
     test('an expired reservation is released exactly once with two sweepers running, and its stock comes back', async () => {
       const a = sku();
       await restock(svc, a, 'MAIN', 10);
+      // reservations_total on /metrics; the expired ones are counted by whichever replica swept them.
+      const counts = async () => ({
+        held: await metricValue(svc.runtime.app, 'reservations_total', { outcome: 'held' }),
+        refused: await metricValue(svc.runtime.app, 'reservations_total', { outcome: 'refused' }),
+        expired:
+          (await metricValue(svc.runtime.app, 'reservations_total', { outcome: 'expired' })) +
+          (await metricValue(replica.app, 'reservations_total', { outcome: 'expired' })),
+      });
+      const before = await counts();
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await reserve(svc, [{ sku: a, quantity: 2 }], { ttlSeconds: 60 });
@@ -77,6 +93,11 @@ for (const kind of ['pglite', 'pg'] as const) {
       }
       const stock = await stockOf(svc, a);
       assert.deepEqual([stock.onHand, stock.reserved, stock.available], [10, 0, 10]);
+      const now = await counts();
+      assert.deepEqual(
+        [now.held - before.held, now.refused - before.refused, now.expired - before.expired],
+        [5, 1, 5],
+      );
     });
 
     test('a reservation committed before its expiry is not released by the sweeper', async () => {

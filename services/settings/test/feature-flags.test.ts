@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { needs, startTestService, type TestService } from '@mercato/testing';
+import { metricValue, needs, startTestService, type TestService } from '@mercato/testing';
 import type { SettingsDB } from '../src/db.ts';
 import { flagCacheKey } from '../src/feature-flags/flag-service.ts';
 import { settingsService } from '../src/service.ts';
@@ -173,6 +173,20 @@ for (const kind of ['pglite', 'pg'] as const) {
         { key: 'ev-lists', subject: 'banned', enabled: false, reason: 'denied' },
         { key: 'ev-lists', subject: 'someone', enabled: false, reason: 'not_in_rollout' },
       ]);
+    });
+
+    test('evaluations are counted on /metrics per flag and result', async () => {
+      assert.equal(
+        (await create({ key: 'counted-flag', enabled: true, denyList: ['u-denied'] })).status,
+        201,
+      );
+      const count = (result: string) =>
+        metricValue(svc.runtime.app, 'flag_evaluations_total', { flag: 'counted-flag', result });
+      assert.deepEqual([await count('enabled'), await count('disabled')], [0, 0]);
+      for (const subject of ['u1', 'u2', 'u3', 'u-denied'])
+        assert.equal((await evaluate('counted-flag', subject)).status, 200);
+      assert.equal((await evaluate('no-such-flag', 'u1')).status, 404);
+      assert.deepEqual([await count('enabled'), await count('disabled')], [3, 1]);
     });
 
     test('evaluate: 0 % is off and 100 % is on for every subject', async () => {

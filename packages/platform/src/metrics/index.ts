@@ -15,6 +15,19 @@ export interface ServiceMetrics {
   dbQueryDuration: Histogram;
   /** 1 while a dependency (database, bus, cache, an upstream) answers its readiness check, else 0. */
   dependencyUp: Gauge<'dependency'>;
+  /**
+   * A business counter of the service's own (sign-ins, reservations, imports) on its
+   * /metrics. The same name answers the same counter, so a use case may ask for it where it
+   * counts; asking again with other labels or help is a programming error and throws.
+   */
+  counter<L extends string = never>(spec: CounterSpec<L>): Counter<L>;
+}
+
+/** A business counter: a Prometheus name ending in `_total`, its help and label names. */
+export interface CounterSpec<L extends string> {
+  name: string;
+  help: string;
+  labelNames?: readonly L[];
 }
 
 /**
@@ -27,7 +40,23 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
   registry.setDefaultLabels({ service });
   if (opts.processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counters = new Map<string, { spec: CounterSpec<string>; counter: Counter<string> }>();
+  function counter<L extends string = never>(spec: CounterSpec<L>): Counter<L> {
+    const known = counters.get(spec.name);
+    const labels = [...(spec.labelNames ?? [])];
+    if (known) {
+      if (known.spec.help !== spec.help || known.spec.labelNames?.join() !== labels.join())
+        throw new Error(`metric ${spec.name} is already declared with other help or labels`);
+      return known.counter as Counter<L>;
+    }
+    if (!/^[a-z_][a-z0-9_]*_total$/.test(spec.name))
+      throw new Error(`counter ${spec.name}: snake_case ending in _total (Prometheus convention)`);
+    const made = new Counter<L>({ name: spec.name, help: spec.help, labelNames: labels, registers });
+    counters.set(spec.name, { spec: { ...spec, labelNames: labels }, counter: made as Counter<string> });
+    return made;
+  }
   return {
+    counter,
     registry,
     httpRequests: new Counter({
       name: 'http_requests_total',

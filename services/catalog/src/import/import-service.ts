@@ -101,6 +101,16 @@ async function upsert(trx: Kysely<CatalogDB>, outbox: Outbox, c: CheckedRow): Pr
 
 export function createImportService(ctx: ServiceContext<CatalogDB>): ImportService {
   const { database, outbox } = ctx;
+  const imports = ctx.metrics.counter({
+    name: 'product_imports_total',
+    help: 'Product imports by outcome: completed (every batch written), partial (some batches rejected), rejected (none written)',
+    labelNames: ['outcome'],
+  });
+  const importRows = ctx.metrics.counter({
+    name: 'product_import_rows_total',
+    help: 'Rows of product imports by result: created, updated, unchanged, rejected',
+    labelNames: ['result'],
+  });
 
   /** Checks and writes one batch in one transaction; any bad row rolls all of it back. */
   async function importBatch(index: number, items: ImportItem[]): Promise<BatchReport> {
@@ -145,7 +155,15 @@ export function createImportService(ctx: ServiceContext<CatalogDB>): ImportServi
         reports.push(await importBatch(reports.length, batch));
       }
       if (reports.length === 0) throw CatalogErrors.CATALOG_IMPORT_EMPTY('the body holds no product row');
-      return importReport(reports);
+      const report = importReport(reports);
+      const t = report.totals;
+      const outcome =
+        t.rejectedBatches === 0 ? 'completed' : t.rejectedBatches < reports.length ? 'partial' : 'rejected';
+      imports.inc({ outcome });
+      for (const result of ['created', 'updated', 'unchanged'] as const)
+        importRows.inc({ result }, t[result]);
+      importRows.inc({ result: 'rejected' }, t.rejectedRows);
+      return report;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { AppError } from '@mercato/platform/errors';
 import { IdentityErrors } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { verifySecondFactor } from '../mfa/second-factor.ts';
@@ -27,9 +28,35 @@ export interface SessionService extends SessionPort {
  * grants call, so both doors share lockout, MFA and rotation).
  */
 export function createSessionService(identity: IdentityContext): SessionService {
-  const { database } = identity.ctx;
+  const { database, metrics } = identity.ctx;
   const credentials = createCredentialChecker(identity);
   const sessions = createTokenSessions(identity);
+  const signIns = metrics.counter({
+    name: 'sign_ins_total',
+    help: 'Sign-in steps (password, MFA code) by outcome: ok, mfa_required, failed (refused), locked, error',
+    labelNames: ['step', 'outcome'],
+  });
+
+  /** Counts a sign-in step's outcome, from its answer or its refusal. */
+  async function counted<T>(
+    step: 'password' | 'mfa',
+    run: () => Promise<T>,
+    ok: (r: T) => string,
+  ): Promise<T> {
+    try {
+      const result = await run();
+      signIns.inc({ step, outcome: ok(result) });
+      return result;
+    } catch (err) {
+      const outcome = !(err instanceof AppError)
+        ? 'error'
+        : err.code === 'IDENTITY_ACCOUNT_LOCKED'
+          ? 'locked'
+          : 'failed';
+      signIns.inc({ step, outcome });
+      throw err;
+    }
+  }
 
   async function start(
     user: Parameters<typeof sessions.open>[1],
@@ -44,42 +71,54 @@ export function createSessionService(identity: IdentityContext): SessionService 
     return sessions.finish(pending);
   }
 
-  return {
-    async passwordLogin(input): Promise<LoginResult> {
-      const user = await credentials.check(input.email, input.password);
-      if (user.mfa_enabled_at) {
-        return { kind: 'mfa_required', mfaToken: await identity.tokens.signMfa(user.id) };
-      }
-      return { kind: 'tokens', tokens: await start(user, input) };
-    },
-
-    async completeMfa(input) {
-      let userId: string;
-      try {
-        userId = await identity.tokens.verifyMfa(input.mfaToken);
-      } catch {
-        throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
-      }
-      const user = await users.findById(database.db, userId);
-      if (!user?.mfa_enabled_at) throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
-      credentials.assertNotLocked(user);
-      if (user.status !== 'active') throw IdentityErrors.IDENTITY_ACCOUNT_DISABLED();
-      const pending = await database.transaction(async (trx): Promise<PendingSession | undefined> => {
-        if (!(await verifySecondFactor(trx, user, input.code))) return undefined;
-        return sessions.open(trx, user, {
-          scope: input.scope ?? '',
-          ...(input.clientId ? { clientId: input.clientId } : {}),
-        });
+  async function completeMfa(input: Parameters<SessionService['completeMfa']>[0]): Promise<TokenSet> {
+    let userId: string;
+    try {
+      userId = await identity.tokens.verifyMfa(input.mfaToken);
+    } catch {
+      throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
+    }
+    const user = await users.findById(database.db, userId);
+    if (!user?.mfa_enabled_at) throw IdentityErrors.IDENTITY_MFA_TOKEN_INVALID();
+    credentials.assertNotLocked(user);
+    if (user.status !== 'active') throw IdentityErrors.IDENTITY_ACCOUNT_DISABLED();
+    const pending = await database.transaction(async (trx): Promise<PendingSession | undefined> => {
+      if (!(await verifySecondFactor(trx, user, input.code))) return undefined;
+      return sessions.open(trx, user, {
+        scope: input.scope ?? '',
+        ...(input.clientId ? { clientId: input.clientId } : {}),
       });
-      if (!pending) {
-        // Wrong codes count like wrong passwords: guessing 6 digits must hit the lockout too.
-        const lockedUntil = await credentials.recordFailure(user.id);
-        if (lockedUntil) throw lockedError(Math.ceil((lockedUntil.getTime() - identity.ctx.now()) / 1000));
-        throw IdentityErrors.IDENTITY_MFA_CODE_INVALID();
-      }
-      await credentials.clearFailures(user);
-      return sessions.finish(pending);
-    },
+    });
+    if (!pending) {
+      // Wrong codes count like wrong passwords: guessing 6 digits must hit the lockout too.
+      const lockedUntil = await credentials.recordFailure(user.id);
+      if (lockedUntil) throw lockedError(Math.ceil((lockedUntil.getTime() - identity.ctx.now()) / 1000));
+      throw IdentityErrors.IDENTITY_MFA_CODE_INVALID();
+    }
+    await credentials.clearFailures(user);
+    return sessions.finish(pending);
+  }
+
+  return {
+    passwordLogin: (input) =>
+      counted(
+        'password',
+        async (): Promise<LoginResult> => {
+          const user = await credentials.check(input.email, input.password);
+          if (user.mfa_enabled_at) {
+            return { kind: 'mfa_required', mfaToken: await identity.tokens.signMfa(user.id) };
+          }
+          return { kind: 'tokens', tokens: await start(user, input) };
+        },
+        (r) => (r.kind === 'tokens' ? 'ok' : 'mfa_required'),
+      ),
+
+    completeMfa: (input) =>
+      counted(
+        'mfa',
+        () => completeMfa(input),
+        () => 'ok',
+      ),
 
     refresh: (refreshToken, opts) => sessions.rotate(refreshToken, opts?.clientId),
     revokeRefreshToken: (refreshToken) => sessions.revokeFamilyOf(refreshToken),

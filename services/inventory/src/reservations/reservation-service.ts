@@ -115,6 +115,12 @@ export function createReservationService(
 ): ReservationService {
   const { database, outbox } = ctx;
   const reserve = createReservationBatcher(ctx, batching);
+  // Replays are not counted again: each reservation (or refusal) once, as dashboards chart them.
+  const reservations = ctx.metrics.counter({
+    name: 'reservations_total',
+    help: 'Reservations by outcome: held (created), refused (short stock), expired (released by the sweeper)',
+    labelNames: ['outcome'],
+  });
   const db = database.db;
 
   async function load(exec: Kysely<InventoryDB>, id: string): Promise<Reservation> {
@@ -165,6 +171,7 @@ export function createReservationService(
         case 'mismatch':
           throw CommonErrors.IDEMPOTENCY_KEY_REUSED();
         case 'refused':
+          reservations.inc({ outcome: 'refused' });
           throw insufficientStock(out.shortages);
         case 'replay':
           if (!out.reservationId) {
@@ -175,6 +182,7 @@ export function createReservationService(
           }
           return { reservation: asCreated(await load(db, out.reservationId)), replayed: true };
         case 'created':
+          reservations.inc({ outcome: 'held' });
           break;
       }
       const createdAt = out.createdAt.toISOString();
@@ -314,8 +322,8 @@ export function createReservationService(
       });
     },
 
-    expireDue(limit) {
-      return database.transaction(async (trx) => {
+    async expireDue(limit) {
+      const count = await database.transaction(async (trx) => {
         // Due by the clock that set expires_at (ctx.now), not the database's: one clock for both.
         const expired = await repo.claimExpired(trx, limit, new Date(ctx.now()));
         if (expired.length === 0) return 0;
@@ -342,6 +350,8 @@ export function createReservationService(
         await outbox.addMany(trx, [...released, ...levelEvents]);
         return expired.length;
       });
+      if (count > 0) reservations.inc({ outcome: 'expired' }, count);
+      return count;
     },
   };
   return service;

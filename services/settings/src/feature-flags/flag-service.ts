@@ -45,6 +45,12 @@ function unique(list: string[] | undefined): string[] {
 export function createFlagService(ctx: ServiceContext<SettingsDB>): FlagService {
   const { database, outbox, cache, logger } = ctx;
   const onCacheError = (err: unknown, op: string) => logger.warn({ err, op }, 'feature flag cache failed');
+  // Per flag: flags are few and made by admins, and dashboards chart each one's exposure.
+  const evaluations = ctx.metrics.counter({
+    name: 'flag_evaluations_total',
+    help: 'Feature flag evaluations by flag and result (enabled, disabled)',
+    labelNames: ['flag', 'result'],
+  });
 
   function event(data: FeatureFlagChangedV1) {
     return { type: 'feature_flag.changed' as const, subject: data.key, data };
@@ -169,7 +175,9 @@ export function createFlagService(ctx: ServiceContext<SettingsDB>): FlagService 
     async evaluate(key, subject) {
       const flag = await read(key);
       if (!flag) throw notFound(key);
-      return { key, subject, ...evaluateFlag(flag, subject) };
+      const result = evaluateFlag(flag, subject);
+      evaluations.inc({ flag: key, result: result.enabled ? 'enabled' : 'disabled' });
+      return { key, subject, ...result };
     },
   };
 }
