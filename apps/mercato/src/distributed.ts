@@ -3,6 +3,7 @@ import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
+import { carrierStandIn, simulatorsMain } from './provider-stand-ins.ts';
 import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
 
@@ -95,7 +96,9 @@ export async function startDistributed(
   const jwksUrl = process.env.IDENTITY_JWKS_URL ?? `${identityUrl}/.well-known/jwks.json`;
   // Identity signs with it and every service and the gateway expect it.
   const issuer = publicIssuer(opts.gatewayPort);
+  const carrier = carrierStandIn(opts.offset);
   try {
+    if (carrier) launch('simulators', simulatorsMain, carrier.simulatorEnv);
     const upstreams: string[] = [];
     for (const s of services) {
       const databaseUrl = serviceDatabaseUrl(opts.postgresUrl, s.name);
@@ -109,6 +112,7 @@ export async function startDistributed(
         REDIS_URL: opts.redisUrl,
         IDENTITY_JWKS_URL: jwksUrl,
         IDENTITY_ISSUER: issuer,
+        ...carrier?.serviceEnv,
       });
       await waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child));
       upstreams.push(`${s.name}=http://127.0.0.1:${port}`);

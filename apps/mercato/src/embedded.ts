@@ -11,7 +11,9 @@ import { closeOnSignals } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
+import { carrierStandIn } from './provider-stand-ins.ts';
 import { services } from './service-registry.ts';
+import { carrierOptionsFromEnv, createCarrierSimulator, type CarrierSimulator } from '@mercato/simulators';
 
 /** Options of an embedded start; every field has an environment variable. */
 export interface EmbeddedOptions {
@@ -55,6 +57,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     audience: process.env.IDENTITY_AUDIENCE ?? 'mercato',
     keys: new URL(`http://127.0.0.1:${identityPort}/.well-known/jwks.json`),
   });
+  // The carrier stand-in, in this process too (unless a real carrier is configured).
+  const carrier = carrierStandIn(opts.offset);
+  let carrierSimulator: CarrierSimulator | undefined;
+  const carrierSettings = carrier && carrierOptionsFromEnv(carrier.simulatorEnv);
+  if (carrier && carrierSettings) {
+    carrierSimulator = createCarrierSimulator(carrierSettings.options);
+    await carrierSimulator.listen(carrier.port);
+  }
+  const serviceEnv = { ...process.env, ...carrier?.serviceEnv };
   const upstreams: Record<string, string> = {};
   for (const s of services) upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   for (const s of services) {
@@ -64,6 +75,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
       // Demo defaults of the services' settings (the demo catalog's SKUs start with stock).
       demo: opts.seed,
       serviceUrls: upstreams,
+      env: serviceEnv,
       auth,
       bus,
       cache: createMemoryCache({ namespace: s.name }),
@@ -113,6 +125,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     closed = true;
     await gateway.close();
     for (const r of runtimes.reverse()) await r.close();
+    await carrierSimulator?.close();
     await bus.close();
     await pglite.close();
   };

@@ -8,6 +8,7 @@ import { inventoryService } from '@mercato/inventory';
 import { orderService } from '@mercato/order';
 import type { AnyService } from '@mercato/platform/service';
 import { settingsService } from '@mercato/settings';
+import { shippingService } from '@mercato/shipping';
 import { fileURLToPath } from 'node:url';
 
 /** A service the launcher can run: its definition, its port and its process entry point. */
@@ -27,6 +28,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   cart: cartService,
   discount: discountService,
   order: orderService,
+  shipping: shippingService,
   settings: settingsService,
 };
 

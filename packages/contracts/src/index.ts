@@ -19,3 +19,5 @@ export * from './customer.ts';
 export * from './customer-api.ts';
 export * from './order.ts';
 export * from './order-api.ts';
+export * from './shipping.ts';
+export * from './shipping-api.ts';

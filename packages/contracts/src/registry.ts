@@ -37,6 +37,12 @@ import {
   PaymentVoidedV1,
 } from './payment.ts';
 import { RatingUpdatedV1 } from './review.ts';
+import {
+  ShipmentCreatedV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
+  ShipmentExceptionV1,
+} from './shipping.ts';
 import { CartAbandonedV1, CartCheckedOutV1, CartUpdatedV1 } from './cart.ts';
 import { CustomerCreatedV1, CustomerUpdatedV1, LoyaltyPointsChangedV1 } from './customer.ts';
 import {
@@ -105,6 +111,10 @@ export const eventRegistry = {
   'discount.redeemed': { version: 1, schema: DiscountRedeemedV1 },
   'discount.released': { version: 1, schema: DiscountReleasedV1 },
   'promotion.changed': { version: 1, schema: PromotionChangedV1 },
+  'shipment.created': { version: 1, schema: ShipmentCreatedV1 },
+  'shipment.dispatched': { version: 1, schema: ShipmentDispatchedV1 },
+  'shipment.delivered': { version: 1, schema: ShipmentDeliveredV1 },
+  'shipment.exception': { version: 1, schema: ShipmentExceptionV1 },
   'payment.authorized': { version: 1, schema: PaymentAuthorizedV1 },
   'payment.requires_action': { version: 1, schema: PaymentRequiresActionV1 },
   'payment.captured': { version: 1, schema: PaymentCapturedV1 },

@@ -77,6 +77,14 @@ export const serviceManifests = {
       'Orders from checkout (line snapshots, totals), their state machine and status history, returns, refunds through payment, invoices as PDF',
     resources: ['orders'],
   },
+  shipping: {
+    name: 'shipping',
+    port: 8110,
+    schema: 'shipping',
+    description:
+      'Shipping zones, methods and rate tables, quotes, shipments with carrier labels, and tracking from signed carrier webhooks',
+    resources: ['shipping'],
+  },
   settings: {
     name: 'settings',
     port: 8114,

@@ -31,6 +31,10 @@ export interface DeliveryRecord {
 }
 
 export interface WebhookOptions {
+  /** The header the signature travels in (default the PSP's `psp-signature`; the carrier has its own). */
+  signatureHeader?: string;
+  /** Who the deliveries say they come from. */
+  userAgent?: string;
   /** Chance that an event is delivered a second time (a PSP's at-least-once delivery). */
   duplicateRate: number;
   /** Each first delivery waits a random 0..maxDelayMs, so events close together may arrive out of order. */
@@ -92,8 +96,12 @@ export function createWebhookSender(random: Random, opts: WebhookOptions, now: (
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signPayload(ep.secret, payload, Math.floor(now() / 1000)),
-          'user-agent': 'mercato-psp-simulator/1.0',
+          [opts.signatureHeader ?? SIGNATURE_HEADER]: signPayload(
+            ep.secret,
+            payload,
+            Math.floor(now() / 1000),
+          ),
+          'user-agent': opts.userAgent ?? 'mercato-psp-simulator/1.0',
         },
         body: payload,
         signal: AbortSignal.timeout(opts.timeoutMs),

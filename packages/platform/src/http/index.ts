@@ -25,3 +25,4 @@ export type { ProblemResponseOptions } from './openapi.ts';
 export type { ContractRouteOptions } from './contract-route.ts';
 export { cacheableBody, ifNoneMatchHits, sendCacheable } from './cacheable.ts';
 export type { CacheableBody } from './cacheable.ts';
+export { verifyWebhookSignature, WebhookSignatureError } from './webhook-signature.ts';

@@ -1,0 +1,6 @@
+// Runs the shipping service alone (distributed mode): PostgreSQL, NATS and Redis from the
+// environment (DATABASE_URL, NATS_URL, REDIS_URL), listening on PORT (default: its manifest's port).
+import { runServiceProcess } from '@mercato/platform/runtime';
+import { shippingService } from './service.ts';
+
+await runServiceProcess(shippingService);
