@@ -9,6 +9,43 @@ import { expectGatewayIssuer } from './issuer-check.ts';
 import { expectRevokedKeyRefused } from './revocation-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
+/** Creates a guest cart with two units of sku through the gateway; returns its id. */
+async function expectGuestCart(base: string, sku: string): Promise<string> {
+  const json = { 'content-type': 'application/json' };
+  const created = await fetch(`${base}/api/v1/carts`, {
+    method: 'POST',
+    headers: json,
+    body: '{"country":"DE"}',
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const { id } = (await created.json()) as { id: string };
+  const added = await fetch(`${base}/api/v1/carts/${id}/lines`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ sku, quantity: 2 }),
+  });
+  assert.equal(added.status, 200, await added.clone().text());
+  const cart = (await added.json()) as {
+    lines: Array<{
+      sku: string;
+      title: string;
+      unitPrice: { amount: number };
+      issues: { unavailable: boolean };
+    }>;
+    totals: { subtotal: number; tax: number; taxRate: number };
+    revalidation: { catalog: boolean; inventory: boolean };
+  };
+  const line = cart.lines[0];
+  assert.equal(line?.sku, sku);
+  assert.ok(line.title.length > 0);
+  assert.equal(line.issues.unavailable, false);
+  assert.deepEqual(cart.revalidation.catalog && cart.revalidation.inventory, true);
+  assert.equal(cart.totals.subtotal, line.unitPrice.amount * 2);
+  assert.equal(cart.totals.taxRate, 1900);
+  assert.equal(added.headers.get('etag'), '"2"');
+  return id;
+}
+
 describe('npm start (embedded mode)', () => {
   const dirs: string[] = [];
   after(async () => {
@@ -22,9 +59,12 @@ describe('npm start (embedded mode)', () => {
     const base = `http://127.0.0.1:${8080 + offset}`;
     const env = { MERCATO_DATA_DIR: dataDir, MERCATO_PORT_OFFSET: String(offset), ...ADMIN_ENV };
 
+    let cartId = '';
     const first = startPlatform([], env);
     try {
-      const ms = await waitFor200(`${base}/api/v1/feature-flags`, first, 30_000);
+      // Start-up seeds 1,200 products and starts every service: on a shared, loaded machine that
+      // took over 30 s, so the wait is generous (the test still fails on a platform that never comes up).
+      const ms = await waitFor200(`${base}/api/v1/feature-flags`, first, 120_000);
       assert.ok(ms >= 0);
       const body = JSON.stringify({ key: 'restart-check', enabled: true, rolloutPercentage: 100 });
       const anonymous = await fetch(`${base}/api/v1/feature-flags`, {
@@ -66,13 +106,17 @@ describe('npm start (embedded mode)', () => {
         `a stock item for ${sku}`,
         200,
       );
+
+      // A guest cart through the gateway: the demo SKU with its catalog snapshot, checked
+      // against inventory, taxed by the seeded rate of its country.
+      cartId = await expectGuestCart(base, sku);
     } finally {
       assert.equal(await first.stop(), 0, `Ctrl-C should stop cleanly:\n${first.output()}`);
     }
 
     const second = startPlatform([], env);
     try {
-      await waitFor200(`${base}/health/ready`, second, 30_000);
+      await waitFor200(`${base}/health/ready`, second, 120_000);
       const res = await fetch(`${base}/api/v1/feature-flags/restart-check`);
       assert.equal(res.status, 200);
       const flag = (await res.json()) as { key: string; enabled: boolean };
@@ -81,6 +125,10 @@ describe('npm start (embedded mode)', () => {
       const evaluated = await fetch(`${base}/api/feature-flags/restart-check/evaluate?subject=user-1`);
       assert.equal(evaluated.status, 200);
       assert.equal(((await evaluated.json()) as { enabled: boolean }).enabled, true);
+      // The cart survived the restart (PGlite is its durable store; the memory cache is new).
+      const cart = await fetch(`${base}/api/v1/carts/${cartId}`);
+      assert.equal(cart.status, 200);
+      assert.equal(((await cart.json()) as { lines: Array<{ quantity: number }> }).lines[0]?.quantity, 2);
     } finally {
       assert.equal(await second.stop(), 0, second.output());
     }

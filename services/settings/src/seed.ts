@@ -56,6 +56,19 @@ const settings: Array<[string, SettingInput]> = [
     },
   ],
   [
+    'tax.rates',
+    {
+      description:
+        'Sales tax / VAT rate by country (ISO 3166 alpha-2), in basis points (1900 = 19 %); a country not listed has none',
+      schema: {
+        type: 'object',
+        propertyNames: { pattern: '^[A-Z]{2}$' },
+        additionalProperties: { type: 'integer', minimum: 0, maximum: 10000 },
+      },
+      value: { US: 0, CA: 500, GB: 2000, DE: 1900, FR: 2000, NL: 2100, IT: 2200, ES: 2100 },
+    },
+  ],
+  [
     'tax.prices_include_tax',
     { description: 'Whether catalog prices include sales tax', schema: { type: 'boolean' }, value: false },
   ],
