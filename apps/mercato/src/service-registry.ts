@@ -6,6 +6,7 @@ import { discountService } from '@mercato/discount';
 import { identityService } from '@mercato/identity';
 import { inventoryService } from '@mercato/inventory';
 import { orderService } from '@mercato/order';
+import { paymentService } from '@mercato/payment';
 import type { AnyService } from '@mercato/platform/service';
 import { settingsService } from '@mercato/settings';
 import { shippingService } from '@mercato/shipping';
@@ -29,6 +30,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   discount: discountService,
   order: orderService,
   shipping: shippingService,
+  payment: paymentService,
   settings: settingsService,
 };
 

@@ -53,7 +53,7 @@ export const RefundSchema = Type.Object(
     providerReference: Nullable(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
   },
-  { $id: 'Refund' },
+  // No $id: it is embedded in Payment and again beside it in a refund's answer.
 );
 export type Refund = Static<typeof RefundSchema>;
 

@@ -85,6 +85,14 @@ export const serviceManifests = {
       'Shipping zones, methods and rate tables, quotes, shipments with carrier labels, and tracking from signed carrier webhooks',
     resources: ['shipping'],
   },
+  payment: {
+    name: 'payment',
+    port: 8109,
+    schema: 'payment',
+    description:
+      'Payments per order or checkout through a provider (authorize, capture, void, refund), the provider ledger, saved cards and a fraud check',
+    resources: ['payments', 'payment-methods'],
+  },
   settings: {
     name: 'settings',
     port: 8114,

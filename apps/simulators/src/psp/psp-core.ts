@@ -72,6 +72,7 @@ interface RefundRecord {
   amount: number;
   currency: string;
   reason: string | null;
+  metadata: Record<string, string>;
   created: number;
 }
 
@@ -82,6 +83,11 @@ export interface PspCoreOptions {
   asyncDelayMs: number;
   now?: () => number;
 }
+
+const stringMap = (v: unknown): Record<string, string> =>
+  typeof v === 'object' && v !== null
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))
+    : {};
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
@@ -163,6 +169,7 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       currency: r.currency,
       payment_intent: r.paymentIntent,
       reason: r.reason,
+      metadata: r.metadata,
       status: 'succeeded',
       created: r.created,
     };
@@ -280,6 +287,21 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       };
     },
 
+    /** A token's card (never its number), for the merchant's checks before charging. */
+    getToken(tokenId: string) {
+      const t = tokens.get(tokenId);
+      if (!t) throw missing('token', tokenId);
+      return {
+        id: tokenId,
+        object: 'token',
+        type: 'card',
+        used: t.used,
+        card: cardView(t.card),
+        created: t.created,
+        livemode: false,
+      };
+    },
+
     createPaymentMethod(token: string) {
       const card = cardFor(token);
       const pmId = id('pm');
@@ -311,10 +333,7 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       if (!/^(tok|pm)_[A-Za-z0-9]+$/.test(pm))
         throw invalid('payment_method', 'A payment_method (tok_… or pm_…) is required');
       const card = cardFor(pm);
-      const metadata =
-        typeof input.metadata === 'object' && input.metadata !== null
-          ? Object.fromEntries(Object.entries(input.metadata).map(([k, v]) => [k, String(v)]))
-          : {};
+      const metadata = stringMap(input.metadata);
       const pi: Intent = {
         id: id('pi'),
         amount,
@@ -428,7 +447,12 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       return intentView(pi);
     },
 
-    createRefund(input: { payment_intent?: unknown; amount?: unknown; reason?: unknown }) {
+    createRefund(input: {
+      payment_intent?: unknown;
+      amount?: unknown;
+      reason?: unknown;
+      metadata?: unknown;
+    }) {
       const pi = intent(String(input.payment_intent ?? ''));
       if (pi.status !== 'succeeded') {
         throw new PspError(
@@ -456,6 +480,7 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
         amount,
         currency: pi.currency,
         reason: typeof input.reason === 'string' ? input.reason : null,
+        metadata: stringMap(input.metadata),
         created: seconds(),
       };
       refunds.set(r.id, r);

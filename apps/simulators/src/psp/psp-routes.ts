@@ -123,6 +123,10 @@ export function registerPspRoutes(
   post('/v1/payment_intents/:id/capture', (r) => core.capture(param(r, 'id'), body(r)));
   post('/v1/payment_intents/:id/cancel', (r) => core.cancel(param(r, 'id')));
   post('/v1/refunds', (r) => core.createRefund(body(r)));
+  app.get('/v1/tokens/:id', async (r) => {
+    authorized(r);
+    return core.getToken(param(r, 'id'));
+  });
   app.get('/v1/payment_intents/:id', async (r) => {
     authorized(r);
     return core.getIntent(param(r, 'id'));
