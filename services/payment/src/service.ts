@@ -14,55 +14,45 @@ import { createRefundService } from './refunds/refund-service.ts';
 import { registerWebhookRoutes } from './webhooks/webhook-routes.ts';
 import { createWebhookService } from './webhooks/webhook-service.ts';
 
-export interface PaymentServiceOptions {
-  /** The clock of webhook tolerance and fraud windows (tests move it). */
-  now?: () => number;
-}
-
-/** The payment service with its clock given (tests); `paymentService` is the one the platform runs. */
-export function definePaymentService(opts: PaymentServiceOptions = {}) {
-  const now = opts.now ?? Date.now;
-  return defineService<PaymentDB>()({
-    manifest: serviceManifests.payment,
-    config: PaymentConfigSchema,
-    errors: PaymentErrors.catalog,
-    migrations: new URL('../migrations/', import.meta.url),
-    setup(ctx) {
-      const c = ctx.config;
-      // Embedded mode talks to the simulator the launcher started with these; anywhere else
-      // a missing secret stops start-up (ARCHITECTURE.md §8: no secret has a default).
-      const secretKey =
-        c.PSP_SECRET_KEY ?? (ctx.mode === 'embedded' ? EMBEDDED_PSP_SECRETS.secretKey : undefined);
-      const webhookSecret =
-        c.PSP_WEBHOOK_SECRET ?? (ctx.mode === 'embedded' ? EMBEDDED_PSP_SECRETS.webhookSecret : undefined);
-      if (!secretKey || !webhookSecret) {
-        throw new Error('PSP_SECRET_KEY and PSP_WEBHOOK_SECRET are required outside embedded mode');
-      }
-      const provider = createSimulatorProvider({
-        baseUrl: c.PSP_API_URL,
-        secretKey,
-        webhookSecret,
-        timeoutMs: c.PSP_TIMEOUT_MS,
-        toleranceSeconds: c.PAYMENT_WEBHOOK_TOLERANCE_S,
-      });
-      const deps: PaymentDeps = { ctx, provider, now };
-      return {
-        provider,
-        authorizations: createAuthorizationService(deps),
-        payments: createPaymentService(deps),
-        refunds: createRefundService(deps),
-        webhooks: createWebhookService(deps),
-        methods: createMethodService(deps),
-      };
-    },
-    routes(app, _ctx, parts) {
-      registerPaymentRoutes(app, parts);
-      registerWebhookRoutes(app, parts.webhooks, parts.provider.name);
-      registerMethodRoutes(app, parts.methods);
-      app.addHook('onClose', async () => parts.provider.close());
-    },
-  });
-}
-
 /** The payment service: payments, refunds, the provider ledger, saved cards, the fraud check. */
-export const paymentService = definePaymentService();
+export const paymentService = defineService<PaymentDB>()({
+  manifest: serviceManifests.payment,
+  config: PaymentConfigSchema,
+  errors: PaymentErrors.catalog,
+  migrations: new URL('../migrations/', import.meta.url),
+  setup(ctx) {
+    const c = ctx.config;
+    // Embedded mode talks to the simulator the launcher started with these; anywhere else
+    // a missing secret stops start-up (ARCHITECTURE.md §8: no secret has a default).
+    const secretKey =
+      c.PSP_SECRET_KEY ?? (ctx.mode === 'embedded' ? EMBEDDED_PSP_SECRETS.secretKey : undefined);
+    const webhookSecret =
+      c.PSP_WEBHOOK_SECRET ?? (ctx.mode === 'embedded' ? EMBEDDED_PSP_SECRETS.webhookSecret : undefined);
+    if (!secretKey || !webhookSecret) {
+      throw new Error('PSP_SECRET_KEY and PSP_WEBHOOK_SECRET are required outside embedded mode');
+    }
+    const provider = createSimulatorProvider({
+      baseUrl: c.PSP_API_URL,
+      secretKey,
+      webhookSecret,
+      timeoutMs: c.PSP_TIMEOUT_MS,
+      toleranceSeconds: c.PAYMENT_WEBHOOK_TOLERANCE_S,
+    });
+    // ctx.now: webhook tolerance and fraud windows follow the clock a test moves.
+    const deps: PaymentDeps = { ctx, provider, now: ctx.now };
+    return {
+      provider,
+      authorizations: createAuthorizationService(deps),
+      payments: createPaymentService(deps),
+      refunds: createRefundService(deps),
+      webhooks: createWebhookService(deps),
+      methods: createMethodService(deps),
+    };
+  },
+  routes(app, _ctx, parts) {
+    registerPaymentRoutes(app, parts);
+    registerWebhookRoutes(app, parts.webhooks, parts.provider.name);
+    registerMethodRoutes(app, parts.methods);
+    app.addHook('onClose', async () => parts.provider.close());
+  },
+});

@@ -2,17 +2,20 @@
 // service on it listening on another, the simulator's webhooks going to it over HTTP.
 import { createPspSimulator, type PspSimulator, type PspSimulatorOptions } from '@mercato/simulators';
 import { newId } from '@mercato/platform/ids';
+import type { EventEnvelope } from '@mercato/contracts';
 import {
   callAs,
+  eventsFor as kitEventsFor,
   startTestService,
   TEST_ADMIN,
+  type Body,
   type DbKind,
   type Reply,
   type TestService,
 } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import type { PaymentDB } from '../src/db.ts';
-import { definePaymentService } from '../src/service.ts';
+import { paymentService } from '../src/service.ts';
 
 export { callAs as call, expectProblem, TEST_ADMIN as ADMIN, type Body, type Reply } from '@mercato/testing';
 
@@ -68,7 +71,8 @@ export async function startPayment(
   const pspUrl = await simulator.listen(0);
   let offset = 0;
   const clock: TestClock = { now: () => Date.now() + offset, advance: (ms) => (offset += ms) };
-  const svc = await startTestService(definePaymentService({ now: clock.now }), kind, {
+  const svc = await startTestService(paymentService, kind, {
+    now: clock.now,
     env: {
       ...process.env,
       PSP_API_URL: pspUrl,
@@ -136,4 +140,13 @@ export async function captured(h: PaymentHarness, amount = 2500, body: Record<st
   const res = await h.post(`/api/v1/payments/${p.id}/capture`, {});
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body;
+}
+
+/** Events of a type for one payment (after a relay flush), their data read as any. */
+export async function eventsFor(
+  svc: Svc,
+  type: string,
+  subject: string,
+): Promise<Array<EventEnvelope<Body>>> {
+  return (await kitEventsFor(svc, type, subject)) as Array<EventEnvelope<Body>>;
 }
