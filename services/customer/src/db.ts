@@ -56,10 +56,19 @@ export interface ShopSettingsTable {
   version: number;
 }
 
+export interface OrderTotalsTable {
+  order_id: string;
+  customer_id: string;
+  amount: number;
+  refunded: Generated<number>;
+  currency: string;
+}
+
 /** The customer schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface CustomerDB {
   customers: CustomersTable;
   addresses: AddressesTable;
   loyalty_movements: LoyaltyMovementsTable;
   shop_settings: ShopSettingsTable;
+  order_totals: OrderTotalsTable;
 }

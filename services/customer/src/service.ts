@@ -7,6 +7,7 @@ import type { CustomerDB } from './db.ts';
 import { CustomerErrors } from './errors.ts';
 import { identitySubscription, settingsSubscription } from './events/customer-subscriptions.ts';
 import { registerLoyaltyRoutes } from './loyalty/loyalty-routes.ts';
+import { orderSubscription } from './loyalty/order-handlers.ts';
 import { createLoyaltyService } from './loyalty/loyalty-service.ts';
 import { registerPrivacyRoutes } from './privacy/privacy-routes.ts';
 import { createPrivacyService } from './privacy/privacy-service.ts';
@@ -26,5 +27,9 @@ export const customerService = defineService<CustomerDB>()({
     registerLoyaltyRoutes(app, loyalty, profiles);
     registerPrivacyRoutes(app, createPrivacyService(ctx), profiles);
   },
-  subscriptions: (_ctx, { profiles }) => [identitySubscription(profiles), settingsSubscription()],
+  subscriptions: (_ctx, { profiles, loyalty }) => [
+    identitySubscription(profiles),
+    settingsSubscription(),
+    orderSubscription(loyalty),
+  ],
 });

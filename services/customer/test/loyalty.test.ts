@@ -124,5 +124,56 @@ for (const kind of ['pglite', 'pg'] as const) {
       );
       assert.equal((await standing(me)).points, 40, 'back to CUSTOMER_POINTS_PER_UNIT (1)');
     });
+    test('orders move points by their events: confirmed records the total, completed earns, a refund takes back its share, a guest earns nothing', async () => {
+      const me = shopper();
+      await call(svc, me, 'GET', '/api/v1/customers/me');
+      const ref = (orderId: string, customerId: string | null = me.subject) => ({
+        orderId,
+        orderNumber: 'MC-0000001',
+        customerId,
+      });
+      const money = (amount: number) => ({ amount, currency: 'USD' });
+      const confirmed = (orderId: string, amount: number, customerId: string | null = me.subject) => ({
+        ...ref(orderId, customerId),
+        checkoutId: `co-${orderId}`,
+        email: me.email,
+        total: money(amount),
+        lines: [{ sku: 'A', quantity: 1 }],
+      });
+      const refunded = (orderId: string, amount: number, full = false) => ({
+        ...ref(orderId),
+        refundId: newId(),
+        amount: money(amount),
+        refundedTotal: money(amount),
+        full,
+        lines: [],
+        reason: 'customer request',
+      });
+      const a = newId();
+      await deliver(svc, 'order.confirmed', a, confirmed(a, 20_000), 'order');
+      assert.equal((await standing(me)).points, 0, 'nothing before completion');
+      await deliver(svc, 'order.completed', a, ref(a), 'order');
+      assert.equal((await standing(me)).points, 200);
+      await deliver(svc, 'order.refunded', a, refunded(a, 5_000), 'order');
+      assert.equal((await standing(me)).points, 150);
+
+      // Refunded before completion: completion earns on what is left.
+      const b = newId();
+      await deliver(svc, 'order.confirmed', b, confirmed(b, 10_000), 'order');
+      await deliver(svc, 'order.refunded', b, refunded(b, 4_000), 'order');
+      await deliver(svc, 'order.completed', b, ref(b), 'order');
+      assert.equal((await standing(me)).points, 210);
+
+      const guest = newId();
+      await deliver(svc, 'order.confirmed', guest, confirmed(guest, 50_000, null), 'order');
+      await deliver(svc, 'order.completed', guest, ref(guest, null), 'order');
+      assert.equal((await standing(me)).points, 210);
+      const rows = await svc.runtime.ctx.database.db
+        .selectFrom('order_totals')
+        .select('order_id')
+        .where('order_id', '=', guest)
+        .execute();
+      assert.equal(rows.length, 0);
+    });
   });
 }
