@@ -10,13 +10,20 @@ Commands:
   seed                                  load demo data (embedded data dir, or distributed databases with --mode distributed)
   rotate-keys [--mode embedded|distributed]
                                         make a new token signing key current (prints its kid); embedded: platform stopped
+  reset-password <email> [--generate] [--mode embedded|distributed]
+                                        set an account's password (typed twice, or the first line of stdin;
+                                        --generate or empty: generated and printed once), lift its lock,
+                                        sign it out everywhere; embedded: platform stopped
   help                                  show this text
 `;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { mode: { type: 'string', default: process.env.MERCATO_MODE ?? 'embedded' } },
+    options: {
+      mode: { type: 'string', default: process.env.MERCATO_MODE ?? 'embedded' },
+      generate: { type: 'boolean', default: false },
+    },
   });
   const command = positionals[0] ?? 'help';
   const mode = values.mode;
@@ -49,6 +56,25 @@ async function main(): Promise<void> {
       process.stdout.write(`${await rotateKeys(mode)}\n`);
       return;
     }
+    case 'reset-password': {
+      const email = positionals[1];
+      if (!email) {
+        process.stderr.write(`reset-password needs an email\n\n${usage}`);
+        process.exitCode = 64;
+        return;
+      }
+      const { readNewPassword, resetPassword } = await import('./reset-password.ts');
+      const typed = values.generate ? undefined : await readNewPassword(process.stdin, process.stdout);
+      const done = await resetPassword(mode, email, typed);
+      // The generated password is shown this once and kept nowhere but as its hash.
+      process.stdout.write(
+        done.generated
+          ? `Password of ${email} reset; new password (shown once): ${done.generated}\n`
+          : `Password of ${email} reset.\n`,
+      );
+      process.stdout.write('Its lock is lifted and every session signed out.\n');
+      return;
+    }
     case 'help':
     case '--help':
       process.stdout.write(usage);
@@ -61,5 +87,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`mercato: ${err instanceof Error ? err.message : String(err)}\n`);
+  // A coded error's field errors say what to change (the password rules broken, say).
+  const fields = (err as { errors?: Array<{ message: string }> } | null)?.errors;
+  if (Array.isArray(fields)) for (const f of fields) process.stderr.write(`  - ${f.message}\n`);
   process.exit(1);
 });

@@ -53,3 +53,6 @@ export const identityService = defineService<IdentityDB>()({
   workers: (_ctx, identity) => [bootstrapAdminWorker(identity)],
   seed: seedIdentity,
 });
+
+/** Password use cases on a built identity's parts (the `mercato reset-password` command uses them). */
+export { createPasswordService } from './passwords/password-service.ts';

@@ -25,6 +25,13 @@ export interface PasswordService {
     userId: string,
     input: { currentPassword: string; newPassword: string; keepRefreshToken?: string },
   ): Promise<void>;
+  /**
+   * Sets a new password for someone with shell access (`mercato reset-password`), without a
+   * link or the current one: any lock is lifted and every session signed out, as a reset
+   * link would. Works on disabled accounts too (enabling them stays an admin's decision).
+   * Returns the user's id.
+   */
+  resetByOperator(email: string, newPassword: string): Promise<{ userId: string }>;
 }
 
 export function createPasswordService(identity: IdentityContext): PasswordService {
@@ -78,6 +85,28 @@ export function createPasswordService(identity: IdentityContext): PasswordServic
           accountEvent('user.password_changed', { userId, email: user.email, reason: 'reset' }),
         );
       });
+    },
+
+    async resetByOperator(rawEmail, newPassword) {
+      const email = normalizeEmail(rawEmail);
+      const user = await users.findByEmail(database.db, email);
+      if (!user) throw IdentityErrors.IDENTITY_USER_NOT_FOUND(`no account with the email ${email}`);
+      assertPasswordAcceptable(newPassword, user.email, config.PASSWORD_MIN_LENGTH, 'password');
+      const passwordHash = await hasher.hash(newPassword);
+      await database.transaction(async (trx) => {
+        await users.setPassword(trx, user.id, passwordHash);
+        const revoked = await refreshTokens.revokeForUser(trx, user.id);
+        await recordSecurityEvent(trx, {
+          userId: user.id,
+          type: 'password_reset',
+          detail: { by: 'operator', revokedRefreshTokens: revoked },
+        });
+        await outbox.add(
+          trx,
+          accountEvent('user.password_changed', { userId: user.id, email: user.email, reason: 'reset' }),
+        );
+      });
+      return { userId: user.id };
     },
 
     async change(userId, input) {
