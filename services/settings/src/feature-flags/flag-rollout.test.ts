@@ -82,6 +82,13 @@ describe('flag evaluation', () => {
     }
   });
 
+  test('a 30 % rollout turns on 27–33 % of 10,000 subjects', () => {
+    let on = 0;
+    for (let i = 0; i < 10_000; i++)
+      if (evaluateFlag(flag({ rolloutPercentage: 30 }), `subject-${i}`).enabled) on++;
+    assert.ok(on >= 2_700 && on <= 3_300, `${on} of 10,000 subjects are in a 30 % rollout`);
+  });
+
   test('raising the percentage only adds subjects (nobody flips off)', () => {
     const subjects = Array.from({ length: 2_000 }, (_, i) => `s${i}`);
     const at = (p: number) =>
