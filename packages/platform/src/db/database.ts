@@ -127,12 +127,16 @@ const pgliteParsers = {
   [pgliteTypes.NUMERIC]: (v: string) => v,
 };
 
-/** Opens a PGlite instance (in memory when dataDir is absent), ready for use. */
-export async function openPGlite(dataDir?: string): Promise<PGlite> {
+/**
+ * Opens a PGlite instance (in memory when dataDir is absent), ready for use. `loadDataDir`
+ * starts it from a dump (`pglite.dumpDataDir()`) instead of running initdb.
+ */
+export async function openPGlite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   // One options object: PGlite drops the second argument when the first is not a string,
   // so `new PGlite(undefined, { parsers })` (in memory) would silently lose the parsers.
   const pglite = new PGlite({
     ...(dataDir === undefined ? {} : { dataDir }),
+    ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),
     parsers: pgliteParsers,
     // The server's default 128 MB buffer pool lives in PGlite's WebAssembly heap, which
     // never shrinks: after the first start's seeding it held ~130 MB more than a 16 MB pool
