@@ -12,6 +12,7 @@ import {
   sku,
   startCart,
   type CartHarness,
+  type Reply,
 } from './support.ts';
 
 after(closeTestPglite);
@@ -489,6 +490,61 @@ for (const kind of ['pglite', 'pg'] as const) {
         merged.body.lines.map((l: { quantity: number }) => l.quantity),
         [2],
       );
+    });
+
+    test('two customers merging one guest cart at once: one gets its lines, the other 409, nothing doubled', async () => {
+      const s = stocked(50, 1000);
+      const guest = await createCart(h.svc);
+      await addLine(h.svc, guest.id, { sku: s, quantity: 3 });
+      const [erin, frank] = [customer(), customer()];
+      const replies = await Promise.all(
+        [erin, frank].map((as) =>
+          call(h.svc, 'POST', '/api/v1/carts/mine/merge', { body: { guestCartId: guest.id }, as }),
+        ),
+      );
+      assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409]);
+      const winner = replies.find((r) => r.status === 200);
+      assert.deepEqual(
+        winner?.body.lines.map((l: { quantity: number }) => l.quantity),
+        [3],
+      );
+      expectProblem(replies.find((r) => r.status === 409) as Reply, 409, 'CART_CLOSED');
+      const merges = (await eventsFor(h.svc, 'cart.updated', guest.id)).filter(
+        (e) => e.data.reason === 'merged_away',
+      );
+      assert.equal(merges.length, 1);
+    });
+
+    test('a principal with carts:write (the checkout service, an admin) reaches a customer cart', async () => {
+      const s = stocked(5, 1000);
+      const gina = customer();
+      const cart = await createCart(h.svc, gina);
+      await addLine(h.svc, cart.id, { sku: s, quantity: 1 }, gina);
+      const service = {
+        subject: 'checkout',
+        kind: 'service' as const,
+        roles: [],
+        permissions: ['carts:write'],
+      };
+      const read = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`, { as: service });
+      assert.equal(read.status, 200);
+      const done = await call(h.svc, 'POST', `/api/v1/carts/${cart.id}/checkout`, {
+        body: { checkoutId: 'co-svc' },
+        as: service,
+        headers: { 'if-match': read.headers.etag as string },
+      });
+      assert.equal(done.status, 200);
+      assert.equal(done.body.status, 'checked_out');
+      // A support agent without carts:write is just another caller.
+      expectProblem(
+        await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`, { as: { roles: ['support'] } }),
+        404,
+        'CART_NOT_FOUND',
+      );
+      // Her next cart is a new one: the checked-out cart is no longer her active cart.
+      const next = await call(h.svc, 'POST', '/api/v1/carts', { body: {}, as: gina });
+      assert.equal(next.status, 201);
+      assert.notEqual(next.body.id, cart.id);
     });
 
     test('checkout closes the cart once and publishes cart.checked_out; a repeat answers the same', async () => {
