@@ -182,6 +182,45 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal((await call(svc, 'GET', '/api/v1/products/sku/DUP-1')).status, 404);
     });
 
+    test('a row holding a NUL character (JSON lines or CSV) is reported as a bad row naming the field; the other batches are imported', async () => {
+      const good = (h: string) => ({ handle: h, title: h, status: 'active', price: eur(500) });
+      const res = await send(
+        jsonl([
+          good('nul-ok-a'),
+          { ...good('nul-title'), title: 'Te\u0000e' },
+          { ...good('nul-brand'), brand: 'ac\u0000me' },
+          { ...good('nul-attr'), attributes: { 'mat\u0000': 'x' } },
+          good('nul-ok-b'),
+        ]),
+        { query: '?batchSize=1' },
+      );
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(
+        res.body.batches.map((b: { status: string }) => b.status),
+        ['imported', 'rejected', 'rejected', 'rejected', 'imported'],
+      );
+      assert.deepEqual(
+        res.body.batches.flatMap(
+          (b: { errors: { line: number; errors: { path: string; code: string }[] }[] }) =>
+            b.errors.map((r) => [r.line, r.errors.map((e) => `${e.path} ${e.code}`)]),
+        ),
+        [
+          [2, ['/title VALIDATION_FAILED']],
+          [3, ['/brand VALIDATION_FAILED']],
+          [4, ['/attributes/mat\u0000 VALIDATION_FAILED']],
+        ],
+      );
+      const csv = ['handle,title,sku,price_amount,currency', 'nul-csv,Cup\u0000,NUL-CSV-1,300,EUR'].join(
+        '\n',
+      );
+      const fromCsv = await send(csv, { type: 'text/csv' });
+      assert.equal(fromCsv.status, 200, JSON.stringify(fromCsv.body));
+      assert.equal(fromCsv.body.batches[0].status, 'rejected');
+      assert.equal(fromCsv.body.batches[0].errors[0].errors[0].path, '/title');
+      assert.equal(await countProducts(['nul-ok-a', 'nul-ok-b']), 2);
+      assert.equal(await countProducts(['nul-title', 'nul-brand', 'nul-attr', 'nul-csv']), 0);
+    });
+
     test('CSV rows of one handle are one product with its variants, options, typed attributes and images', async () => {
       const csv = [
         'handle,title,status,brand,categories,sku,price_amount,currency,compare_at_amount,option.size,option.colour,attr.material,attr.organic,attr.gsm,image_url,image_alt',

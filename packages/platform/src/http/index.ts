@@ -20,6 +20,7 @@ export {
 } from './schemas.ts';
 export type { Page } from './schemas.ts';
 export { contractRoute } from './contract-route.ts';
+export { nulPath } from './request-guards.ts';
 export { operationIdOf, problemResponse, securityOf, SECURITY_SCHEMES } from './openapi.ts';
 export type { ProblemResponseOptions } from './openapi.ts';
 export type { ContractRouteOptions } from './contract-route.ts';

@@ -1,4 +1,5 @@
 import type { Kysely } from '@mercato/platform/db';
+import { nulPath } from '@mercato/platform/http';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import type { CatalogDB } from '../db.ts';
@@ -74,6 +75,16 @@ export async function checkBatch(trx: Kysely<CatalogDB>, items: ImportItem[]): P
   for (const item of items) {
     for (const e of item.errors) fail(item, e);
     if (!item.value) continue;
+    // The database stores no NUL: a row holding one is this row's error, not the import's 500.
+    const nulAt = nulPath(item.value);
+    if (nulAt !== undefined) {
+      fail(item, {
+        path: nulAt,
+        message: 'must not contain the NUL character (U+0000)',
+        code: 'VALIDATION_FAILED',
+      });
+      continue;
+    }
     Value.Default(ImportRowSchema, item.value);
     const bad = schemaErrors(item.value);
     for (const e of bad) fail(item, e);
