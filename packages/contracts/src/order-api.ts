@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { defineRoutes, MoneySchema } from './http.ts';
+import { defineRoutes, MoneyAmount, MoneySchema } from './http.ts';
 
 // The order routes the checkout saga calls (create, attach the payment, confirm, cancel as
 // compensation, read): their schemas live here so order mounts them and the saga's typed
@@ -51,7 +51,7 @@ const DiscountInput = Type.Object(
   {
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     description: Type.Optional(Type.String({ maxLength: 200 })),
-    amount: Type.Integer({ minimum: 1, description: 'minor units taken off this line (all its units)' }),
+    amount: MoneyAmount({ minimum: 1, description: 'minor units taken off this line (all its units)' }),
   },
   { additionalProperties: false },
 );

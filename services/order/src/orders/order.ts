@@ -1,4 +1,6 @@
 import {
+  Int32,
+  MoneyAmount,
   MoneySchema,
   OrderStatusSchema,
   PageQuery,
@@ -93,8 +95,8 @@ export const OrderListQuery = Type.Object({
   ),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'created before' })),
-  minTotal: Type.Optional(Type.Integer({ minimum: 0, description: 'total in minor units, at least' })),
-  maxTotal: Type.Optional(Type.Integer({ minimum: 0, description: 'total in minor units, at most' })),
+  minTotal: Type.Optional(MoneyAmount({ description: 'total in minor units, at least' })),
+  maxTotal: Type.Optional(MoneyAmount({ description: 'total in minor units, at most' })),
 });
 export type OrderListInput = Static<typeof OrderListQuery>;
 export type OrderSearch = OrderListInput & { customerId?: string };
@@ -120,7 +122,7 @@ export const TransitionBody = Type.Object(
     lines: Type.Optional(
       Type.Array(
         Type.Object(
-          { lineNo: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1 }) },
+          { lineNo: Int32({ minimum: 1 }), quantity: Int32({ minimum: 1 }) },
           { additionalProperties: false },
         ),
         { minItems: 1, maxItems: 200, description: 'partially_fulfilled: the units packed now' },

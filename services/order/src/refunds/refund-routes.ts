@@ -1,4 +1,4 @@
-import { MoneySchema, OrderSchema } from '@mercato/contracts';
+import { Int32, MoneyAmount, MoneySchema, OrderSchema } from '@mercato/contracts';
 import { problemResponses, type ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { actorFrom } from '../orders/order-access.ts';
@@ -8,14 +8,14 @@ const RefundBody = Type.Object(
   {
     amount: Type.Optional(
       Type.Object(
-        { amount: Type.Integer({ minimum: 1 }), currency: MoneySchema.properties.currency },
+        { amount: MoneyAmount({ minimum: 1 }), currency: MoneySchema.properties.currency },
         { additionalProperties: false },
       ),
     ),
     lines: Type.Optional(
       Type.Array(
         Type.Object(
-          { lineNo: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1 }) },
+          { lineNo: Int32({ minimum: 1 }), quantity: Int32({ minimum: 1 }) },
           { additionalProperties: false },
         ),
         { minItems: 1, maxItems: 200 },
