@@ -9,6 +9,13 @@ export const OrderConfigSchema = Type.Object({
     description:
       'days after delivery in which a return may be requested, unless the setting orders.return_window_days says otherwise',
   }),
+  ORDER_SETTINGS_TTL_MS: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 30_000,
+    description:
+      'how long the shop settings read from settings (store.profile, the return window) are reused',
+  }),
   ORDER_NUMBER_PREFIX: Type.String({
     pattern: '^[A-Z]{1,6}-?$',
     default: 'MC-',

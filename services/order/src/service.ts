@@ -1,34 +1,28 @@
-import { serviceManifests } from '@mercato/contracts';
+import { serviceManifests, settingsApi } from '@mercato/contracts';
 import { createPeriodicWorker } from '@mercato/platform/http';
 import { defineService } from '@mercato/platform/service';
 import { OrderConfigSchema } from './config.ts';
 import type { OrderDB } from './db.ts';
 import { OrderErrors } from './errors.ts';
+import { registerNoteRoutes } from './notes/note-routes.ts';
+import { createNoteService } from './notes/note-service.ts';
 import { createOrderLifecycle } from './orders/order-lifecycle.ts';
 import { registerOrderRoutes } from './orders/order-routes.ts';
 import { createOrderService } from './orders/order-service.ts';
 import { registerRefundRoutes } from './refunds/refund-routes.ts';
 import { createRefundService } from './refunds/refund-service.ts';
-
-/** A clock the use cases read (tests move it instead of waiting). */
-export interface Clock {
-  now(): Date;
-}
+import { registerReturnRoutes } from './returns/return-routes.ts';
+import { createReturnService } from './returns/return-service.ts';
+import { createShopSettingsReader } from './settings/shop-settings.ts';
 
 /** What setup builds once per instance (tests reach it as runtime.parts). */
 export interface OrderParts {
-  clock: Clock;
   orders: ReturnType<typeof createOrderService>;
   lifecycle: ReturnType<typeof createOrderLifecycle>;
   refunds: ReturnType<typeof createRefundService>;
-}
-
-/** What setup builds once per instance (tests reach it as runtime.parts). */
-export interface OrderParts {
-  clock: Clock;
-  orders: ReturnType<typeof createOrderService>;
-  lifecycle: ReturnType<typeof createOrderLifecycle>;
-  refunds: ReturnType<typeof createRefundService>;
+  returns: ReturnType<typeof createReturnService>;
+  notes: ReturnType<typeof createNoteService>;
+  settings: ReturnType<typeof createShopSettingsReader>;
 }
 
 /** The order service: orders from checkout, their life, returns, refunds through payment, invoices. */
@@ -36,31 +30,46 @@ export const orderService = defineService<OrderDB>()({
   manifest: serviceManifests.order,
   config: OrderConfigSchema,
   errors: OrderErrors.catalog,
+  calls: { settings: settingsApi },
   migrations: new URL('../migrations/', import.meta.url),
   setup(ctx): OrderParts {
-    const clock: Clock = { now: () => new Date() };
     // Payment's manifest is not on main yet: refunds are recorded (and the amount reserved)
     // but not carried out until the typed client of paymentApi is wired here.
     const refunds = createRefundService(ctx, undefined);
+    const settings = createShopSettingsReader(ctx.clients, {
+      ttlMs: ctx.config.ORDER_SETTINGS_TTL_MS,
+      defaultReturnWindowDays: ctx.config.ORDER_RETURN_WINDOW_DAYS,
+      logger: ctx.logger,
+      now: ctx.now,
+    });
     const lifecycle = createOrderLifecycle(ctx, {
-      now: () => clock.now(),
+      now: () => new Date(ctx.now()),
       refundOnCancel: (trx, order, actor) =>
         refunds.request(trx, order, { reason: 'order cancelled' }, actor),
     });
-    return { clock, orders: createOrderService(ctx), lifecycle, refunds };
+    return {
+      orders: createOrderService(ctx),
+      lifecycle,
+      refunds,
+      returns: createReturnService(ctx, settings),
+      notes: createNoteService(ctx),
+      settings,
+    };
   },
-  routes(app, _ctx, { orders, lifecycle, refunds }) {
-    registerOrderRoutes(app, orders, lifecycle);
-    registerRefundRoutes(app, refunds);
+  routes(app, _ctx, parts) {
+    registerOrderRoutes(app, parts.orders, parts.lifecycle);
+    registerRefundRoutes(app, parts.refunds);
+    registerReturnRoutes(app, parts.returns);
+    registerNoteRoutes(app, parts.notes);
   },
-  workers: (ctx, { refunds, clock }) => [
+  workers: (ctx, { refunds }) => [
     // Refunds payment could not take (it was down) are asked again; the refund id keeps it idempotent.
     createPeriodicWorker({
       name: 'refund-resender',
       intervalMs: 10_000,
       logger: ctx.logger,
       run: async () => {
-        await refunds.resend(new Date(clock.now().getTime() - 5_000), 50);
+        await refunds.resend(new Date(ctx.now() - 5_000), 50);
       },
     }),
   ],

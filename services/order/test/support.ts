@@ -1,8 +1,16 @@
 // The order tests use the shared component-test helpers; the saga acts as a service principal.
-import type { EventEnvelope } from '@mercato/contracts';
+import { settingsApi, type EventEnvelope } from '@mercato/contracts';
+import { CommonErrors } from '@mercato/platform/errors';
+import { contractRoute, createApp } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
+import { createMetrics } from '@mercato/platform/metrics';
 import {
   callAs,
+  captureLogger,
+  manualClock,
+  startTestService,
+  type DbKind,
+  type ManualClock,
   eventsFor as kitEventsFor,
   type Body,
   type MintOptions,
@@ -11,7 +19,9 @@ import {
 } from '@mercato/testing';
 import assert from 'node:assert/strict';
 import type { OrderDB } from '../src/db.ts';
-import type { OrderParts } from '../src/service.ts';
+import { orderRepository } from '../src/orders/order-repository.ts';
+import { applyTransition } from '../src/orders/order-transitions.ts';
+import { orderService, type OrderParts } from '../src/service.ts';
 
 export { callAs as call, expectProblem, type Body, type Reply } from '@mercato/testing';
 
@@ -100,4 +110,99 @@ export async function eventsFor(
   subject: string,
 ): Promise<Array<EventEnvelope<Body>>> {
   return (await kitEventsFor(svc, type, subject)) as Array<EventEnvelope<Body>>;
+}
+
+/** Settings as order calls it (its getSetting contract), answering from a table the test fills. */
+export interface SettingsStandIn {
+  url: string;
+  values: Map<string, unknown>;
+  /** While true, every call answers 503 (settings is down). */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+export async function startSettingsStandIn(): Promise<SettingsStandIn> {
+  const { logger } = captureLogger('settings-stand-in');
+  const app = await createApp({
+    name: 'settings-stand-in',
+    logger,
+    metrics: createMetrics('stand_in'),
+    openapiRoute: false,
+  });
+  const state = { values: new Map<string, unknown>(), down: false };
+  app.route({
+    ...contractRoute(settingsApi.getSetting),
+    handler: async (request) => {
+      if (state.down) throw CommonErrors.DEPENDENCY_UNAVAILABLE('stand-in is down');
+      const { key } = request.params;
+      if (!state.values.has(key)) throw CommonErrors.NOT_FOUND(`no setting ${key}`);
+      const t = new Date().toISOString();
+      return {
+        key,
+        description: null,
+        value: state.values.get(key),
+        schema: {},
+        version: 1,
+        createdAt: t,
+        updatedAt: t,
+        updatedBy: null,
+      };
+    },
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const standIn: SettingsStandIn = {
+    url,
+    values: state.values,
+    get down() {
+      return state.down;
+    },
+    set down(v: boolean) {
+      state.down = v;
+    },
+    close: () => app.close(),
+  };
+  return standIn;
+}
+
+/** The order service on a fresh schema, with a settings stand-in and a clock the test moves. */
+export async function startOrder(
+  kind: DbKind,
+): Promise<{ svc: Svc; settings: SettingsStandIn; clock: ManualClock; close(): Promise<void> }> {
+  const settings = await startSettingsStandIn();
+  const clock = manualClock(Date.parse('2026-12-01T10:00:00Z'));
+  const svc = await startTestService(orderService, kind, {
+    env: { SETTINGS_URL: settings.url, ORDER_SETTINGS_TTL_MS: '0' },
+    now: clock.now,
+  });
+  return {
+    svc,
+    settings,
+    clock,
+    async close() {
+      await svc.close();
+      await settings.close();
+    },
+  };
+}
+
+/** Moves a confirmed order to paid as payment's capture does (the state machine's own path). */
+export async function markPaid(svc: Svc, id: string): Promise<void> {
+  await svc.runtime.ctx.database.transaction(async (trx) => {
+    const row = await orderRepository.find(trx, id, { forUpdate: true });
+    await applyTransition(trx, svc.runtime.ctx.outbox, row!, 'paid', {
+      actor: 'payment',
+      reason: 'captured',
+    });
+  });
+}
+
+/** An order of `as` (a customer) taken all the way to delivered. */
+export async function deliveredOrder(svc: Svc, over: Record<string, unknown> = {}): Promise<Body> {
+  const o = await createOrder(svc, over);
+  await sagaPost(svc, `/api/v1/orders/${o.id}/confirm`, { paymentId: `pay-${o.id}` });
+  await markPaid(svc, o.id);
+  assert.equal((await moveTo(svc, o.id, 'shipped')).status, 200);
+  const res = await moveTo(svc, o.id, 'delivered');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
 }
