@@ -99,24 +99,33 @@ export async function startDistributed(
   const carrier = carrierStandIn(opts.offset);
   try {
     if (carrier) launch('simulators', simulatorsMain, carrier.simulatorEnv);
-    const upstreams: string[] = [];
-    for (const s of services) {
-      const databaseUrl = serviceDatabaseUrl(opts.postgresUrl, s.name);
-      await ensurePgDatabase(databaseUrl);
-      const port = s.port + opts.offset;
-      const child = launch(s.name, s.main, {
-        ...serviceUrls,
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        NATS_URL: opts.natsUrl,
-        REDIS_URL: opts.redisUrl,
-        IDENTITY_JWKS_URL: jwksUrl,
-        IDENTITY_ISSUER: issuer,
-        ...carrier?.serviceEnv,
-      });
-      await waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child));
-      upstreams.push(`${s.name}=http://127.0.0.1:${port}`);
-    }
+    // Every service at once, then wait for all: each owns its database and finds the others
+    // over the bus and HTTP when it needs them, so none waits for another to start.
+    // (Databases one by one: PostgreSQL refuses concurrent CREATE DATABASE from one template.)
+    for (const s of services) await ensurePgDatabase(serviceDatabaseUrl(opts.postgresUrl, s.name));
+    const started = await Promise.all(
+      services.map(async (s) => {
+        const databaseUrl = serviceDatabaseUrl(opts.postgresUrl, s.name);
+        const port = s.port + opts.offset;
+        const child = launch(s.name, s.main, {
+          ...serviceUrls,
+          PORT: String(port),
+          DATABASE_URL: databaseUrl,
+          NATS_URL: opts.natsUrl,
+          REDIS_URL: opts.redisUrl,
+          IDENTITY_JWKS_URL: jwksUrl,
+          IDENTITY_ISSUER: issuer,
+          ...carrier?.serviceEnv,
+        });
+        return { s, port, child };
+      }),
+    );
+    await Promise.all(
+      started.map(({ port, child }) =>
+        waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child)),
+      ),
+    );
+    const upstreams = started.map(({ s, port }) => `${s.name}=http://127.0.0.1:${port}`);
     const gateway = launch('gateway', gatewayMain, {
       PORT: String(opts.gatewayPort),
       HOST: opts.host,

@@ -15,7 +15,7 @@ export const LauncherConfig = Type.Object({
   }),
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', minLength: 1 }),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
-  MERCATO_READY_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+  MERCATO_READY_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1000 }),
 });
 export type LauncherConfig = Static<typeof LauncherConfig>;
 

@@ -20,57 +20,63 @@ function identityTestDatabase(): string {
 }
 
 describe('npm run start:distributed', { skip }, () => {
-  test('runs settings and gateway as processes, naming the offset public URL as the token issuer and refusing a revoked API key at once; a setting changed through the gateway is a setting.changed message on NATS', async () => {
-    const offset = randomOffset();
-    const base = `http://127.0.0.1:${8080 + offset}`;
-    const platform = startPlatform(['--mode', 'distributed'], {
-      MERCATO_PORT_OFFSET: String(offset),
-      POSTGRES_URL: infra.postgresUrl,
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      ...ADMIN_ENV,
-      // identity's own database for this test: the bootstrap admin is created only when no
-      // admin exists, so a shared mercato_identity with another admin would refuse our sign-in.
-      IDENTITY_DATABASE_URL: identityTestDatabase(),
-    });
-    const nc = await connect({ servers: infra.natsUrl });
-    try {
-      await waitFor200(`${base}/health/ready`, platform, 60_000);
-      const ready = (await (await fetch(`${base}/health/ready`)).json()) as Record<string, unknown>;
-      assert.ok(JSON.stringify(ready).includes('settings'), 'the gateway checks the settings process');
-
-      const key = `ci.check.${Date.now()}`;
-      const admin = await adminAuthorization(base);
-      const put = await fetch(`${base}/api/v1/settings/${key}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', ...admin },
-        body: JSON.stringify({ value: { answer: 42 }, description: 'distributed test' }),
+  // Every service is a process of its own that boots at once on the same two cores: the whole
+  // platform's start, not one request, is what this test waits for.
+  test(
+    'runs settings and gateway as processes, naming the offset public URL as the token issuer and refusing a revoked API key at once; a setting changed through the gateway is a setting.changed message on NATS',
+    { timeout: 300_000 },
+    async () => {
+      const offset = randomOffset();
+      const base = `http://127.0.0.1:${8080 + offset}`;
+      const platform = startPlatform(['--mode', 'distributed'], {
+        MERCATO_PORT_OFFSET: String(offset),
+        POSTGRES_URL: infra.postgresUrl,
+        NATS_URL: infra.natsUrl,
+        REDIS_URL: infra.redisUrl,
+        ...ADMIN_ENV,
+        // identity's own database for this test: the bootstrap admin is created only when no
+        // admin exists, so a shared mercato_identity with another admin would refuse our sign-in.
+        IDENTITY_DATABASE_URL: identityTestDatabase(),
       });
-      assert.equal(put.status, 201, await put.clone().text());
-      // Identity signs with the gateway's public URL (port offset included); settings and the gateway agree.
-      await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
-      // The gateway hears identity's revocations (the launcher gives it the bus).
-      await expectRevokedKeyRefused(base, admin);
+      const nc = await connect({ servers: infra.natsUrl });
+      try {
+        await waitFor200(`${base}/health/ready`, platform, 180_000);
+        const ready = (await (await fetch(`${base}/health/ready`)).json()) as Record<string, unknown>;
+        assert.ok(JSON.stringify(ready).includes('settings'), 'the gateway checks the settings process');
 
-      const jsm = await jetstreamManager(nc);
-      let found: { type: string; data: { key: string; value: unknown } } | undefined;
-      const deadline = Date.now() + 10_000;
-      while (!found && Date.now() < deadline) {
-        try {
-          const msg = await jsm.streams.getMessage('SETTING', { last_by_subj: 'setting.changed' });
-          const event = msg?.json<{ type: string; data: { key: string; value: unknown } }>();
-          if (event?.data.key === key) found = event;
-        } catch {
-          // the stream appears with the first event
+        const key = `ci.check.${Date.now()}`;
+        const admin = await adminAuthorization(base);
+        const put = await fetch(`${base}/api/v1/settings/${key}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...admin },
+          body: JSON.stringify({ value: { answer: 42 }, description: 'distributed test' }),
+        });
+        assert.equal(put.status, 201, await put.clone().text());
+        // Identity signs with the gateway's public URL (port offset included); settings and the gateway agree.
+        await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
+        // The gateway hears identity's revocations (the launcher gives it the bus).
+        await expectRevokedKeyRefused(base, admin);
+
+        const jsm = await jetstreamManager(nc);
+        let found: { type: string; data: { key: string; value: unknown } } | undefined;
+        const deadline = Date.now() + 10_000;
+        while (!found && Date.now() < deadline) {
+          try {
+            const msg = await jsm.streams.getMessage('SETTING', { last_by_subj: 'setting.changed' });
+            const event = msg?.json<{ type: string; data: { key: string; value: unknown } }>();
+            if (event?.data.key === key) found = event;
+          } catch {
+            // the stream appears with the first event
+          }
+          if (!found) await new Promise((r) => setTimeout(r, 100));
         }
-        if (!found) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(found, `no setting.changed for ${key} on the SETTING stream`);
+        assert.equal(found.type, 'setting.changed');
+        assert.deepEqual(found.data.value, { answer: 42 });
+      } finally {
+        await nc.close();
+        assert.equal(await platform.stop(), 0, platform.output());
       }
-      assert.ok(found, `no setting.changed for ${key} on the SETTING stream`);
-      assert.equal(found.type, 'setting.changed');
-      assert.deepEqual(found.data.value, { answer: 42 });
-    } finally {
-      await nc.close();
-      assert.equal(await platform.stop(), 0, platform.output());
-    }
-  });
+    },
+  );
 });
