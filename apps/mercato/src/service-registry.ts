@@ -7,6 +7,7 @@ import { identityService } from '@mercato/identity';
 import { inventoryService } from '@mercato/inventory';
 import { orderService } from '@mercato/order';
 import { paymentService } from '@mercato/payment';
+import { notificationService } from '@mercato/notification';
 import type { AnyService } from '@mercato/platform/service';
 import { settingsService } from '@mercato/settings';
 import { shippingService } from '@mercato/shipping';
@@ -31,6 +32,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   order: orderService,
   shipping: shippingService,
   payment: paymentService,
+  notification: notificationService,
   settings: settingsService,
 };
 

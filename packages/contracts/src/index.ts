@@ -7,6 +7,7 @@ export * from './inventory.ts';
 export * from './review.ts';
 export * from './discount.ts';
 export * from './payment.ts';
+export * from './notification.ts';
 export * from './http.ts';
 export * from './services.ts';
 export * from './inventory-api.ts';

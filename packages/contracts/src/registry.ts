@@ -36,6 +36,7 @@ import {
   PaymentRequiresActionV1,
   PaymentVoidedV1,
 } from './payment.ts';
+import { NotificationFailedV1, NotificationSentV1 } from './notification.ts';
 import { RatingUpdatedV1 } from './review.ts';
 import {
   ShipmentCreatedV1,
@@ -136,6 +137,8 @@ export const eventRegistry = {
   'order.completed': { version: 1, schema: OrderCompletedV1 },
   'order.refunded': { version: 1, schema: OrderRefundedV1 },
   'order.return_requested': { version: 1, schema: OrderReturnRequestedV1 },
+  'notification.sent': { version: 1, schema: NotificationSentV1 },
+  'notification.failed': { version: 1, schema: NotificationFailedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;
 
 /** A type of event Mercato publishes (`order.created`). */

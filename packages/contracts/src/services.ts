@@ -93,6 +93,14 @@ export const serviceManifests = {
       'Payments per order or checkout through a provider (authorize, capture, void, refund), the provider ledger, saved cards and a fraud check',
     resources: ['payments', 'payment-methods'],
   },
+  notification: {
+    name: 'notification',
+    port: 8111,
+    schema: 'notification',
+    description:
+      'Email over SMTP (a development mailbox when embedded), SMS and push providers, templates per type and locale, preferences, a delivery log with retries',
+    resources: ['notifications'],
+  },
   settings: {
     name: 'settings',
     port: 8114,

@@ -1,0 +1,96 @@
+import { Type, type Static, type TObject } from 'typebox';
+import type { Category } from '../db.ts';
+
+// The notification types the service sends: each with its category (preferences apply by
+// category), its variables (what a template may use, checked when a template is saved) and
+// sample data (what the preview renders and what a saved template must render).
+
+const Url = Type.String({ minLength: 1 });
+
+const Common = {
+  name: Type.String({ description: "the recipient's display name (the address when none is known)" }),
+  shopName: Type.String(),
+};
+
+export const notificationTypes = {
+  verify_email: {
+    category: 'transactional',
+    description: 'The email-verification link after sign-up (identity.verification_requested)',
+    variables: Type.Object({ ...Common, verificationUrl: Url, expiresAt: Type.String() }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      verificationUrl: 'http://localhost:8080/verify-email?token=sample',
+      expiresAt: '2026-01-02T10:00:00.000Z',
+    },
+  },
+  password_reset: {
+    category: 'transactional',
+    description: 'The password-reset link (identity.password_reset_requested)',
+    variables: Type.Object({ ...Common, resetUrl: Url, expiresAt: Type.String() }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      resetUrl: 'http://localhost:8080/reset-password?token=sample',
+      expiresAt: '2026-01-02T10:00:00.000Z',
+    },
+  },
+  password_changed: {
+    category: 'transactional',
+    description: 'The password was changed or reset (user.password_changed)',
+    variables: Type.Object({ ...Common, reason: Type.String() }),
+    sample: { name: 'Ada Lovelace', shopName: 'Mercato', reason: 'reset' },
+  },
+  account_locked: {
+    category: 'transactional',
+    description: 'Repeated failed sign-ins locked the account (user.locked)',
+    variables: Type.Object({ ...Common, lockedUntil: Type.String() }),
+    sample: { name: 'Ada Lovelace', shopName: 'Mercato', lockedUntil: '2026-01-02T10:15:00.000Z' },
+  },
+  low_stock: {
+    category: 'admin',
+    description: "A SKU's availability crossed its threshold downwards (inventory.low_stock), to the admins",
+    variables: Type.Object({
+      ...Common,
+      sku: Type.String(),
+      warehouseCode: Type.String(),
+      available: Type.Integer(),
+      threshold: Type.Integer(),
+    }),
+    sample: {
+      name: 'Admin',
+      shopName: 'Mercato',
+      sku: 'TSHIRT-RED-M',
+      warehouseCode: 'MAIN',
+      available: 3,
+      threshold: 5,
+    },
+  },
+  announcement: {
+    category: 'marketing',
+    description: 'A marketing message an admin sends (opt-in per channel, quiet hours, unsubscribe link)',
+    variables: Type.Object({ ...Common, headline: Type.String(), body: Type.String(), unsubscribeUrl: Url }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      headline: 'Spring sale',
+      body: 'Everything 20% off this week.',
+      unsubscribeUrl: 'http://localhost:8080/api/v1/notifications/unsubscribe?token=sample',
+    },
+  },
+} as const satisfies Record<
+  string,
+  { category: Category; description: string; variables: TObject; sample: Record<string, unknown> }
+>;
+
+/** A notification type the service knows. */
+export type NotificationType = keyof typeof notificationTypes;
+
+/** The variables of a type, as its schema describes them. */
+export type VariablesOf<T extends NotificationType> = Static<(typeof notificationTypes)[T]['variables']>;
+
+export const NOTIFICATION_TYPES = Object.keys(notificationTypes) as NotificationType[];
+
+export function isNotificationType(type: string): type is NotificationType {
+  return Object.hasOwn(notificationTypes, type);
+}
