@@ -6,7 +6,7 @@ const Part = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 /** PUT /templates/:type/:locale body: the three parts, in Handlebars (strict: unknown variables are refused). */
 export const TemplateBody = Type.Object(
-  { subject: Part(500), html: Part(200_000), text: Part(100_000) },
+  { subject: Part(500), html: Part(100_000), text: Part(50_000) },
   {
     additionalProperties: false,
     examples: [{ subject: 'Welcome to {{shopName}}', html: '<p>Hello {{name}}</p>', text: 'Hello {{name}}' }],
