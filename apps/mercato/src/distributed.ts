@@ -2,6 +2,7 @@ import { serviceManifests } from '@mercato/contracts';
 import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
 import { carrierStandIn, simulatorsMain } from './provider-stand-ins.ts';
 import { gatewayMain, services } from './service-registry.ts';
@@ -97,6 +98,9 @@ export async function startDistributed(
   // Identity signs with it and every service and the gateway expect it.
   const issuer = publicIssuer(opts.gatewayPort);
   const carrier = carrierStandIn(opts.offset);
+  // Notification's signing secret (unsubscribe links, webhooks) has no default outside embedded
+  // mode; a local run without one gets a fresh one (links from an earlier run stop working).
+  const signingSecret = process.env.NOTIFICATION_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
   try {
     if (carrier) launch('simulators', simulatorsMain, carrier.simulatorEnv);
     // Every service at once, then wait for all: each owns its database and finds the others
@@ -116,6 +120,7 @@ export async function startDistributed(
           IDENTITY_JWKS_URL: jwksUrl,
           IDENTITY_ISSUER: issuer,
           ...carrier?.serviceEnv,
+          NOTIFICATION_SIGNING_SECRET: signingSecret,
         });
         return { s, port, child };
       }),
