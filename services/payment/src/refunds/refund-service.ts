@@ -82,7 +82,7 @@ export function createRefundService(deps: PaymentDeps) {
         await database.transaction(async (trx) => {
           // Refused: the amount is free again. No answer: it stays set aside and pending until
           // the provider's refund.created webhook says it happened.
-          if (err instanceof ProviderRefusal) await failRefund(trx, refundId);
+          if (err instanceof ProviderRefusal) await failRefund(trx, paymentId, refundId);
           await ledger.record(trx, {
             paymentId,
             kind: 'refund',
@@ -109,7 +109,7 @@ export function createRefundService(deps: PaymentDeps) {
           idempotencyKey: key,
           detail: { refundId },
         });
-        await settleRefund(trx, outbox, refundId, providerRef);
+        await settleRefund(trx, outbox, paymentId, refundId, providerRef);
       });
       const refund = await db
         .selectFrom('refunds')

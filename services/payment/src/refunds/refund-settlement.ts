@@ -11,13 +11,16 @@ import { eventRef, type PaymentRow } from '../payments/payment.ts';
 export async function settleRefund(
   trx: Kysely<PaymentDB>,
   outbox: Outbox,
+  paymentId: string,
   refundId: string,
   providerReference: string,
 ): Promise<{ refund: Selectable<RefundsTable>; payment: PaymentRow } | undefined> {
+  await lockPayment(trx, paymentId);
   const refund = await trx
     .updateTable('refunds')
     .set({ status: 'succeeded', provider_reference: providerReference, updated_at: sql<Date>`now()` })
     .where('id', '=', refundId)
+    .where('payment_id', '=', paymentId)
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirst();
@@ -52,7 +55,8 @@ export async function settleRefund(
 }
 
 /** Gives a refund's set-aside amount back (the provider refused it). */
-export async function failRefund(trx: Kysely<PaymentDB>, refundId: string): Promise<void> {
+export async function failRefund(trx: Kysely<PaymentDB>, paymentId: string, refundId: string): Promise<void> {
+  await lockPayment(trx, paymentId);
   const refund = await trx
     .updateTable('refunds')
     .set({ status: 'failed', updated_at: sql<Date>`now()` })
@@ -66,4 +70,13 @@ export async function failRefund(trx: Kysely<PaymentDB>, refundId: string): Prom
     .set({ refund_reserved: sql<number>`refund_reserved - ${Number(refund.amount)}` })
     .where('id', '=', refund.payment_id)
     .execute();
+}
+
+/**
+ * Every transaction that touches a refund and its payment locks the payment row first (the
+ * webhook handler already holds it when it gets here): one lock order, no deadlock between
+ * a refund's answer and its webhook.
+ */
+async function lockPayment(trx: Kysely<PaymentDB>, paymentId: string): Promise<void> {
+  await trx.selectFrom('payments').select('id').where('id', '=', paymentId).forUpdate().execute();
 }

@@ -48,13 +48,8 @@ export function createWebhookService(deps: PaymentDeps) {
     const c = e.change;
     if (c.kind === 'refunded') {
       if (!c.refundId) return 'ignored';
-      const refund = await trx
-        .selectFrom('refunds')
-        .select('payment_id')
-        .where('id', '=', c.refundId)
-        .executeTakeFirst();
-      if (refund?.payment_id !== row.id) return 'ignored';
-      return (await settleRefund(trx, outbox, c.refundId, c.refundReference)) ? 'applied' : 'ignored';
+      // settleRefund finds it only if it is this payment's and still pending.
+      return (await settleRefund(trx, outbox, row.id, c.refundId, c.refundReference)) ? 'applied' : 'ignored';
     }
     if (c.kind === 'other') return 'ignored';
     const from = FROM[c.kind]!;
