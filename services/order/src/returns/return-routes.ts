@@ -1,4 +1,4 @@
-import { OrderSchema } from '@mercato/contracts';
+import { Int32, OrderSchema } from '@mercato/contracts';
 import { problemResponses, type ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
 import { actorFrom } from '../orders/order-access.ts';
@@ -14,7 +14,7 @@ const ReturnBody = Type.Object(
   {
     lines: Type.Array(
       Type.Object(
-        { lineNo: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+        { lineNo: Int32({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 200 },
