@@ -19,6 +19,24 @@ function identityTestDatabase(): string {
   return u.toString();
 }
 
+/** A guest cart through the gateway: created, refused an unknown SKU (catalog asked), read back. */
+async function expectCartProcess(base: string): Promise<void> {
+  const json = { 'content-type': 'application/json' };
+  const created = await fetch(`${base}/api/v1/carts`, { method: 'POST', headers: json, body: '{}' });
+  assert.equal(created.status, 201, await created.clone().text());
+  const { id } = (await created.json()) as { id: string };
+  const unknown = await fetch(`${base}/api/v1/carts/${id}/lines`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ sku: `NO-SUCH-${Date.now()}`, quantity: 1 }),
+  });
+  assert.equal(unknown.status, 422, await unknown.clone().text());
+  assert.equal(((await unknown.json()) as { code: string }).code, 'CART_SKU_NOT_FOUND');
+  const read = await fetch(`${base}/api/v1/carts/${id}`);
+  assert.equal(read.status, 200);
+  assert.equal(read.headers.get('etag'), '"1"');
+}
+
 describe('npm run start:distributed', { skip }, () => {
   // Every service is a process of its own that boots at once on the same two cores: the whole
   // platform's start, not one request, is what this test waits for.
@@ -56,6 +74,8 @@ describe('npm run start:distributed', { skip }, () => {
         await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
         // The gateway hears identity's revocations (the launcher gives it the bus).
         await expectRevokedKeyRefused(base, admin);
+        // The cart process answers through the gateway, on its PostgreSQL and Redis, and asks catalog.
+        await expectCartProcess(base);
 
         const jsm = await jetstreamManager(nc);
         let found: { type: string; data: { key: string; value: unknown } } | undefined;
