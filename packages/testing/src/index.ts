@@ -9,3 +9,4 @@ export * from './events.ts';
 export * from './nats.ts';
 export * from './tcp-proxy.ts';
 export * from './metrics.ts';
+export * from './smtp.ts';

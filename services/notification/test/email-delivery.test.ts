@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs } from '@mercato/testing';
 import { newId } from '@mercato/platform/ids';
 import { call, messageRows, publish, round, seconds, startNotification, type Svc } from './support.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, type SmtpSink } from '@mercato/testing';
 
 after(closeTestPglite);
 
