@@ -421,6 +421,20 @@ for (const kind of ['pglite', 'pg'] as const) {
       expectProblem(await call(h.svc, 'DELETE', `${codes}/WELCOME10`), 404, 'CART_CODE_NOT_FOUND');
     });
 
+    test('settings down: reads use the tax settings last read', async () => {
+      const s = stocked(10, 1000);
+      const cart = await createCart(h.svc, 'anonymous', { country: 'DE' });
+      await addLine(h.svc, cart.id, { sku: s, quantity: 1 });
+      h.up.down.add('settings');
+      try {
+        const read = await call(h.svc, 'GET', `/api/v1/carts/${cart.id}`);
+        assert.equal(read.status, 200);
+        assert.deepEqual([read.body.totals.taxRate, read.body.totals.tax], [1900, 190]);
+      } finally {
+        h.up.down.clear();
+      }
+    });
+
     test('merge on sign-in: quantities summed and capped at what is available, the guest cart closed', async () => {
       const both = stocked(5, 1000);
       const onlyGuest = stocked(10, 500);

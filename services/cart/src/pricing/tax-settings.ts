@@ -31,8 +31,10 @@ function ratesOf(value: unknown): Record<string, number> {
 
 /**
  * Reads the tax settings through settings' API, reused for `ttlMs` (one load at a time per
- * process). A missing setting means no tax / exclusive prices / no store currency; settings
- * being down rejects (DEPENDENCY_UNAVAILABLE) and the caller decides.
+ * process). A missing setting means no tax / exclusive prices / no store currency. When
+ * settings cannot be asked, the last values read are used (and the failure logged): a cart
+ * read should not fail on a settings outage once the rates are known; before the first
+ * successful read it rejects (DEPENDENCY_UNAVAILABLE).
  */
 export function createTaxSettingsReader(
   clients: Pick<CartClients, 'settings'>,
@@ -41,6 +43,7 @@ export function createTaxSettingsReader(
   // Process-local on purpose: three small values, and every replica reading them itself
   // keeps a settings change visible within ttlMs without a shared invalidation.
   let memo: { at: number; value: Promise<TaxSettings> } | undefined;
+  let lastGood: TaxSettings | undefined;
   async function read(key: string): Promise<unknown> {
     const res = await clients.settings.getSetting({ params: { key } });
     if (res.ok) return res.body.value;
@@ -53,17 +56,27 @@ export function createTaxSettingsReader(
       read(PRICES_INCLUDE_TAX_KEY),
       read(STORE_CURRENCY_KEY),
     ]);
-    return {
+    lastGood = {
       rates: ratesOf(rates),
       pricesIncludeTax: inclusive === true,
       currency: typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : null,
     };
+    return lastGood;
+  }
+  async function loadOrLast(): Promise<TaxSettings> {
+    try {
+      return await load();
+    } catch (err) {
+      if (!lastGood) throw err;
+      opts.logger.warn({ err }, 'settings unavailable; using the tax settings last read');
+      return lastGood;
+    }
   }
   return {
     get() {
       const now = Date.now();
       if (memo && now - memo.at < opts.ttlMs) return memo.value;
-      const value = load();
+      const value = loadOrLast();
       memo = { at: now, value };
       // A failed load is not kept: the next read asks again.
       value.catch(() => {
