@@ -85,7 +85,8 @@ export function createDispatcher(deps: {
         text: m.text,
         headers: (m.headers ?? {}) as Record<string, string>,
       });
-      const sentAt = at();
+      // The round's time, not the clock after the send: the rate limit counts sends from it.
+      const sentAt = now;
       await database.transaction(async (trx) => {
         const mine = await repo.settle(trx, m.id, leaseUntil, {
           status: 'sent',
