@@ -196,6 +196,17 @@ describe('evaluation rules', () => {
     );
   });
 
+  test('buy 1 get 1 at 50 % on large quantities: half the units, the cheapest, at half price', () => {
+    const cart = { currency: 'USD', lines: [line('A', 1000, 999), line('B', 300, 999)] };
+    const p = promo({ kind: 'buy_x_get_y', buyQuantity: 1, getQuantity: 1, percentBps: 5000 });
+    const { evaluation } = evaluateCart(cart, [auto(p)], facts);
+    // 1,998 units → 999 discounted, all of them B's (the cheapest): 999 × 300 × 50 %.
+    assert.deepEqual(
+      evaluation.lines.map((l) => l.discount),
+      [0, 149_850],
+    );
+  });
+
   test('free shipping takes the shipping amount off and leaves the lines alone', () => {
     const cart = { currency: 'USD', lines: [line('A', 6000, 1)], shippingAmount: 495 };
     const p = promo({ kind: 'free_shipping', percentBps: null, minSubtotal: 5000, currency: 'USD' });

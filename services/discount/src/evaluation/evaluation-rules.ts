@@ -51,25 +51,51 @@ export interface RulesOutcome {
   uses: PlannedUse[];
 }
 
+/** What a line is matched on, read once per evaluation (not once per promotion). */
+interface LineFacts {
+  line: DiscountLine;
+  /** Its category ids and handles. */
+  categories: ReadonlySet<string>;
+  /** Its brand id and handle. */
+  brands: ReadonlySet<string>;
+}
+
+function lineFacts(line: DiscountLine): LineFacts {
+  const brands = [line.brandId, line.brandHandle].filter((b): b is string => typeof b === 'string');
+  return {
+    line,
+    categories: new Set([...line.categoryIds, ...(line.categoryHandles ?? [])]),
+    brands: new Set(brands),
+  };
+}
+
 /** Whether a line belongs to a promotion's target (every list given must match). */
-export function lineMatches(target: Target, line: DiscountLine): boolean {
-  if (target.productIds?.length && !target.productIds.includes(line.productId)) return false;
-  if (target.skus?.length && !target.skus.includes(line.sku)) return false;
-  if (target.categories?.length) {
-    const mine = new Set([...line.categoryIds, ...(line.categoryHandles ?? [])]);
-    if (!target.categories.some((c) => mine.has(c))) return false;
-  }
-  if (target.brands?.length) {
-    const mine = [line.brandId, line.brandHandle].filter((b): b is string => typeof b === 'string');
-    if (!target.brands.some((b) => mine.includes(b))) return false;
-  }
+function matches(target: Target, f: LineFacts): boolean {
+  if (target.productIds?.length && !target.productIds.includes(f.line.productId)) return false;
+  if (target.skus?.length && !target.skus.includes(f.line.sku)) return false;
+  if (target.categories?.length && !target.categories.some((c) => f.categories.has(c))) return false;
+  if (target.brands?.length && !target.brands.some((b) => f.brands.has(b))) return false;
   return true;
+}
+
+/** Positions of the lines a target takes. */
+function targeted(target: Target, facts: readonly LineFacts[]): number[] {
+  const out: number[] = [];
+  facts.forEach((f, i) => {
+    if (matches(target, f)) out.push(i);
+  });
+  return out;
 }
 
 const subtotalOf = (l: DiscountLine) => l.unitPrice * l.quantity;
 
 /** Why a candidate cannot apply to this cart, or null when it can. Order: the most basic reason first. */
-export function refusalOf(c: Candidate, cart: CartInput, facts: EvaluationFacts): RefusalReason | null {
+export function refusalOf(
+  c: Candidate,
+  cart: CartInput,
+  facts: EvaluationFacts,
+  idx: readonly number[],
+): RefusalReason | null {
   const p = c.promotion;
   if (p.status !== 'active' || !p.campaignActive) return 'DISCOUNT_INACTIVE';
   if (p.startsAt && facts.now < p.startsAt) return 'DISCOUNT_NOT_STARTED';
@@ -87,7 +113,7 @@ export function refusalOf(c: Candidate, cart: CartInput, facts: EvaluationFacts)
     return 'DISCOUNT_CUSTOMER_LIMIT_REACHED';
   }
   if (p.firstOrder && !facts.firstOrder) return 'DISCOUNT_FIRST_ORDER_ONLY';
-  const lines = cart.lines.filter((l) => lineMatches(p.target, l));
+  const lines = idx.map((i) => cart.lines[i]).filter((l): l is DiscountLine => l !== undefined);
   if (lines.length === 0) return 'DISCOUNT_NOT_APPLICABLE';
   if (p.minSubtotal !== null && lines.reduce((s, l) => s + subtotalOf(l), 0) < p.minSubtotal) {
     return 'DISCOUNT_MIN_SUBTOTAL';
@@ -117,8 +143,12 @@ function rank(a: Candidate, b: Candidate): number {
  * The discount of one promotion on the lines it targets, given what each line still
  * costs (`remaining`, changed in place): per-line shares summing to the amount.
  */
-function discountLines(p: PromotionRule, cart: CartInput, remaining: number[]): number[] {
-  const idx = cart.lines.map((l, i) => (lineMatches(p.target, l) ? i : -1)).filter((i) => i >= 0);
+function discountLines(
+  p: PromotionRule,
+  cart: CartInput,
+  idx: readonly number[],
+  remaining: number[],
+): number[] {
   const shares = cart.lines.map(() => 0);
   const weights = idx.map((i) => remaining[i] ?? 0);
   const base = weights.reduce((s, w) => s + w, 0);
@@ -129,15 +159,19 @@ function discountLines(p: PromotionRule, cart: CartInput, remaining: number[]): 
   } else if (p.kind === 'fixed_amount') {
     amount = Math.min(p.amountOff ?? 0, base);
   } else if (p.kind === 'buy_x_get_y') {
-    // Of every buy+get units (dearest first), the get cheapest are discounted.
+    // Of every buy+get units (dearest first), the get cheapest are discounted: count the
+    // free units, then take them from the cheapest lines (no per-unit expansion: a line
+    // may hold 999 units).
     const group = (p.buyQuantity ?? 1) + (p.getQuantity ?? 1);
-    const units = idx.flatMap((i) => Array.from({ length: cart.lines[i]?.quantity ?? 0 }, () => i));
-    units.sort((a, b) => (cart.lines[b]?.unitPrice ?? 0) - (cart.lines[a]?.unitPrice ?? 0) || a - b);
-    const free = Math.floor(units.length / group) * (p.getQuantity ?? 1);
-    const perLine = new Map<number, number>();
-    for (const i of units.slice(units.length - free)) perLine.set(i, (perLine.get(i) ?? 0) + 1);
-    for (const [i, n] of perLine) {
-      const off = percentOf((cart.lines[i]?.unitPrice ?? 0) * n, p.percentBps ?? 10_000);
+    const price = (i: number) => cart.lines[i]?.unitPrice ?? 0;
+    const units = idx.reduce((s, i) => s + (cart.lines[i]?.quantity ?? 0), 0);
+    let free = Math.floor(units / group) * (p.getQuantity ?? 1);
+    const cheapestFirst = [...idx].sort((a, b) => price(a) - price(b) || b - a);
+    for (const i of cheapestFirst) {
+      if (free === 0) break;
+      const n = Math.min(free, cart.lines[i]?.quantity ?? 0);
+      free -= n;
+      const off = percentOf(price(i) * n, p.percentBps ?? 10_000);
       shares[i] = Math.min(off, remaining[i] ?? 0);
       remaining[i] = (remaining[i] ?? 0) - (shares[i] ?? 0);
     }
@@ -166,6 +200,8 @@ export function evaluateCart(
   preRefused: readonly RefusedCode[] = [],
 ): RulesOutcome {
   const refusedCodes: RefusedCode[] = [...preRefused];
+  const lineFactsOf = cart.lines.map(lineFacts);
+  const targets = new Map<string, number[]>();
   const eligible: Candidate[] = [];
   const seenPromotions = new Set<string>();
   for (const c of candidates) {
@@ -173,7 +209,9 @@ export function evaluateCart(
       if (c.code) refusedCodes.push(refused(c.code.code, 'DISCOUNT_CODE_REPEATED'));
       continue;
     }
-    const reason = refusalOf(c, cart, facts);
+    const idx = targeted(c.promotion.target, lineFactsOf);
+    targets.set(c.promotion.id, idx);
+    const reason = refusalOf(c, cart, facts, idx);
     if (reason) {
       if (c.code) refusedCodes.push(refused(c.code.code, reason));
       continue;
@@ -203,7 +241,7 @@ export function evaluateCart(
       shippingAmount = shippingLeft;
       shippingLeft = 0;
     } else {
-      shares = discountLines(p, cart, remaining);
+      shares = discountLines(p, cart, targets.get(p.id) ?? [], remaining);
     }
     const amount = shares.reduce((s, x) => s + x, 0);
     applied.push({

@@ -18,8 +18,12 @@ export function allocateLargestRemainder(amount: number, weights: readonly numbe
     if (!Number.isSafeInteger(w) || w < 0)
       throw new RangeError(`weight ${w} is not a whole non-negative number`);
   }
-  const total = weights.reduce((s, w) => s + BigInt(w), 0n);
   if (amount === 0) return weights.map(() => 0);
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum === 0) throw new RangeError(`cannot split ${amount} over weights summing to 0`);
+  // The same rule in plain numbers when every product amount × weight is exact (the usual case).
+  if (Number.isSafeInteger(amount * sum)) return allocateExact(amount, weights, sum);
+  const total = weights.reduce((s, w) => s + BigInt(w), 0n);
   if (total === 0n) throw new RangeError(`cannot split ${amount} over weights summing to 0`);
   const a = BigInt(amount);
   const shares = weights.map((w) => (a * BigInt(w)) / total);
@@ -34,7 +38,24 @@ export function allocateLargestRemainder(amount: number, weights: readonly numbe
   return shares.map(Number);
 }
 
+function allocateExact(amount: number, weights: readonly number[], total: number): number[] {
+  // amount × w is exact here, and so is its remainder: the division of their difference is too.
+  const shares = weights.map((w) => (amount * w - ((amount * w) % total)) / total);
+  let left = amount - shares.reduce((s, x) => s + x, 0);
+  if (left === 0) return shares;
+  const order = weights.map((w, i) => ({ i, w, r: (amount * w) % total }));
+  order.sort((x, y) => y.r - x.r || y.w - x.w || x.i - y.i);
+  for (const { i } of order) {
+    if (left === 0) break;
+    shares[i] = (shares[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return shares;
+}
+
 /** value × basisPoints / 10000, rounded half up (basis points: 10000 = 100 %). */
 export function percentOf(value: number, basisPoints: number): number {
+  const product = value * basisPoints;
+  if (Number.isSafeInteger(product + 5000)) return Math.floor((product + 5000) / 10_000);
   return Number((BigInt(value) * BigInt(basisPoints) + 5000n) / 10000n);
 }
