@@ -94,6 +94,14 @@ export interface QuietHoursTable {
   updated_at: Defaulted<Date>;
 }
 
+export interface OrderRecipientsTable {
+  order_id: string;
+  order_number: string;
+  email: string;
+  customer_id: string | null;
+  created_at: Defaulted<Date>;
+}
+
 /** The notification schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface NotificationDB {
   templates: TemplatesTable;
@@ -103,4 +111,5 @@ export interface NotificationDB {
   dev_mailbox: DevMailboxTable;
   preferences: PreferencesTable;
   quiet_hours: QuietHoursTable;
+  order_recipients: OrderRecipientsTable;
 }

@@ -5,6 +5,7 @@ import type { NotificationDB } from './db.ts';
 import { NotificationErrors } from './errors.ts';
 import { identitySubscription } from './events/identity-handlers.ts';
 import { inventorySubscription } from './events/inventory-handlers.ts';
+import { orderSubscription } from './events/order-handlers.ts';
 import { registerMailboxRoutes } from './mailbox/mailbox-routes.ts';
 import { createDispatcher } from './messages/dispatcher.ts';
 import { registerMessageRoutes } from './messages/message-routes.ts';
@@ -73,6 +74,7 @@ export const notificationService = defineService<NotificationDB>()({
         .filter(Boolean),
       ctx.logger,
     ),
+    orderSubscription(messages, ctx.config.NOTIFICATION_PUBLIC_URL),
   ],
   workers: (ctx, { dispatcher }) => [dispatcher.worker(ctx.config.NOTIFICATION_DISPATCH_INTERVAL_MS)],
   seed: seedNotification,

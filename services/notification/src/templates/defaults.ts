@@ -71,6 +71,51 @@ export const defaultTemplates: Record<NotificationType, Record<string, TemplateP
       text: '{{sku}} in warehouse {{warehouseCode}} is down to {{available}} (threshold {{threshold}}).\n',
     },
   },
+  order_confirmed: {
+    en: {
+      subject: 'Your {{shopName}} order {{orderNumber}} is confirmed',
+      html: layout(
+        '<p>Hello {{name}},</p><p>thank you: order <a href="{{orderUrl}}">{{orderNumber}}</a> is confirmed. Total: <strong>{{total}}</strong>.</p>',
+      ),
+      text: 'Hello {{name}},\n\nthank you: order {{orderNumber}} is confirmed. Total: {{total}}.\n{{orderUrl}}\n\n— {{shopName}}\n',
+    },
+  },
+  order_shipped: {
+    en: {
+      subject: 'Order {{orderNumber}} is on its way',
+      html: layout(
+        '<p>Hello {{name}},</p><p>order <a href="{{orderUrl}}">{{orderNumber}}</a> has shipped. Tracking number: <strong>{{trackingNumber}}</strong>.</p>',
+      ),
+      text: 'Hello {{name}},\n\norder {{orderNumber}} has shipped. Tracking number: {{trackingNumber}}.\n{{orderUrl}}\n\n— {{shopName}}\n',
+    },
+  },
+  order_delivered: {
+    en: {
+      subject: 'Order {{orderNumber}} was delivered',
+      html: layout(
+        '<p>Hello {{name}},</p><p>order <a href="{{orderUrl}}">{{orderNumber}}</a> was delivered. Enjoy!</p>',
+      ),
+      text: 'Hello {{name}},\n\norder {{orderNumber}} was delivered. Enjoy!\n{{orderUrl}}\n\n— {{shopName}}\n',
+    },
+  },
+  order_cancelled: {
+    en: {
+      subject: 'Order {{orderNumber}} was cancelled',
+      html: layout(
+        '<p>Hello {{name}},</p><p>order <a href="{{orderUrl}}">{{orderNumber}}</a> was cancelled ({{reason}}). Refund due: {{refundDue}}.</p>',
+      ),
+      text: 'Hello {{name}},\n\norder {{orderNumber}} was cancelled ({{reason}}). Refund due: {{refundDue}}.\n{{orderUrl}}\n\n— {{shopName}}\n',
+    },
+  },
+  order_refunded: {
+    en: {
+      subject: 'A refund for order {{orderNumber}}',
+      html: layout(
+        '<p>Hello {{name}},</p><p>we refunded {{amount}} for order <a href="{{orderUrl}}">{{orderNumber}}</a> ({{reason}}).</p>',
+      ),
+      text: 'Hello {{name}},\n\nwe refunded {{amount}} for order {{orderNumber}} ({{reason}}).\n{{orderUrl}}\n\n— {{shopName}}\n',
+    },
+  },
   announcement: {
     en: {
       subject: '{{headline}}',
