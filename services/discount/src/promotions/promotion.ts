@@ -65,7 +65,7 @@ const fields = {
   currency: Type.Union([Currency, Type.Null()], {
     description: 'the only currency it applies in; required with amountOff, maxDiscount or minSubtotal',
   }),
-  minSubtotal: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000_000_000 }), Type.Null()], {
+  minSubtotal: Type.Union([Type.Integer({ minimum: 1, maximum: 2_000_000_000 }), Type.Null()], {
     description: 'the lines it applies to must come to at least this (minor units of currency)',
   }),
   target: TargetSchema,
