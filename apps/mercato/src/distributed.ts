@@ -1,6 +1,7 @@
 import { serviceManifests } from '@mercato/contracts';
 import { ensurePgDatabase } from '@mercato/platform/db';
 import { createLogger } from '@mercato/platform/logging';
+import { LAUNCHED_WITH_IPC } from '@mercato/platform/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
@@ -53,16 +54,25 @@ export function serviceDatabaseUrl(
  */
 export async function startDistributed(
   opts: DistributedOptions,
+  signal?: AbortSignal,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = createLogger({ service: 'mercato' });
   const children: ChildProcess[] = [];
   const alive = new Set<ChildProcess>();
   let stopping = false;
+  // Whatever ends the launcher (an uncaught error too) takes the children it started along.
+  const killAll = () => {
+    for (const c of alive) c.kill('SIGTERM');
+  };
+  process.once('exit', killAll);
 
   function launch(name: string, entry: string, env: Record<string, string>): ChildProcess {
+    if (signal?.aborted) throw new Error('start-up interrupted');
     const child = spawn(process.execPath, [entry], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env, [LAUNCHED_WITH_IPC]: '1' },
+      // The IPC channel ties each child to this process: when it closes (the launcher
+      // exited, even by SIGKILL), the child stops itself (kit runtime, handleShutdown).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.push(child);
     alive.add(child);
@@ -75,6 +85,7 @@ export async function startDistributed(
 
   const stop = async () => {
     stopping = true;
+    process.off('exit', killAll);
     const exits = children.filter((c) => alive.has(c)).map((c) => new Promise((r) => c.once('exit', r)));
     for (const c of children) if (alive.has(c)) c.kill('SIGTERM');
     const force = setTimeout(() => {
@@ -127,7 +138,11 @@ export async function startDistributed(
     );
     await Promise.all(
       started.map(({ port, child }) =>
-        waitReady(`http://127.0.0.1:${port}/health/ready`, opts.readyTimeoutMs, () => alive.has(child)),
+        waitReady(
+          `http://127.0.0.1:${port}/health/ready`,
+          opts.readyTimeoutMs,
+          () => alive.has(child) && !signal?.aborted,
+        ),
       ),
     );
     const upstreams = started.map(({ s, port }) => `${s.name}=http://127.0.0.1:${port}`);
@@ -143,8 +158,10 @@ export async function startDistributed(
       IDENTITY_ISSUER: issuer,
       IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,
     });
-    await waitReady(`http://127.0.0.1:${opts.gatewayPort}/health/ready`, opts.readyTimeoutMs, () =>
-      alive.has(gateway),
+    await waitReady(
+      `http://127.0.0.1:${opts.gatewayPort}/health/ready`,
+      opts.readyTimeoutMs,
+      () => alive.has(gateway) && !signal?.aborted,
     );
   } catch (err) {
     await stop();
@@ -160,10 +177,23 @@ export async function startDistributed(
   return { url, stop };
 }
 
-/** `mercato start --mode distributed`: runs until SIGINT/SIGTERM, then stops every process. */
+/**
+ * `mercato start --mode distributed`: runs until SIGINT/SIGTERM, then stops every process.
+ * The handlers come first: a Ctrl-C during start-up stops the children started so far
+ * (startDistributed's clean-up) instead of killing the launcher alone.
+ */
 export async function runDistributed(): Promise<void> {
-  const platform = await startDistributed(distributedOptionsFromEnv());
-  const onSignal = () => {
+  const interrupted = new AbortController();
+  let platform: { stop(): Promise<void> } | undefined;
+  let ending = false;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (ending) return;
+    ending = true;
+    if (!platform) {
+      // startDistributed sees the abort, stops what it started and rejects (below).
+      interrupted.abort(new Error(`${name} during start-up`));
+      return;
+    }
     platform.stop().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -171,4 +201,11 @@ export async function runDistributed(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  try {
+    platform = await startDistributed(distributedOptionsFromEnv(), interrupted.signal);
+  } catch (err) {
+    if (!interrupted.signal.aborted) throw err;
+    process.stderr.write('mercato: start-up interrupted; every process it started is stopped\n');
+    process.exit(130);
+  }
 }

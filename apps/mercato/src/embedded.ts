@@ -7,7 +7,7 @@ import { initPGliteDataDir } from '@mercato/platform/pglite-init';
 import type { HostedRuntime } from '@mercato/platform/service';
 import { createLogger } from '@mercato/platform/logging';
 import { createMemoryBus } from '@mercato/platform/messaging';
-import { closeOnSignals } from '@mercato/platform/runtime';
+import { handleShutdown } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
@@ -135,6 +135,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
 /** `mercato start` in embedded mode: runs until SIGINT/SIGTERM, then stops cleanly. */
 export async function runEmbedded(): Promise<void> {
   const logger = createLogger({ service: 'mercato' });
+  // First: Ctrl-C during start-up stops at once instead of being ignored or half-handled.
+  const shutdown = handleShutdown(logger);
   const platform = await startEmbedded(embeddedOptionsFromEnv());
-  closeOnSignals(platform.close, logger, 20_000);
+  shutdown.closeWith(platform.close, 20_000);
 }

@@ -1,13 +1,15 @@
 import { createLogger } from '@mercato/platform/logging';
 import { createNatsBus } from '@mercato/platform/messaging';
 import { createMetrics } from '@mercato/platform/metrics';
-import { closeOnSignals } from '@mercato/platform/runtime';
+import { handleShutdown } from '@mercato/platform/runtime';
 import { startTelemetry } from '@mercato/platform/telemetry';
 import { gatewayOptionsFromConfig, loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { buildGateway } from './gateway.ts';
 
 // The gateway as its own process (distributed mode): settings from the environment.
 const logger = createLogger({ service: 'gateway' });
+// First: a Ctrl-C or the launcher's end during start-up must stop this process too.
+const shutdown = handleShutdown(logger);
 let cfg: GatewayConfig;
 try {
   cfg = loadGatewayConfig();
@@ -27,12 +29,8 @@ if (!bus) logger.warn('NATS_URL is empty: revoked tokens are refused only by the
 const gateway = await buildGateway({ ...options, logger, metrics, ...(bus ? { bus } : {}) });
 const address = await gateway.app.listen({ port: cfg.PORT, host: cfg.HOST });
 logger.info({ address, upstreams: options.upstreams }, 'gateway listening');
-closeOnSignals(
-  async () => {
-    await gateway.close();
-    await bus?.close();
-    await telemetry.shutdown();
-  },
-  logger,
-  cfg.SHUTDOWN_TIMEOUT_MS,
-);
+shutdown.closeWith(async () => {
+  await gateway.close();
+  await bus?.close();
+  await telemetry.shutdown();
+}, cfg.SHUTDOWN_TIMEOUT_MS);

@@ -52,19 +52,41 @@ export async function connectDistributed(
   return { bus, cache };
 }
 
-/** Stops the runtime on SIGINT/SIGTERM, at most once, bounded by timeoutMs. */
-export function closeOnSignals(close: () => Promise<void>, logger: Logger, timeoutMs: number): void {
+/** Set by the distributed launcher on the children it spawns with an IPC channel. */
+export const LAUNCHED_WITH_IPC = 'MERCATO_LAUNCHED_WITH_IPC';
+
+/** What ends a process, installed before anything else it does (see {@link handleShutdown}). */
+export interface ShutdownHandler {
+  /** From now on, an end closes gracefully with `close`, bounded by timeoutMs, then exits. */
+  closeWith(close: () => Promise<void>, timeoutMs: number): void;
+}
+
+/**
+ * Installs what ends the process: SIGINT, SIGTERM, and for a child of the distributed
+ * launcher (spawned with an IPC channel) the channel closing, which is how a child learns
+ * that its launcher is gone, even one killed with SIGKILL. Install it first: until
+ * `closeWith` is called (during start-up), an end exits at once, since there is nothing to
+ * drain yet and a half-started process must not outlive its launcher; after, it closes
+ * gracefully. At most once.
+ */
+export function handleShutdown(logger: Logger): ShutdownHandler {
+  let graceful: { close: () => Promise<void>; timeoutMs: number } | undefined;
   let closing = false;
-  const onSignal = (signal: string) => {
+  const onEnd = (reason: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    const code = reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
+    if (!graceful) {
+      logger.info({ reason }, 'stopping during start-up');
+      process.exit(code);
+    }
+    logger.info({ reason }, 'shutting down');
     const force = setTimeout(() => {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
-    }, timeoutMs);
+    }, graceful.timeoutMs);
     force.unref();
-    close().then(
+    graceful.close().then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -72,8 +94,22 @@ export function closeOnSignals(close: () => Promise<void>, logger: Logger, timeo
       },
     );
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onEnd('SIGINT'));
+  process.once('SIGTERM', () => onEnd('SIGTERM'));
+  if (process.channel) {
+    process.once('disconnect', () => onEnd('launcher gone'));
+    // The channel alone must not keep a process alive that has nothing else to do.
+    process.channel.unref();
+  } else if (process.env[LAUNCHED_WITH_IPC] === '1') {
+    // Launched with a channel that closed before this ran (the launcher died while this
+    // process was still loading): nobody will send 'disconnect' again.
+    onEnd('launcher gone');
+  }
+  return {
+    closeWith(close, timeoutMs) {
+      graceful = { close, timeoutMs };
+    },
+  };
 }
 
 /**
@@ -83,6 +119,8 @@ export function closeOnSignals(close: () => Promise<void>, logger: Logger, timeo
 export async function runServiceProcess(def: AnyService): Promise<HostedRuntime> {
   const name = def.manifest.name;
   const logger = createLogger({ service: name });
+  // First: a Ctrl-C or the launcher's end during start-up must stop this process too.
+  const shutdown = handleShutdown(logger);
   let cfg: ServiceProcessConfig;
   try {
     cfg = loadConfig(ServiceProcessConfig);
@@ -122,15 +160,11 @@ export async function runServiceProcess(def: AnyService): Promise<HostedRuntime>
   await runtime.start();
   const address = await runtime.listen(cfg.PORT ?? def.manifest.port, cfg.HOST);
   logger.info({ address }, `${name} listening`);
-  closeOnSignals(
-    async () => {
-      await runtime.close();
-      await bus.close();
-      await cache.close();
-      await telemetry.shutdown();
-    },
-    logger,
-    cfg.SHUTDOWN_TIMEOUT_MS,
-  );
+  shutdown.closeWith(async () => {
+    await runtime.close();
+    await bus.close();
+    await cache.close();
+    await telemetry.shutdown();
+  }, cfg.SHUTDOWN_TIMEOUT_MS);
   return runtime;
 }
