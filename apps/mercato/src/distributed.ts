@@ -5,7 +5,7 @@ import { LAUNCHED_WITH_IPC } from '@mercato/platform/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
-import { carrierStandIn, simulatorsMain } from './provider-stand-ins.ts';
+import { carrierStandIn, pspStandIn, simulatorsMain } from './provider-stand-ins.ts';
 import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
 
@@ -109,11 +109,14 @@ export async function startDistributed(
   // Identity signs with it and every service and the gateway expect it.
   const issuer = publicIssuer(opts.gatewayPort);
   const carrier = carrierStandIn(opts.offset);
+  const psp = pspStandIn(opts.offset);
   // Notification's signing secret (unsubscribe links, webhooks) has no default outside embedded
   // mode; a local run without one gets a fresh one (links from an earlier run stop working).
   const signingSecret = process.env.NOTIFICATION_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
   try {
-    if (carrier) launch('simulators', simulatorsMain, carrier.simulatorEnv);
+    // One process for the stand-ins: it runs each simulator whose settings it is given.
+    if (carrier || psp)
+      launch('simulators', simulatorsMain, { ...carrier?.simulatorEnv, ...psp?.simulatorEnv });
     // Every service at once, then wait for all: each owns its database and finds the others
     // over the bus and HTTP when it needs them, so none waits for another to start.
     // (Databases one by one: PostgreSQL refuses concurrent CREATE DATABASE from one template.)
@@ -131,6 +134,7 @@ export async function startDistributed(
           IDENTITY_JWKS_URL: jwksUrl,
           IDENTITY_ISSUER: issuer,
           ...carrier?.serviceEnv,
+          ...psp?.serviceEnv,
           NOTIFICATION_SIGNING_SECRET: signingSecret,
         });
         return { s, port, child };

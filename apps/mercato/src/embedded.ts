@@ -11,9 +11,16 @@ import { handleShutdown } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
-import { carrierStandIn } from './provider-stand-ins.ts';
+import { carrierStandIn, pspStandIn } from './provider-stand-ins.ts';
 import { services } from './service-registry.ts';
-import { carrierOptionsFromEnv, createCarrierSimulator, type CarrierSimulator } from '@mercato/simulators';
+import {
+  carrierOptionsFromEnv,
+  createCarrierSimulator,
+  createPspSimulator,
+  pspOptionsFromEnv,
+  type CarrierSimulator,
+  type PspSimulator,
+} from '@mercato/simulators';
 
 /** Options of an embedded start; every field has an environment variable. */
 export interface EmbeddedOptions {
@@ -65,7 +72,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     carrierSimulator = createCarrierSimulator(carrierSettings.options);
     await carrierSimulator.listen(carrier.port);
   }
-  const serviceEnv = { ...process.env, ...carrier?.serviceEnv };
+  // The PSP stand-in likewise (unless PSP_API_URL names a provider): payment talks to it over HTTP.
+  const psp = pspStandIn(opts.offset);
+  let pspSimulator: PspSimulator | undefined;
+  if (psp) {
+    pspSimulator = createPspSimulator(pspOptionsFromEnv({ ...process.env, ...psp.simulatorEnv }).options);
+    await pspSimulator.listen(psp.port);
+  }
+  const serviceEnv = { ...process.env, ...carrier?.serviceEnv, ...psp?.serviceEnv };
   const upstreams: Record<string, string> = {};
   for (const s of services) upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   for (const s of services) {
@@ -126,6 +140,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     await gateway.close();
     for (const r of runtimes.reverse()) await r.close();
     await carrierSimulator?.close();
+    await pspSimulator?.close();
     await bus.close();
     await pglite.close();
   };

@@ -1,5 +1,5 @@
 import { serviceManifests } from '@mercato/contracts';
-import { CARRIER_SIMULATOR_PORT } from '@mercato/simulators';
+import { CARRIER_SIMULATOR_PORT, PSP_SIMULATOR_PORT } from '@mercato/simulators';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,33 @@ export function carrierStandIn(offset: number, env: NodeJS.ProcessEnv = process.
       SHIPPING_CARRIER_URL: `http://127.0.0.1:${port}`,
       SHIPPING_CARRIER_API_KEY: apiKey,
       SHIPPING_CARRIER_WEBHOOK_SECRET: secret,
+    },
+  };
+}
+
+/**
+ * The PSP simulator the launcher runs (ARCHITECTURE.md §9) unless PSP_API_URL names another
+ * provider: on its port plus the offset, with a secret API key and a webhook secret made for
+ * this start, sending its signed webhooks to the payment service. Its 3-D Secure pages are
+ * linked at its loopback address (PSP_PUBLIC_URL overrides, e.g. behind a proxy).
+ */
+export function pspStandIn(offset: number, env: NodeJS.ProcessEnv = process.env): StandIn | undefined {
+  if (env.PSP_API_URL) return undefined;
+  const port = PSP_SIMULATOR_PORT + offset;
+  const secretKey = `sk_test_${randomBytes(18).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  return {
+    port,
+    simulatorEnv: {
+      PSP_SIMULATOR_PORT: String(port),
+      PSP_SECRET_KEY: secretKey,
+      PSP_WEBHOOK_URL: `http://127.0.0.1:${serviceManifests.payment.port + offset}/api/v1/payments/webhooks/simulator`,
+      PSP_WEBHOOK_SECRET: webhookSecret,
+    },
+    serviceEnv: {
+      PSP_API_URL: `http://127.0.0.1:${port}`,
+      PSP_SECRET_KEY: secretKey,
+      PSP_WEBHOOK_SECRET: webhookSecret,
     },
   };
 }

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
 import { expectRevokedKeyRefused } from './revocation-check.ts';
+import { expectPaymentThroughPsp } from './payment-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 const pg = await needs('postgres');
@@ -76,6 +77,8 @@ describe('npm run start:distributed', { skip }, () => {
         await expectRevokedKeyRefused(base, admin);
         // The cart process answers through the gateway, on its PostgreSQL and Redis, and asks catalog.
         await expectCartProcess(base);
+        // The launcher started the PSP simulator and pointed payment at it (and it at payment).
+        await expectPaymentThroughPsp(base, offset, admin);
 
         const jsm = await jetstreamManager(nc);
         let found: { type: string; data: { key: string; value: unknown } } | undefined;

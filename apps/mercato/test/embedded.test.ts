@@ -7,6 +7,7 @@ import { waitFor } from '@mercato/testing';
 import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
 import { expectRevokedKeyRefused } from './revocation-check.ts';
+import { expectPaymentThroughPsp } from './payment-check.ts';
 import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
 
 /** Creates a guest cart with two units of sku through the gateway; returns its id. */
@@ -85,6 +86,8 @@ describe('npm start (embedded mode)', () => {
       await expectGatewayIssuer(base, `http://localhost:${8080 + offset}`, admin);
       // The gateway hears identity's revocations (the launcher gives it the bus).
       await expectRevokedKeyRefused(base, admin);
+      // The launcher started the PSP simulator and pointed payment at it (and it at payment).
+      await expectPaymentThroughPsp(base, offset, admin);
       assert.ok(created.headers.get('ratelimit-limit'), 'the gateway rate-limits proxied calls');
 
       // The demo catalog is loaded, and its product.created events reached inventory, which
