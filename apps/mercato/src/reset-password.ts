@@ -1,13 +1,7 @@
-import { createPasswordService, identityService } from '@mercato/identity';
-import { createMemoryCache } from '@mercato/platform/cache';
-import { ensurePgDatabase, openPGlite, type DatabaseTarget } from '@mercato/platform/db';
-import { createLogger } from '@mercato/platform/logging';
-import { createMemoryBus } from '@mercato/platform/messaging';
+import { createPasswordService } from '@mercato/identity';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { distributedOptionsFromEnv, serviceDatabaseUrl } from './distributed.ts';
-import { embeddedOptionsFromEnv } from './embedded.ts';
+import { withOfflineIdentity } from './offline-identity.ts';
 
 /**
  * A password nobody chose: 24 base64url characters (144 random bits), a passphrase by
@@ -65,37 +59,12 @@ export async function resetPassword(
   email: string,
   password: string | undefined,
 ): Promise<{ userId: string; generated?: string }> {
-  const pglite =
-    mode === 'embedded' ? await openPGlite(path.join(embeddedOptionsFromEnv().dataDir, 'pglite')) : undefined;
-  let target: DatabaseTarget;
-  if (pglite) {
-    target = { kind: 'pglite', pglite };
-  } else {
-    const url = serviceDatabaseUrl(distributedOptionsFromEnv().postgresUrl, 'identity');
-    await ensurePgDatabase(url);
-    target = { kind: 'pg', url };
-  }
-  const bus = createMemoryBus();
-  try {
-    const runtime = await identityService.build({
-      database: target,
-      mode,
-      bus,
-      cache: createMemoryCache(),
-      logger: createLogger({ service: 'identity', level: 'warn' }),
-    });
-    try {
-      const generated = password === undefined ? generatePassword() : undefined;
-      const { userId } = await createPasswordService(runtime.parts).resetByOperator(
-        email,
-        password ?? generated ?? '',
-      );
-      return { userId, ...(generated && { generated }) };
-    } finally {
-      await runtime.close();
-    }
-  } finally {
-    await bus.close();
-    await pglite?.close();
-  }
+  return withOfflineIdentity(mode, async (identity) => {
+    const generated = password === undefined ? generatePassword() : undefined;
+    const { userId } = await createPasswordService(identity).resetByOperator(
+      email,
+      password ?? generated ?? '',
+    );
+    return { userId, ...(generated && { generated }) };
+  });
 }
