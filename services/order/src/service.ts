@@ -1,16 +1,19 @@
-import { serviceManifests, settingsApi } from '@mercato/contracts';
+import { paymentApi, serviceManifests, settingsApi } from '@mercato/contracts';
 import { createPeriodicWorker } from '@mercato/platform/http';
 import { defineService } from '@mercato/platform/service';
 import { OrderConfigSchema } from './config.ts';
 import type { OrderDB } from './db.ts';
 import { OrderErrors } from './errors.ts';
+import { registerInvoiceRoutes } from './invoices/invoice-routes.ts';
 import { registerNoteRoutes } from './notes/note-routes.ts';
 import { createNoteService } from './notes/note-service.ts';
 import { createOrderLifecycle } from './orders/order-lifecycle.ts';
 import { registerOrderRoutes } from './orders/order-routes.ts';
 import { createOrderService } from './orders/order-service.ts';
 import { registerRefundRoutes } from './refunds/refund-routes.ts';
-import { createRefundService } from './refunds/refund-service.ts';
+import { createRefundService, paymentRefundsVia } from './refunds/refund-service.ts';
+import { paymentSubscription } from './events/payment-handlers.ts';
+import { shipmentSubscription } from './events/shipment-handlers.ts';
 import { registerReturnRoutes } from './returns/return-routes.ts';
 import { createReturnService } from './returns/return-service.ts';
 import { createShopSettingsReader } from './settings/shop-settings.ts';
@@ -30,12 +33,14 @@ export const orderService = defineService<OrderDB>()({
   manifest: serviceManifests.order,
   config: OrderConfigSchema,
   errors: OrderErrors.catalog,
-  calls: { settings: settingsApi },
+  calls: { settings: settingsApi, payment: paymentApi },
   migrations: new URL('../migrations/', import.meta.url),
   setup(ctx): OrderParts {
-    // Payment's manifest is not on main yet: refunds are recorded (and the amount reserved)
-    // but not carried out until the typed client of paymentApi is wired here.
-    const refunds = createRefundService(ctx, undefined);
+    // Refunds are carried out by payment's refund route (its typed client).
+    const refunds = createRefundService(
+      ctx,
+      paymentRefundsVia((input) => ctx.clients.payment.refund(input)),
+    );
     const settings = createShopSettingsReader(ctx.clients, {
       ttlMs: ctx.config.ORDER_SETTINGS_TTL_MS,
       defaultReturnWindowDays: ctx.config.ORDER_RETURN_WINDOW_DAYS,
@@ -56,12 +61,14 @@ export const orderService = defineService<OrderDB>()({
       settings,
     };
   },
-  routes(app, _ctx, parts) {
+  routes(app, ctx, parts) {
     registerOrderRoutes(app, parts.orders, parts.lifecycle);
     registerRefundRoutes(app, parts.refunds);
     registerReturnRoutes(app, parts.returns);
     registerNoteRoutes(app, parts.notes);
+    registerInvoiceRoutes(app, parts.orders, parts.settings, ctx.now);
   },
+  subscriptions: (ctx) => [paymentSubscription(ctx), shipmentSubscription(ctx)],
   workers: (ctx, { refunds }) => [
     // Refunds payment could not take (it was down) are asked again; the refund id keeps it idempotent.
     createPeriodicWorker({

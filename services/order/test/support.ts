@@ -22,6 +22,7 @@ import type { OrderDB } from '../src/db.ts';
 import { orderRepository } from '../src/orders/order-repository.ts';
 import { applyTransition } from '../src/orders/order-transitions.ts';
 import { orderService, type OrderParts } from '../src/service.ts';
+import { startPaymentStandIn, type PaymentStandIn } from './payment-stand-in.ts';
 
 export { callAs as call, expectProblem, type Body, type Reply } from '@mercato/testing';
 
@@ -165,22 +166,29 @@ export async function startSettingsStandIn(): Promise<SettingsStandIn> {
 }
 
 /** The order service on a fresh schema, with a settings stand-in and a clock the test moves. */
-export async function startOrder(
-  kind: DbKind,
-): Promise<{ svc: Svc; settings: SettingsStandIn; clock: ManualClock; close(): Promise<void> }> {
+export async function startOrder(kind: DbKind): Promise<{
+  svc: Svc;
+  settings: SettingsStandIn;
+  payment: PaymentStandIn;
+  clock: ManualClock;
+  close(): Promise<void>;
+}> {
   const settings = await startSettingsStandIn();
   const clock = manualClock(Date.parse('2026-12-01T10:00:00Z'));
+  const payment = await startPaymentStandIn(BODY_TOTAL);
   const svc = await startTestService(orderService, kind, {
-    env: { SETTINGS_URL: settings.url, ORDER_SETTINGS_TTL_MS: '0' },
+    env: { SETTINGS_URL: settings.url, PAYMENT_URL: payment.url, ORDER_SETTINGS_TTL_MS: '0' },
     now: clock.now,
   });
   return {
     svc,
     settings,
+    payment,
     clock,
     async close() {
       await svc.close();
       await settings.close();
+      await payment.close();
     },
   };
 }
