@@ -80,8 +80,6 @@ async function rejectsUnavailable(p: Promise<unknown>): Promise<AppError> {
   assert.fail('expected a rejection');
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('service client', () => {
   test('round-trips JSON with a base path, query and body', async () => {
     const up = await upstream((seen) => ({ status: 201, body: { echo: seen.body, url: seen.url } }));
@@ -193,15 +191,16 @@ describe('service client', () => {
 
   test('connection failures count as failures', async () => {
     const up = await upstream(() => ({ status: 200, body: {} }));
-    up.server.close();
-    await sleep(20);
+    await new Promise((resolve) => up.server.close(resolve));
     const c = client({ baseUrl: up.url, retries: 1, breaker: { consecutiveFailures: 2 } });
     const err = await rejectsUnavailable(c.get('/'));
     assert.ok(err.cause instanceof UpstreamFailure);
     assert.equal(c.breakerState(), 'open', 'both attempts counted');
   });
 
-  test('the breaker opens after N failures, fails fast, then closes once the upstream recovers', async () => {
+  test('the breaker opens after N failures, fails fast, then closes once the upstream recovers', async (t) => {
+    // The breaker (cockatiel) reads Date.now: the test moves that clock instead of sleeping.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
     let healthy = false;
     const up = await upstream(() => (healthy ? { status: 200, body: { ok: true } } : { status: 500 }));
     const c = client({
@@ -222,7 +221,7 @@ describe('service client', () => {
     assert.equal(err.headers?.['retry-after'], '1');
 
     // A failed probe opens it again.
-    await sleep(350);
+    t.mock.timers.tick(300);
     await rejectsUnavailable(c.get('/x'));
     assert.equal(up.calls.length, 4);
     assert.equal(c.breakerState(), 'open');
@@ -230,7 +229,10 @@ describe('service client', () => {
     healthy = true;
     await rejectsUnavailable(c.get('/x'));
     assert.equal(up.calls.length, 4, 'still open until halfOpenAfterMs passes again');
-    await sleep(350);
+    t.mock.timers.tick(299);
+    await rejectsUnavailable(c.get('/x'));
+    assert.equal(up.calls.length, 4, 'still open 1 ms before');
+    t.mock.timers.tick(1);
     const res = await c.get<{ ok: boolean }>('/x');
     assert.deepEqual(res.body, { ok: true });
     assert.equal(c.breakerState(), 'closed');
