@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { infra, needs } from '@mercato/testing';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
 import { expectRevokedKeyRefused } from './revocation-check.ts';
 import { expectPaymentThroughPsp } from './payment-check.ts';
-import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
+import { randomOffset, startPlatform, waitFor200, whileRunning } from './platform-process.ts';
 
 const pg = await needs('postgres');
 const nats = await needs('nats');
@@ -38,6 +38,38 @@ async function expectCartProcess(base: string): Promise<void> {
   assert.equal(read.headers.get('etag'), '"1"');
 }
 
+type SettingChanged = { type: string; data: { key: string; value: unknown } };
+
+/**
+ * The setting.changed event of `key` on the SETTING stream, published after `since`. Read
+ * through an ordered consumer from `since` rather than the stream's last message on the
+ * subject: another run on the same NATS may have published after this one.
+ */
+async function settingChanged(
+  js: JetStreamClient,
+  key: string,
+  since: Date,
+): Promise<SettingChanged | undefined> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      const consumer = await js.consumers.get('SETTING', {
+        filter_subjects: 'setting.changed',
+        deliver_policy: DeliverPolicy.StartTime,
+        opt_start_time: since.toISOString(),
+      });
+      for (let m = await consumer.next({ expires: 1000 }); m; m = await consumer.next({ expires: 1000 })) {
+        const event = m.json<SettingChanged>();
+        if (event.data.key === key) return event;
+      }
+    } catch {
+      // the stream appears with the first event
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 describe('npm run start:distributed', { skip }, () => {
   // Every service is a process of its own that boots at once on the same two cores: the whole
   // platform's start, not one request, is what this test waits for.
@@ -57,13 +89,23 @@ describe('npm run start:distributed', { skip }, () => {
         // admin exists, so a shared mercato_identity with another admin would refuse our sign-in.
         IDENTITY_DATABASE_URL: identityTestDatabase(),
       });
-      const nc = await connect({ servers: infra.natsUrl });
-      try {
+      await whileRunning(platform, async () => {
+        const nc = await connect({ servers: infra.natsUrl });
+        try {
+          await checkPlatform(nc);
+        } finally {
+          await nc.close();
+        }
+      });
+
+      async function checkPlatform(nc: Awaited<ReturnType<typeof connect>>): Promise<void> {
+        // A second early: the server stamps the event, on the same machine's clock.
+        const since = new Date(Date.now() - 1000);
         await waitFor200(`${base}/health/ready`, platform, 180_000);
         const ready = (await (await fetch(`${base}/health/ready`)).json()) as Record<string, unknown>;
         assert.ok(JSON.stringify(ready).includes('settings'), 'the gateway checks the settings process');
 
-        const key = `ci.check.${Date.now()}`;
+        const key = `ci.check.${Date.now()}${Math.floor(Math.random() * 1e6)}`;
         const admin = await adminAuthorization(base);
         const put = await fetch(`${base}/api/v1/settings/${key}`, {
           method: 'PUT',
@@ -80,25 +122,10 @@ describe('npm run start:distributed', { skip }, () => {
         // The launcher started the PSP simulator and pointed payment at it (and it at payment).
         await expectPaymentThroughPsp(base, offset, admin);
 
-        const jsm = await jetstreamManager(nc);
-        let found: { type: string; data: { key: string; value: unknown } } | undefined;
-        const deadline = Date.now() + 10_000;
-        while (!found && Date.now() < deadline) {
-          try {
-            const msg = await jsm.streams.getMessage('SETTING', { last_by_subj: 'setting.changed' });
-            const event = msg?.json<{ type: string; data: { key: string; value: unknown } }>();
-            if (event?.data.key === key) found = event;
-          } catch {
-            // the stream appears with the first event
-          }
-          if (!found) await new Promise((r) => setTimeout(r, 100));
-        }
+        const found = await settingChanged(jetstream(nc), key, since);
         assert.ok(found, `no setting.changed for ${key} on the SETTING stream`);
         assert.equal(found.type, 'setting.changed');
         assert.deepEqual(found.data.value, { answer: 42 });
-      } finally {
-        await nc.close();
-        assert.equal(await platform.stop(), 0, platform.output());
       }
     },
   );

@@ -8,7 +8,7 @@ import { ADMIN_ENV, adminAuthorization } from './admin-login.ts';
 import { expectGatewayIssuer } from './issuer-check.ts';
 import { expectRevokedKeyRefused } from './revocation-check.ts';
 import { expectPaymentThroughPsp } from './payment-check.ts';
-import { randomOffset, startPlatform, waitFor200 } from './platform-process.ts';
+import { randomOffset, startPlatform, waitFor200, whileRunning } from './platform-process.ts';
 
 /** Creates a guest cart with two units of sku through the gateway; returns its id. */
 async function expectGuestCart(base: string, sku: string): Promise<string> {
@@ -62,7 +62,7 @@ describe('npm start (embedded mode)', () => {
 
     let cartId = '';
     const first = startPlatform([], env);
-    try {
+    await whileRunning(first, async () => {
       // Start-up seeds 1,200 products and starts every service: on a shared, loaded machine that
       // took over 30 s, so the wait is generous (the test still fails on a platform that never comes up).
       const ms = await waitFor200(`${base}/api/v1/feature-flags`, first, 120_000);
@@ -113,12 +113,10 @@ describe('npm start (embedded mode)', () => {
       // A guest cart through the gateway: the demo SKU with its catalog snapshot, checked
       // against inventory, taxed by the seeded rate of its country.
       cartId = await expectGuestCart(base, sku);
-    } finally {
-      assert.equal(await first.stop(), 0, `Ctrl-C should stop cleanly:\n${first.output()}`);
-    }
+    });
 
     const second = startPlatform([], env);
-    try {
+    await whileRunning(second, async () => {
       await waitFor200(`${base}/health/ready`, second, 120_000);
       const res = await fetch(`${base}/api/v1/feature-flags/restart-check`);
       assert.equal(res.status, 200);
@@ -132,8 +130,6 @@ describe('npm start (embedded mode)', () => {
       const cart = await fetch(`${base}/api/v1/carts/${cartId}`);
       assert.equal(cart.status, 200);
       assert.equal(((await cart.json()) as { lines: Array<{ quantity: number }> }).lines[0]?.quantity, 2);
-    } finally {
-      assert.equal(await second.stop(), 0, second.output());
-    }
+    });
   });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -7,8 +8,16 @@ const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 export interface PlatformProcess {
   child: ChildProcess;
   output(): string;
-  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends SIGINT (Ctrl-C) and resolves with how the process ended. */
+  stop(): Promise<PlatformExit>;
+}
+
+/** How a platform process ended: its exit code, or the signal that killed it. */
+export interface PlatformExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Processes of its group were still running after it ended (killed then by the test). */
+  leftovers: boolean;
 }
 
 /** Starts `mercato start` with the given env; ports move by MERCATO_PORT_OFFSET. */
@@ -16,19 +25,62 @@ export function startPlatform(args: string[], env: Record<string, string>): Plat
   const child = spawn(process.execPath, [cli, 'start', ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so what it leaves running can be found and ended.
+    detached: true,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGINT');
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const { code, signal } = await exited;
+      // Children that outlived the launcher would keep ports, databases and this test
+      // process's output pipes (so the test file would never end): they go now.
+      let leftovers = false;
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+        leftovers = true;
+      } catch {
+        // no process of the group is left
+      }
+      return { code, signal, leftovers };
     },
   };
+}
+
+/**
+ * Runs `body` against a started platform, then stops it with Ctrl-C. When `body` fails, its
+ * error is the one reported, with how the platform then stopped and the end of its output
+ * added (an assertion on the stop in a `finally` used to replace it with "null !== 0");
+ * only after `body` passed does an unclean stop fail the test.
+ */
+export async function whileRunning(p: PlatformProcess, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const exit = await p.stop();
+    if (err instanceof Error) {
+      err.message += `\n(the platform then stopped: ${describeExit(exit)})\n--- end of its output ---\n${p.output().slice(-6_000)}`;
+    }
+    throw err;
+  }
+  const exit = await p.stop();
+  assert.deepEqual(
+    exit,
+    { code: 0, signal: null },
+    `Ctrl-C should stop it cleanly (${describeExit(exit)}):\n${p.output()}`,
+  );
+}
+
+function describeExit(exit: PlatformExit): string {
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
+  return exit.leftovers ? `${how}; some of its processes were still running` : how;
 }
 
 /** Polls url until it answers 200 (or the process dies, or the deadline passes); resolves with ms taken. */
