@@ -73,7 +73,7 @@ export async function whileRunning(p: PlatformProcess, body: () => Promise<void>
   const exit = await p.stop();
   assert.deepEqual(
     exit,
-    { code: 0, signal: null },
+    { code: 0, signal: null, leftovers: false },
     `Ctrl-C should stop it cleanly (${describeExit(exit)}):\n${p.output()}`,
   );
 }
