@@ -8,8 +8,12 @@ const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 export interface PlatformProcess {
   child: ChildProcess;
   output(): string;
-  /** Sends SIGINT (Ctrl-C) and resolves with how the process ended. */
-  stop(): Promise<PlatformExit>;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** How it ended, once it has. */
+  ended: Promise<Omit<PlatformExit, 'leftovers'>>;
+  /** Kills what is left of its process group; true when something was. */
+  killLeftovers(): boolean;
 }
 
 /** How a platform process ended: its exit code, or the signal that killed it. */
@@ -37,19 +41,18 @@ export function startPlatform(args: string[], env: Record<string, string>): Plat
   return {
     child,
     output: () => out,
+    ended: exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      const { code, signal } = await exited;
-      // Children that outlived the launcher would keep ports, databases and this test
-      // process's output pipes (so the test file would never end): they go now.
-      let leftovers = false;
+      return (await exited).code;
+    },
+    killLeftovers() {
       try {
         process.kill(-(child.pid ?? 0), 'SIGKILL');
-        leftovers = true;
+        return true;
       } catch {
-        // no process of the group is left
+        return false; // no process of the group is left
       }
-      return { code, signal, leftovers };
     },
   };
 }
@@ -64,18 +67,27 @@ export async function whileRunning(p: PlatformProcess, body: () => Promise<void>
   try {
     await body();
   } catch (err) {
-    const exit = await p.stop();
+    const exit = await stopAndClean(p);
     if (err instanceof Error) {
       err.message += `\n(the platform then stopped: ${describeExit(exit)})\n--- end of its output ---\n${p.output().slice(-6_000)}`;
     }
     throw err;
   }
-  const exit = await p.stop();
+  const exit = await stopAndClean(p);
   assert.deepEqual(
     exit,
     { code: 0, signal: null, leftovers: false },
     `Ctrl-C should stop it cleanly (${describeExit(exit)}):\n${p.output()}`,
   );
+}
+
+/**
+ * Ctrl-C, then whatever of its process group outlived it is killed: such leftovers would keep
+ * ports, databases and this test process's output pipes (the test file would never end).
+ */
+async function stopAndClean(p: PlatformProcess): Promise<PlatformExit> {
+  await p.stop();
+  return { ...(await p.ended), leftovers: p.killLeftovers() };
 }
 
 function describeExit(exit: PlatformExit): string {
