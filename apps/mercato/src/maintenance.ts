@@ -4,7 +4,10 @@ import { createMemoryBus } from '@mercato/platform/messaging';
 import path from 'node:path';
 import { distributedOptionsFromEnv, serviceDatabaseUrl } from './distributed.ts';
 import { embeddedOptionsFromEnv } from './embedded.ts';
+import { launcherConfig } from './launcher-config.ts';
+import { carrierStandIn, pspStandIn } from './provider-stand-ins.ts';
 import { services } from './service-registry.ts';
+import { randomBytes } from 'node:crypto';
 import { ensurePgDatabase } from '@mercato/platform/db';
 
 /**
@@ -19,6 +22,16 @@ export async function runMaintenance(
   const pglite =
     mode === 'embedded' ? await openPGlite(path.join(embeddedOptionsFromEnv().dataDir, 'pglite')) : undefined;
   const bus = createMemoryBus();
+  // Services that need a provider's credentials or a signing secret outside embedded mode get
+  // throwaway ones, as a distributed start would: migrate and seed call no provider.
+  const offset = launcherConfig().MERCATO_PORT_OFFSET;
+  const env = {
+    ...process.env,
+    ...carrierStandIn(offset)?.serviceEnv,
+    ...pspStandIn(offset)?.serviceEnv,
+    NOTIFICATION_SIGNING_SECRET:
+      process.env.NOTIFICATION_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
+  };
   try {
     for (const s of services) {
       let target: DatabaseTarget;
@@ -33,6 +46,7 @@ export async function runMaintenance(
         database: target,
         mode,
         demo: command === 'seed',
+        env,
         bus,
         cache: createMemoryCache(),
       });
