@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { verifyWebhookSignature, WebhookSignatureError } from '@mercato/platform/http';
 import { Pool } from 'undici';
 import {
   ProviderRefusal,
@@ -179,23 +179,14 @@ export function createSimulatorProvider(
     },
     verifyWebhook(rawBody, headers, now) {
       const raw = headers['psp-signature'];
-      const header = Array.isArray(raw) ? raw[0] : raw;
-      if (!header) throw new WebhookRejected('signature', 'no Psp-Signature header');
-      let t: number | undefined;
-      const signatures: Buffer[] = [];
-      for (const part of header.split(',')) {
-        const [k, v] = part.trim().split('=', 2);
-        if (k === 't' && v && /^\d{1,12}$/.test(v)) t = Number(v);
-        if (k === 'v1' && v && /^[0-9a-f]{64}$/.test(v)) signatures.push(Buffer.from(v, 'hex'));
-      }
-      if (t === undefined || signatures.length === 0)
-        throw new WebhookRejected('signature', 'malformed Psp-Signature header');
-      const expected = createHmac('sha256', opts.webhookSecret).update(`${t}.${rawBody}`).digest();
-      if (!signatures.some((s) => timingSafeEqual(s, expected)))
-        throw new WebhookRejected('signature', 'signature mismatch');
-      // Checked after the signature: a forged header cannot tell us anything about our clock.
-      if (Math.abs(now / 1000 - t) > opts.toleranceSeconds) {
-        throw new WebhookRejected('stale', `timestamp ${t} is more than ${opts.toleranceSeconds} s from now`);
+      try {
+        verifyWebhookSignature(rawBody, Array.isArray(raw) ? raw[0] : raw, opts.webhookSecret, {
+          toleranceSeconds: opts.toleranceSeconds,
+          now: () => now,
+        });
+      } catch (err) {
+        if (!(err instanceof WebhookSignatureError)) throw err;
+        throw new WebhookRejected(err.reason === 'stale' ? 'stale' : 'signature', err.message);
       }
       let event: Json;
       try {

@@ -85,12 +85,12 @@ export function createSimulatorCarrier(cfg: ShippingConfig, now: () => number = 
       try {
         event = JSON.parse(rawBody) as typeof event;
       } catch {
-        throw new WebhookSignatureError('the body is not JSON');
+        throw new WebhookSignatureError('malformed', 'the body is not JSON');
       }
       const o = event.data?.object ?? {};
       const status = o.status as CarrierTrackingEvent['status'];
       if (typeof event.id !== 'string' || typeof o.tracking_code !== 'string' || !STATUSES.has(status))
-        throw new WebhookSignatureError('the event is not a tracking update');
+        throw new WebhookSignatureError('malformed', 'the event is not a tracking update');
       const at = typeof o.datetime === 'string' ? new Date(o.datetime) : new Date(now());
       return {
         eventId: event.id,
