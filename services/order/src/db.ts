@@ -58,6 +58,8 @@ export interface OrderStatusHistoryTable {
   actor: string;
   reason: string | null;
   at: Generated<Date>;
+  /** The order entries were written in (taken under the order's row lock): bigint, as text. */
+  seq: ColumnType<string, never, never>;
 }
 
 export interface OrderNotesTable {

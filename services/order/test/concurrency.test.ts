@@ -1,13 +1,26 @@
-// Concurrent transitions of one order are serialized by its row lock: of moves that exclude
-// each other, exactly one wins and the others see the status it left (409), and the history
-// holds exactly the moves that happened.
+// Concurrent transitions of one order are serialized by its row lock and guarded by a
+// compare-and-set on its status and version: of moves that exclude each other, exactly one
+// wins and the others see the status it left (409), and the history holds exactly the moves
+// that happened, in the order they happened.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService } from '@mercato/testing';
+import { orderRepository } from '../src/orders/order-repository.ts';
+import { applyTransition } from '../src/orders/order-transitions.ts';
 import { orderService } from '../src/service.ts';
 import { ADMIN, call, createOrder, moveTo, sagaPost, SUPPORT, type Svc } from './support.ts';
 
 after(closeTestPglite);
+
+/**
+ * Rounds of the confirm/cancel race: enough on PostgreSQL (a pool of connections, where a
+ * transaction may begin before another and wait for its lock) to have caught the history
+ * read back out of order; PGlite runs one transaction at a time. ORDER_RACE_ROUNDS raises both.
+ */
+const ROUNDS = {
+  pg: Number(process.env.ORDER_RACE_ROUNDS ?? 40),
+  pglite: Number(process.env.ORDER_RACE_ROUNDS ?? 10),
+};
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe(`concurrent transitions (${kind})`, kind === 'pg' ? await needs('postgres') : {}, () => {
@@ -27,7 +40,8 @@ for (const kind of ['pglite', 'pg'] as const) {
         .map((h: { to: string }) => h.to);
     }
 
-    test('10 confirms and 10 cancels of one pending order at once: each status is entered once, the cancel wins', async () => {
+    /** One round: 10 confirms and 10 cancels of one new pending order, all at once. */
+    async function confirmCancelRound(): Promise<void> {
       const o = await createOrder(svc);
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -42,7 +56,8 @@ for (const kind of ['pglite', 'pg'] as const) {
       const final = (await call(svc, 'GET', `/api/v1/orders/${o.id}`, { as: ADMIN })).body;
       assert.equal(final.status, 'cancelled', 'a cancel is allowed from pending and from confirmed');
       const steps = await history(o.id);
-      // Either the cancel came first, or one confirm did and then one cancel: never twice the same.
+      // Either the cancel came first, or one confirm did and then one cancel: never twice the
+      // same, never a confirm after the cancel.
       assert.ok(
         ['pending,cancelled', 'pending,confirmed,cancelled'].includes(steps.join()),
         `history: ${steps.join(' → ')}`,
@@ -53,11 +68,42 @@ for (const kind of ['pglite', 'pg'] as const) {
       const confirmedOk = confirms.filter((a) => a.status === 200);
       assert.ok(confirms.every((a) => a.status === 200 || a.body.code === 'ORDER_INVALID_TRANSITION'));
       assert.equal(confirmedOk.length > 0, steps.includes('confirmed'));
+      // A confirm answered 200 saw the order confirmed (its own move or a repeat), never cancelled.
+      assert.ok(confirmedOk.every((a) => a.body.status === 'confirmed' || a.body.status === 'cancelled'));
       await svc.flush();
       const count = (type: string) =>
         svc.published.filter((e) => e.type === type && e.subject === o.id).length;
       assert.equal(count('order.cancelled'), 1);
       assert.equal(count('order.confirmed'), steps.includes('confirmed') ? 1 : 0);
+    }
+
+    test(`${ROUNDS[kind]} rounds of 10 confirms and 10 cancels of one pending order at once: each status is entered once, in order, the cancel wins`, async () => {
+      // Two rounds at a time, so the pool's connections also interleave across orders.
+      for (let r = 0; r < ROUNDS[kind]; r += 2) {
+        await Promise.all([confirmCancelRound(), confirmCancelRound()]);
+      }
+    });
+
+    test('a transition decided on a stale read is refused by the compare-and-set and changes nothing', async () => {
+      const o = await createOrder(svc);
+      const { database, outbox } = svc.runtime.ctx;
+      // Read without the lock, as a racing caller that read just before another's move.
+      const stale = await orderRepository.find(database.db, o.id);
+      assert.equal(
+        (await call(svc, 'POST', `/api/v1/orders/${o.id}/cancel`, { body: {}, as: SUPPORT })).status,
+        200,
+      );
+      await assert.rejects(
+        database.transaction((trx) =>
+          applyTransition(trx, outbox, stale!, 'confirmed', { actor: 'test', reason: 'stale' }),
+        ),
+        (err: { code?: string }) => err.code === 'ORDER_INVALID_TRANSITION',
+      );
+      const final = (await call(svc, 'GET', `/api/v1/orders/${o.id}`, { as: ADMIN })).body;
+      assert.equal(final.status, 'cancelled');
+      assert.deepEqual(await history(o.id), ['pending', 'cancelled']);
+      await svc.flush();
+      assert.equal(svc.published.filter((e) => e.type === 'order.confirmed' && e.subject === o.id).length, 0);
     });
 
     test('20 concurrent "shipped" and "cancel" on a fulfilled order: exactly one wins, nothing is recorded twice', async () => {

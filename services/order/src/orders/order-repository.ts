@@ -123,7 +123,11 @@ export const orderRepository = {
       .execute();
   },
 
-  /** Sets the status (and what else is given), bumps the version. */
+  /**
+   * Sets the status (and what else is given), bumps the version. With `expect`, a
+   * compare-and-set: the row changes only while it still has that status and version, and
+   * the answer says whether it did.
+   */
   async update(
     trx: Kysely<OrderDB>,
     id: string,
@@ -134,8 +138,9 @@ export const orderRepository = {
       paidAt?: Date;
       deliveredAt?: Date;
     },
-  ): Promise<void> {
-    await trx
+    expect?: { status: OrderStatus; version: number },
+  ): Promise<boolean> {
+    let q = trx
       .updateTable('orders')
       .set({
         ...(patch.status !== undefined && { status: patch.status }),
@@ -146,8 +151,10 @@ export const orderRepository = {
         version: sql<number>`version + 1`,
         updated_at: sql<Date>`now()`,
       })
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', id);
+    if (expect) q = q.where('status', '=', expect.status).where('version', '=', expect.version);
+    const res = await q.executeTakeFirst();
+    return res.numUpdatedRows > 0n;
   },
 
   async updateLine(
@@ -190,8 +197,7 @@ export const orderRepository = {
       .selectFrom('order_status_history')
       .selectAll()
       .where('order_id', '=', orderId)
-      .orderBy('at')
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     return rows.map((r) => ({
       from: r.from_status,

@@ -3,6 +3,7 @@ import type { Transaction } from '@mercato/platform/db';
 import { newId } from '@mercato/platform/ids';
 import type { Outbox } from '@mercato/platform/messaging';
 import type { OrderDB } from '../db.ts';
+import { OrderErrors } from '../errors.ts';
 import type { OrderRow } from './order.ts';
 import { orderRepository as repo } from './order-repository.ts';
 import { assertTransition } from './order-status.ts';
@@ -21,7 +22,9 @@ export interface TransitionExtras {
  * Moves a locked order to `to` (409 ORDER_INVALID_TRANSITION when the state machine does not
  * allow it): the row, a status history entry and the status's event, all in the caller's
  * transaction. The caller read the order `forUpdate`, so concurrent transitions of one order
- * queue on its row and each sees the status the one before left.
+ * queue on its row and each sees the status the one before left; the update is besides a
+ * compare-and-set on the status and version the caller read, so a move decided on a stale
+ * read (no lock, or the row changed since) is refused instead of overwriting the other.
  */
 export async function applyTransition(
   trx: Transaction<OrderDB>,
@@ -32,12 +35,22 @@ export async function applyTransition(
   extras: TransitionExtras = {},
 ): Promise<OrderRow> {
   assertTransition(order.status, to);
-  await repo.update(trx, order.id, {
-    status: to,
-    ...(extras.paymentId !== undefined && { paymentId: extras.paymentId }),
-    ...(extras.deliveredAt !== undefined && { deliveredAt: extras.deliveredAt }),
-    ...(to === 'paid' && { paidAt: extras.paidAt ?? new Date() }),
-  });
+  const moved = await repo.update(
+    trx,
+    order.id,
+    {
+      status: to,
+      ...(extras.paymentId !== undefined && { paymentId: extras.paymentId }),
+      ...(extras.deliveredAt !== undefined && { deliveredAt: extras.deliveredAt }),
+      ...(to === 'paid' && { paidAt: extras.paidAt ?? new Date() }),
+    },
+    { status: order.status, version: order.version },
+  );
+  if (!moved) {
+    throw OrderErrors.ORDER_INVALID_TRANSITION(
+      `order ${order.number} is no longer ${order.status} at version ${order.version}: it changed meanwhile`,
+    );
+  }
   await repo.addHistory(trx, {
     id: newId(),
     orderId: order.id,
@@ -46,7 +59,7 @@ export async function applyTransition(
     actor: change.actor,
     reason: change.reason,
   });
-  const moved: OrderRow = {
+  const after: OrderRow = {
     ...order,
     status: to,
     version: order.version + 1,
@@ -54,8 +67,8 @@ export async function applyTransition(
     deliveredAt: extras.deliveredAt ?? order.deliveredAt,
     paidAt: to === 'paid' ? (extras.paidAt ?? new Date()) : order.paidAt,
   };
-  await publishStatusEvent(trx, outbox, order.status, moved, change, extras);
-  return moved;
+  await publishStatusEvent(trx, outbox, order.status, after, change, extras);
+  return after;
 }
 
 /** Records a change that is not a status move (a partial refund, a partial fulfilment) in the history. */
