@@ -1,5 +1,6 @@
-// The platform a benchmark runs against: ports offset by 30000 (so a developer's own
-// platform can keep running), quiet logs, the bench admin and high rate limits.
+// The platform a benchmark runs against: ports offset by 10000 (so a developer's own
+// platform can keep running, and every port stays below the kernel's ephemeral range, where
+// a readiness poll can connect to itself), quiet logs, the bench admin and high rate limits.
 import autocannon from 'autocannon';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,15 +9,18 @@ import { parseArgs } from 'node:util';
 import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
 import { embeddedOptionsFromEnv, startEmbedded } from '../apps/mercato/src/embedded.ts';
 import { runMaintenance } from '../apps/mercato/src/maintenance.ts';
+import { platformPorts, portsInEphemeralRange } from '../apps/mercato/src/port-range.ts';
 import { prepareBenchEnv } from './admin-session.ts';
 
-export const BENCH_PORT_OFFSET = 30_000;
+export const BENCH_PORT_OFFSET = 10_000;
 
-/** The benchmark's address of a service's standard port (8080 → http://127.0.0.1:38080). */
+/** The benchmark's address of a service's standard port (8080 → http://127.0.0.1:18080). */
 export const benchUrl = (port: number): string => `http://127.0.0.1:${port + BENCH_PORT_OFFSET}`;
 
 /** Sets the environment every benchmark platform runs with (before anything starts). */
 export function prepareBenchProcess(): void {
+  const unsafe = portsInEphemeralRange(platformPorts(BENCH_PORT_OFFSET));
+  if (unsafe.length > 0) throw new Error(`bench ports in the ephemeral range: ${unsafe.join(', ')}`);
   process.env.MERCATO_PORT_OFFSET = String(BENCH_PORT_OFFSET);
   process.env.LOG_LEVEL = 'warn';
   prepareBenchEnv();

@@ -5,6 +5,7 @@ import { LAUNCHED_WITH_IPC } from '@mercato/platform/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
+import { platformPorts, warnOfEphemeralPorts } from './port-range.ts';
 import { carrierStandIn, pspStandIn, simulatorsMain } from './provider-stand-ins.ts';
 import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
@@ -57,6 +58,7 @@ export async function startDistributed(
   signal?: AbortSignal,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = createLogger({ service: 'mercato' });
+  warnOfEphemeralPorts(logger, platformPorts(opts.offset, opts.gatewayPort));
   const children: ChildProcess[] = [];
   const alive = new Set<ChildProcess>();
   let stopping = false;

@@ -11,6 +11,7 @@ import { handleShutdown } from '@mercato/platform/runtime';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
+import { platformPorts, warnOfEphemeralPorts } from './port-range.ts';
 import { carrierStandIn, pspStandIn } from './provider-stand-ins.ts';
 import { services } from './service-registry.ts';
 import {
@@ -50,6 +51,7 @@ export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Em
 export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: string; close(): Promise<void> }> {
   const started = Date.now();
   const logger = createLogger({ service: 'mercato' });
+  warnOfEphemeralPorts(logger, platformPorts(opts.offset, opts.gatewayPort));
   await mkdir(opts.dataDir, { recursive: true });
   const dataDir = path.join(opts.dataDir, 'pglite');
   await initPGliteDataDir(dataDir);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { largestSafeOffset } from '../src/port-range.ts';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
@@ -111,7 +112,11 @@ export async function waitFor200(url: string, p: PlatformProcess, timeoutMs: num
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${p.output()}`);
 }
 
-/** A port offset unlikely to collide with a platform already running on the default ports. */
+/**
+ * A port offset unlikely to collide with a platform already running on the default ports
+ * (or a benchmark's, at 10000), keeping every port below the ephemeral range (port-range.ts).
+ */
 export function randomOffset(): number {
-  return 20_000 + Math.floor(Math.random() * 400) * 10;
+  const steps = Math.floor((largestSafeOffset() - 20_000) / 10) + 1;
+  return 20_000 + Math.floor(Math.random() * steps) * 10;
 }
