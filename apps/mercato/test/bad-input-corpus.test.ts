@@ -261,9 +261,9 @@ describe('bad-input corpus: every route of every service through the gateway', (
     let parent: Record<string, unknown> | unknown[] = root;
     let key: string | number = 'v';
     for (const raw of path.split('/').slice(1)) {
-      const here = (parent as Record<string | number, unknown>)[key];
+      const here: unknown = (parent as Record<string | number, unknown>)[key];
       if (raw === '[]') {
-        const arr = Array.isArray(here) && here.length > 0 ? here : [{}];
+        const arr: unknown[] = Array.isArray(here) && here.length > 0 ? here : [{}];
         (parent as Record<string | number, unknown>)[key] = arr;
         parent = arr;
         key = 0;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
-import openapiTS, { astToString } from 'openapi-typescript';
+import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import ts from 'typescript';
 import { buildGateway, type Gateway } from '@mercato/gateway';
 import { createLogger } from '@mercato/platform/logging';
@@ -225,7 +225,10 @@ describe('the merged OpenAPI document', () => {
     test("a typed client generated from the document compiles the README's calls (and refuses a wrong one)", async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'mercato-client-'));
       try {
-        await writeFile(path.join(dir, 'mercato-api.ts'), astToString(await openapiTS(doc as object)));
+        await writeFile(
+          path.join(dir, 'mercato-api.ts'),
+          astToString(await openapiTS(doc as unknown as OpenAPI3)),
+        );
         const calls = path.join(dir, 'readme-calls.ts');
         await writeFile(calls, README_CALLS);
         const wrong = path.join(dir, 'wrong-call.ts');

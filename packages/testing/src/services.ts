@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { createMemoryCache, type Cache } from '@mercato/platform/cache';
-import type { RuntimeDeps, ServiceRuntime } from '@mercato/platform/service';
+import type { AnyService, HostedRuntime, RuntimeDeps, ServiceRuntime } from '@mercato/platform/service';
 import { createLogger, type Logger } from '@mercato/platform/logging';
 import { createMemoryBus, type EventBus } from '@mercato/platform/messaging';
 import { Writable } from 'node:stream';
@@ -46,27 +46,47 @@ export interface TestService<DB, P = unknown> {
   close(): Promise<void>;
 }
 
+/** How {@link startTestService} builds the service. */
+export interface TestServiceOptions {
+  bus?: EventBus;
+  cache?: Cache;
+  maxAttempts?: number;
+  mode?: 'embedded' | 'distributed';
+  /** Settings of the service under test (default: the process's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** The service's clock (`ctx.now`; see manualClock), default Date.now. */
+  now?: () => number;
+}
+
 /**
  * Builds and starts a service on a fresh schema of the given database kind, with an
  * in-process bus (unless one is given) and a memory cache. Retries are short so poison
  * events reach the dead-letter table quickly.
  */
-export async function startTestService<DB, P>(
+export function startTestService<DB, P>(
   def: {
     manifest: { name: string; schema: string };
     build(deps: RuntimeDeps): Promise<ServiceRuntime<DB, P>>;
   },
   kind: DbKind,
-  opts: {
-    bus?: EventBus;
-    cache?: Cache;
-    maxAttempts?: number;
-    mode?: 'embedded' | 'distributed';
-    /** Settings of the service under test (default: the process's environment). */
-    env?: NodeJS.ProcessEnv;
-    /** The service's clock (`ctx.now`; see manualClock), default Date.now. */
-    now?: () => number;
-  } = {},
+  opts?: TestServiceOptions,
+): Promise<TestService<DB, P>>;
+/**
+ * A service as hosts hold it (the launcher's registry, without its types): defineService made
+ * it, so what it builds is a whole runtime whose context the test may read untyped.
+ */
+export function startTestService(
+  def: AnyService,
+  kind: DbKind,
+  opts?: TestServiceOptions,
+): Promise<TestService<unknown, unknown>>;
+export async function startTestService<DB, P>(
+  def: {
+    manifest: { name: string; schema: string };
+    build(deps: RuntimeDeps): Promise<ServiceRuntime<DB, P> | HostedRuntime>;
+  },
+  kind: DbKind,
+  opts: TestServiceOptions = {},
 ): Promise<TestService<DB, P>> {
   const target = await testTarget(kind);
   const schema = uniqueSchema(def.manifest.schema);
@@ -86,7 +106,8 @@ export async function startTestService<DB, P>(
   const cache = opts.cache ?? createMemoryCache({ namespace: schema });
   const { logger, logs } = captureLogger(def.manifest.name);
   const queries: string[] = [];
-  const runtime = await def.build({
+  // Every definition is made by defineService, whose build returns the whole runtime.
+  const runtime = (await def.build({
     ...(opts.env && { env: opts.env }),
     ...(opts.now && { now: opts.now }),
     onQuery: (text) => queries.push(text),
@@ -99,7 +120,7 @@ export async function startTestService<DB, P>(
     logger,
     retry: { maxAttempts: opts.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
     relay: { pollMs: 20 },
-  });
+  })) as ServiceRuntime<DB, P>;
   await runtime.start();
   return {
     runtime,
