@@ -22,7 +22,7 @@ import { documentExamples, routeOperation, SECURITY_SCHEMES } from './openapi.ts
 import { installProblemHandlers, sendProblem, toAppError } from './problem-handler.ts';
 import { problemClientError, refuseNulInTarget } from './request-guards.ts';
 import { ProblemSchema } from './schemas.ts';
-import { bodyStrictValidators } from './validator.ts';
+import { bodyStrictValidators, lazySerializers } from './validator.ts';
 
 /** A Fastify instance typed by TypeBox schemas: what service route modules receive. */
 export type ServiceApp = FastifyInstance<
@@ -101,8 +101,11 @@ export async function createApp(opts: AppOptions): Promise<ServiceApp> {
       plugins: [addFormats],
     },
     // Bodies are validated without type coercion (and refused with a NUL anywhere); params,
-    // query strings and headers are text and keep coercion: see validator.ts.
-    schemaController: { compilersFactory: { buildValidator: bodyStrictValidators() } },
+    // query strings and headers are text and keep coercion: see validator.ts. Validators and
+    // serializers are compiled on first use, not at start-up.
+    schemaController: {
+      compilersFactory: { buildValidator: bodyStrictValidators(), buildSerializer: lazySerializers() },
+    },
     // What the router refuses before any hook runs (a path parameter over maxParamLength is
     // a 414, a malformed %-escape a 400) and what Node's parser refuses: problem+json too.
     frameworkErrors: (err, request, reply) => {

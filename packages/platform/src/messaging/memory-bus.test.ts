@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { busContract, sleep, testEvent } from './bus.contract.ts';
 import { RetryLater } from './bus.ts';
-import { createMemoryBus } from './memory-bus.ts';
+import { createMemoryBus, RecentIds } from './memory-bus.ts';
 
 busContract('memory bus', async () => createMemoryBus({ defaultRetryDelayMs: 100 }), { settleMs: 150 });
 
@@ -89,5 +89,28 @@ describe('memory bus: publish completes delivery', () => {
     await bus.publish(a);
     assert.deepEqual(seen, [a.id, b.id]);
     await bus.close();
+  });
+});
+
+describe('memory bus: the ids remembered for deduplication', () => {
+  test('an id is remembered for the window only, and beyond max the oldest is forgotten first', () => {
+    let now = 1_000;
+    const ids = new RecentIds(3, 100, () => now);
+    ids.add('a');
+    now += 50;
+    ids.add('b');
+    ids.add('c');
+    assert.equal(ids.has('a'), true);
+    now += 50; // a's window is over, b's and c's are not
+    assert.equal(ids.has('a'), false);
+    assert.equal(ids.has('b'), true);
+    ids.add('d'); // the expired a leaves as d comes
+    assert.equal(ids.size, 3);
+    ids.add('e'); // over max: the oldest, b, leaves though still in its window
+    assert.equal(ids.size, 3);
+    assert.deepEqual(
+      ['b', 'c', 'd', 'e'].map((id) => ids.has(id)),
+      [false, true, true, true],
+    );
   });
 });

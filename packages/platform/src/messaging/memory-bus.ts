@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@mercato/contracts';
 import {
@@ -58,11 +57,45 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The ids a subscription acked within the duplicate window, at most `max` of them. Every id
+ * is kept for the same time, so insertion order is expiry order and the oldest leave first.
+ * Grows with use: an LRU sized for 100,000 ids allocated its arrays up front, ~4 MB per
+ * subscription, two dozen of them in an embedded platform that had received nothing yet.
+ */
+export class RecentIds {
+  readonly #expires = new Map<string, number>();
+  readonly #max: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  constructor(max: number, ttlMs: number, now: () => number = Date.now) {
+    this.#max = max;
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+  has(id: string): boolean {
+    const until = this.#expires.get(id);
+    return until !== undefined && until > this.#now();
+  }
+  add(id: string): void {
+    const now = this.#now();
+    this.#expires.delete(id);
+    this.#expires.set(id, now + this.#ttlMs);
+    for (const [oldest, until] of this.#expires) {
+      if (this.#expires.size <= this.#max && until > now) break;
+      this.#expires.delete(oldest);
+    }
+  }
+  get size(): number {
+    return this.#expires.size;
+  }
+}
+
 interface MemorySubscription {
   spec: SubscriptionSpec;
   types: ReadonlySet<string>;
   semaphore: Semaphore;
-  acked: LRUCache<string, true>;
+  acked: RecentIds;
   /** A second publish of an event still being delivered joins the first delivery. */
   inflight: Map<string, Promise<void>>;
   abort: AbortController;
@@ -100,7 +133,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
         if (signal.aborted) continue;
         // Each handler gets its own JSON copy, as over NATS: no shared mutation, no Dates.
         await sub.spec.handler(JSON.parse(json) as EventEnvelope, { attempt });
-        sub.acked.set(event.id, true);
+        sub.acked.add(event.id);
         return;
       } catch (err) {
         delay = err instanceof RetryLater ? err.delayMs : defaultDelay;
@@ -150,7 +183,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): EventBus {
         spec,
         types: new Set(spec.types),
         semaphore: new Semaphore(Math.max(1, spec.concurrency ?? DEFAULT_CONCURRENCY)),
-        acked: new LRUCache<string, true>({ max: DEDUPE_MAX_IDS, ttl: DUPLICATE_WINDOW_MS }),
+        acked: new RecentIds(DEDUPE_MAX_IDS, DUPLICATE_WINDOW_MS),
         inflight: new Map(),
         abort: new AbortController(),
       };
