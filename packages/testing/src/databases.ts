@@ -1,13 +1,12 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createDatabase, ensurePgDatabase, openPGlite, sql, type DatabaseTarget } from '@mercato/platform/db';
 import { newId } from '@mercato/platform/ids';
+import { pgliteVersion, readPGliteTemplate } from '@mercato/platform/pglite-init';
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
-import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { infra } from './infra.ts';
 
 /** The database kinds every kit and service test runs against. */
@@ -28,13 +27,7 @@ export function testPglite(): Promise<PGlite> {
  * runs in a process of its own.
  */
 async function snapshotFile(): Promise<string> {
-  const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
-  let dir = path.dirname(entry);
-  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  const { version } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return path.join(os.tmpdir(), `mercato-test-pglite-${version}.tar`);
+  return path.join(os.tmpdir(), `mercato-test-pglite-${await pgliteVersion()}.tar`);
 }
 
 async function openFromSnapshot(): Promise<PGlite> {
@@ -47,10 +40,12 @@ async function openFromSnapshot(): Promise<PGlite> {
       // A torn or foreign file: start fresh and write it again below.
     }
   }
-  const fresh = await openPGlite();
+  // The repository's template of this PGlite version when there is one, else initdb.
+  const template = await readPGliteTemplate();
+  const fresh = await openPGlite(undefined, template ? { loadDataDir: new Blob([template]) } : {});
   // Taken before any test writes: the snapshot is an empty, initialized cluster. Written
   // under a name of its own, then renamed, so a concurrent reader never sees half a file.
-  const dump = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
+  const dump = template ?? Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
   const partial = `${file}.${process.pid}.${randomUUID()}`;
   await writeFile(partial, dump)
     .then(() => rename(partial, file))
