@@ -40,6 +40,7 @@ export function defineCartService(opts: CartServiceOptions = {}) {
       const tax = createTaxSettingsReader(ctx.clients, {
         ttlMs: cfg.CART_SETTINGS_TTL_MS,
         logger: ctx.logger,
+        now,
       });
       const carts = createCartService({
         ctx,

@@ -10,3 +10,5 @@ export {
 } from './service-client.ts';
 export { createTypedClient, fillPath } from './typed-client.ts';
 export type { CallInput, CallResult, TypedClient } from './typed-client.ts';
+export { createSettingsReader } from './settings-reader.ts';
+export type { SettingsReader, SettingsReaderOptions } from './settings-reader.ts';

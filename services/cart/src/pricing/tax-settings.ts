@@ -1,3 +1,4 @@
+import { createSettingsReader } from '@mercato/platform/client';
 import type { Logger } from '@mercato/platform/logging';
 import type { CartClients } from '../upstream/calls.ts';
 
@@ -30,59 +31,29 @@ function ratesOf(value: unknown): Record<string, number> {
 }
 
 /**
- * Reads the tax settings through settings' API, reused for `ttlMs` (one load at a time per
- * process). A missing setting means no tax / exclusive prices / no store currency. When
- * settings cannot be asked, the last values read are used (and the failure logged): a cart
- * read should not fail on a settings outage once the rates are known; before the first
- * successful read it rejects (DEPENDENCY_UNAVAILABLE).
+ * Reads the tax settings through settings' API, reused for `ttlMs`. A missing setting means
+ * no tax / exclusive prices / no store currency. When settings cannot be asked, the last values
+ * read are used: a cart read should not fail on a settings outage once the rates are known;
+ * before the first successful read it rejects (DEPENDENCY_UNAVAILABLE).
  */
 export function createTaxSettingsReader(
   clients: Pick<CartClients, 'settings'>,
-  opts: { ttlMs: number; logger: Logger },
+  opts: { ttlMs: number; logger: Logger; now: () => number },
 ): TaxSettingsReader {
-  // Process-local on purpose: three small values, and every replica reading them itself
-  // keeps a settings change visible within ttlMs without a shared invalidation.
-  let memo: { at: number; value: Promise<TaxSettings> } | undefined;
-  let lastGood: TaxSettings | undefined;
-  async function read(key: string): Promise<unknown> {
-    const res = await clients.settings.getSetting({ params: { key } });
-    if (res.ok) return res.body.value;
-    if (res.status !== 404) opts.logger.warn({ key, status: res.status }, 'settings answered a problem');
-    return null;
-  }
-  async function load(): Promise<TaxSettings> {
-    const [rates, inclusive, currency] = await Promise.all([
-      read(TAX_RATES_KEY),
-      read(PRICES_INCLUDE_TAX_KEY),
-      read(STORE_CURRENCY_KEY),
-    ]);
-    lastGood = {
-      rates: ratesOf(rates),
-      pricesIncludeTax: inclusive === true,
-      currency: typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : null,
-    };
-    return lastGood;
-  }
-  async function loadOrLast(): Promise<TaxSettings> {
-    try {
-      return await load();
-    } catch (err) {
-      if (!lastGood) throw err;
-      opts.logger.warn({ err }, 'settings unavailable; using the tax settings last read');
-      return lastGood;
-    }
-  }
-  return {
-    get() {
-      const now = Date.now();
-      if (memo && now - memo.at < opts.ttlMs) return memo.value;
-      const value = loadOrLast();
-      memo = { at: now, value };
-      // A failed load is not kept: the next read asks again.
-      value.catch(() => {
-        if (memo?.value === value) memo = undefined;
-      });
-      return value;
-    },
-  };
+  return createSettingsReader({
+    settings: clients.settings,
+    keys: [TAX_RATES_KEY, PRICES_INCLUDE_TAX_KEY, STORE_CURRENCY_KEY],
+    parse: (v) => ({
+      rates: ratesOf(v[TAX_RATES_KEY]),
+      pricesIncludeTax: v[PRICES_INCLUDE_TAX_KEY] === true,
+      currency:
+        typeof v[STORE_CURRENCY_KEY] === 'string' && /^[A-Z]{3}$/.test(v[STORE_CURRENCY_KEY])
+          ? v[STORE_CURRENCY_KEY]
+          : null,
+    }),
+    ttlMs: opts.ttlMs,
+    now: opts.now,
+    logger: opts.logger,
+    keepLastGood: true,
+  });
 }

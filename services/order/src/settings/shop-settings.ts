@@ -1,4 +1,5 @@
 import type { settingsApi } from '@mercato/contracts';
+import { createSettingsReader } from '@mercato/platform/client';
 import type { Logger } from '@mercato/platform/logging';
 import type { ClientsOf } from '@mercato/platform/service';
 
@@ -34,41 +35,29 @@ export function createShopSettingsReader(
   clients: ClientsOf<{ settings: typeof settingsApi }>,
   opts: { ttlMs: number; defaultReturnWindowDays: number; logger: Logger; now: () => number },
 ): ShopSettingsReader {
-  let memo: { at: number; value: Promise<ShopSettings> } | undefined;
-  async function read(key: string): Promise<unknown> {
-    const res = await clients.settings.getSetting({ params: { key } });
-    if (res.ok) return res.body.value;
-    if (res.status !== 404) opts.logger.warn({ key, status: res.status }, 'settings answered a problem');
-    return null;
-  }
-  async function load(): Promise<ShopSettings> {
-    const [profile, window] = await Promise.all([read(STORE_PROFILE_KEY), read(RETURN_WINDOW_KEY)]);
-    const p = (typeof profile === 'object' && profile !== null ? profile : {}) as Record<string, unknown>;
-    return {
-      profile: {
-        name: text(p.name) ?? 'Mercato',
-        supportEmail: text(p.supportEmail),
-        phone: text(p.phone),
-        address: text(p.address),
-        taxId: text(p.taxId),
-      },
-      returnWindowDays:
-        Number.isInteger(window) && (window as number) >= 0
-          ? (window as number)
-          : opts.defaultReturnWindowDays,
-    };
-  }
-  return {
-    get() {
-      const now = opts.now();
-      if (memo && now - memo.at < opts.ttlMs) return memo.value;
-      const value = load();
-      memo = { at: now, value };
-      // A failed load is not kept: the next read asks again.
-      value.catch(() => {
-        if (memo?.value === value) memo = undefined;
-      });
-      return value;
+  return createSettingsReader({
+    settings: clients.settings,
+    keys: [STORE_PROFILE_KEY, RETURN_WINDOW_KEY],
+    parse(v) {
+      const profile = v[STORE_PROFILE_KEY];
+      const window = v[RETURN_WINDOW_KEY];
+      const p = (typeof profile === 'object' && profile !== null ? profile : {}) as Record<string, unknown>;
+      return {
+        profile: {
+          name: text(p.name) ?? 'Mercato',
+          supportEmail: text(p.supportEmail),
+          phone: text(p.phone),
+          address: text(p.address),
+          taxId: text(p.taxId),
+        },
+        returnWindowDays:
+          Number.isInteger(window) && (window as number) >= 0
+            ? (window as number)
+            : opts.defaultReturnWindowDays,
+      };
     },
-  };
+    ttlMs: opts.ttlMs,
+    now: opts.now,
+    logger: opts.logger,
+  });
 }
