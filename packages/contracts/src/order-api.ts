@@ -209,6 +209,23 @@ export const orderApi = defineRoutes({
     response: { 200: OrderSchema },
     errors: [400, 401, 404],
   },
+  invoicePdf: {
+    method: 'GET',
+    path: '/api/v1/orders/:id/invoice.pdf',
+    summary:
+      "The order's invoice (application/pdf): its owner, staff with orders:read, or a service (notification attaches it to the confirmation)",
+    params: OrderParams,
+    // The typed client hands a binary answer over as its bytes (the kit's service client).
+    response: {
+      200: Type.Unsafe<Uint8Array>({
+        type: 'string',
+        contentEncoding: 'binary',
+        contentMediaType: 'application/pdf',
+        description: 'the PDF',
+      }),
+    },
+    errors: [400, 401, 404, 503],
+  },
   attachPayment: {
     method: 'POST',
     path: '/api/v1/orders/:id/payment',

@@ -1,5 +1,6 @@
 import {
   createTokenVerifier,
+  type TokenProvider,
   permissionsOf,
   type Principal,
   type TokenVerifier,
@@ -36,6 +37,18 @@ export interface TestAuth {
 }
 
 let shared: Promise<TestAuth> | undefined;
+
+/**
+ * A service's own credentials for a test (what client credentials give it in production):
+ * a `kind: service` token of the test authority, so the upstream's verifier takes it.
+ */
+export function testServiceToken(opts: MintOptions = {}): TokenProvider {
+  return {
+    async getToken() {
+      return (await testAuth()).mint({ roles: [], permissions: [], ...opts, kind: 'service' });
+    },
+  };
+}
 
 /**
  * The per-process test authority: real EdDSA tokens, verified by the kit's real verifier,

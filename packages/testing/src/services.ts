@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@mercato/contracts';
 import { createMemoryCache, type Cache } from '@mercato/platform/cache';
+import type { TokenProvider } from '@mercato/platform/auth';
 import type { AnyService, HostedRuntime, RuntimeDeps, ServiceRuntime } from '@mercato/platform/service';
 import { createLogger, type Logger } from '@mercato/platform/logging';
 import { createMemoryBus, type EventBus } from '@mercato/platform/messaging';
@@ -56,6 +57,8 @@ export interface TestServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** The service's clock (`ctx.now`; see manualClock), default Date.now. */
   now?: () => number;
+  /** The service's own token for calls outside a request (see testServiceToken). */
+  serviceToken?: TokenProvider;
 }
 
 /**
@@ -110,6 +113,7 @@ export async function startTestService<DB, P>(
   const runtime = (await def.build({
     ...(opts.env && { env: opts.env }),
     ...(opts.now && { now: opts.now }),
+    ...(opts.serviceToken && { serviceToken: opts.serviceToken }),
     onQuery: (text) => queries.push(text),
     database: target,
     mode: opts.mode ?? 'embedded',

@@ -43,6 +43,8 @@ export interface MessagesTable {
   html: string;
   text: string;
   headers: Jsonb;
+  /** AttachmentRef[]: files fetched when the message is sent. */
+  attachments: ColumnType<unknown, unknown | undefined, unknown>;
   status: MessageStatus;
   attempts: Defaulted<number>;
   next_attempt_at: Date;
@@ -75,6 +77,8 @@ export interface DevMailboxTable {
   html: string;
   text: string;
   headers: Jsonb;
+  /** KeptAttachment[]: what files the message carried (not their bytes). */
+  attachments: ColumnType<unknown, unknown | undefined, unknown>;
   received_at: Defaulted<Date>;
 }
 

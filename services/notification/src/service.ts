@@ -1,4 +1,5 @@
-import { serviceManifests } from '@mercato/contracts';
+import { orderApi, serviceManifests } from '@mercato/contracts';
+import { createAttachmentResolver } from './attachments/attachment-resolver.ts';
 import { defineService } from '@mercato/platform/service';
 import { NotificationConfigSchema } from './config.ts';
 import type { NotificationDB } from './db.ts';
@@ -25,6 +26,8 @@ export const notificationService = defineService<NotificationDB>()({
   // The demo's admin account (identity's embedded bootstrap admin) hears of low stock.
   demoConfig: { NOTIFICATION_ADMIN_EMAILS: 'admin@mercato.local' },
   errors: NotificationErrors.catalog,
+  // The invoice PDF attached to an order confirmation, fetched with the service's credentials.
+  calls: { order: orderApi },
   migrations: new URL('../migrations/', import.meta.url),
   setup(ctx) {
     const cfg = ctx.config;
@@ -42,6 +45,7 @@ export const notificationService = defineService<NotificationDB>()({
       database: ctx.database,
       outbox: ctx.outbox,
       providers,
+      attachments: createAttachmentResolver(ctx.clients),
       logger: ctx.logger,
       options: {
         batch: cfg.NOTIFICATION_DISPATCH_BATCH,
@@ -77,5 +81,5 @@ export const notificationService = defineService<NotificationDB>()({
     orderSubscription(messages, ctx.config.NOTIFICATION_PUBLIC_URL),
   ],
   workers: (ctx, { dispatcher }) => [dispatcher.worker(ctx.config.NOTIFICATION_DISPATCH_INTERVAL_MS)],
-  seed: seedNotification,
+  seed: (ctx) => seedNotification(ctx),
 });

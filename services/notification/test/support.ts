@@ -1,6 +1,12 @@
 // The notification tests use the shared component-test helpers: writes go as an admin by default.
 import type { EventEnvelope } from '@mercato/contracts';
-import { startTestService, testEvent, type DbKind, type TestService } from '@mercato/testing';
+import {
+  startTestService,
+  testEvent,
+  testServiceToken,
+  type DbKind,
+  type TestService,
+} from '@mercato/testing';
 import type { NotificationDB } from '../src/db.ts';
 import { notificationService } from '../src/service.ts';
 
@@ -10,11 +16,13 @@ type Parts = Awaited<ReturnType<NonNullable<typeof notificationService.setup>>>;
 export type Svc = TestService<NotificationDB, Parts>;
 
 /**
- * The notification service on a fresh schema. The dispatcher's own timer is slowed down so
- * that tests drive its rounds (`round(svc, at)`) with the time they choose.
+ * The notification service on a fresh schema, with a service token of its own (it fetches
+ * invoices from order with it). The dispatcher's own timer is slowed down so that tests
+ * drive its rounds (`round(svc, at)`) with the time they choose.
  */
 export function startNotification(kind: DbKind, env: Record<string, string> = {}): Promise<Svc> {
   return startTestService(notificationService, kind, {
+    serviceToken: testServiceToken({ subject: 'notification-service' }),
     env: {
       ...process.env,
       NOTIFICATION_DISPATCH_INTERVAL_MS: '60000',

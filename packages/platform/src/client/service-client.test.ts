@@ -41,7 +41,7 @@ async function upstream(reply: (seen: Seen, n: number) => Reply) {
     const r = reply(seen, calls.length);
     const send = () => {
       if (r.body === undefined) return res.writeHead(r.status).end();
-      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      const text = typeof r.body === 'string' || Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body);
       res.writeHead(r.status, { 'content-type': r.contentType ?? 'application/json' }).end(text);
     };
     if (!r.delayMs) return send();
@@ -108,6 +108,20 @@ describe('service client', () => {
     const c = client({ baseUrl: up.url });
     assert.equal((await c.delete('/empty')).body, undefined);
     assert.equal((await c.get('/text')).body, 'plain');
+  });
+
+  test('a binary answer (a PDF) comes back as its exact bytes, not as decoded text', async () => {
+    // Bytes that are not valid UTF-8: a text decoding would replace them.
+    const pdf = Buffer.concat([
+      Buffer.from('%PDF-1.3\n%'),
+      Buffer.from([0xe2, 0xe3, 0xcf, 0xd3, 0xff, 0x00]),
+    ]);
+    const up = await upstream(() => ({ status: 200, body: pdf, contentType: 'application/pdf' }));
+    const c = client({ baseUrl: up.url });
+    const res = await c.get<Buffer>('/invoice.pdf');
+    assert.ok(Buffer.isBuffer(res.body));
+    assert.deepEqual(res.body, pdf);
+    assert.equal(res.headers['content-type'], 'application/pdf');
   });
 
   test('copies correlation id, traceparent and authorization from the request context', async () => {

@@ -40,7 +40,10 @@ export interface RequestOptions {
 export interface ServiceResponse<T> {
   status: number;
   headers: Record<string, string>;
-  /** Parsed JSON; the text when the upstream did not send JSON; undefined when empty. */
+  /**
+   * Parsed JSON; the bytes (a Buffer) when the upstream sent a binary type (application/pdf,
+   * application/octet-stream, image/*…); otherwise the text; undefined when empty.
+   */
   body: T;
 }
 
@@ -147,24 +150,24 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   ): Promise<ServiceResponse<unknown>> {
     let status: number;
     let responseHeaders: Record<string, string>;
-    let text: string;
+    let raw: Buffer;
     try {
       const res = await pool.request({ method, path, headers, body, signal });
       status = res.statusCode;
       responseHeaders = flattenHeaders(res.headers);
       // Always read to the end: an unread body would keep the keep-alive socket busy.
-      text = await res.body.text();
+      raw = Buffer.from(await res.body.arrayBuffer());
     } catch (err) {
       // Refused, reset, DNS, closed mid-body: no usable answer, so a health signal.
       throw new UpstreamFailure(`${opts.name}: ${method} ${path} failed: ${(err as Error).message}`, {
         cause: err,
       });
     }
-    const parsed = parseBody(text, responseHeaders['content-type']);
+    const parsed = parseBody(raw, responseHeaders['content-type']);
     if (status >= 500) {
       throw new UpstreamFailure(`${opts.name}: ${method} ${path} answered ${status}`, {
         status,
-        body: parsed.ok ? parsed.value : text,
+        body: parsed.ok ? parsed.value : raw.toString('utf8'),
       });
     }
     if (!parsed.ok) {
@@ -284,11 +287,16 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
+// Answers kept as bytes: documents and images, whose bytes a text decoding would corrupt.
+const BINARY = /^\s*(application\/(pdf|octet-stream|zip)|image\/|audio\/|video\/)/i;
+
 function parseBody(
-  text: string,
+  raw: Buffer,
   contentType: string | undefined,
 ): { ok: true; value: unknown } | { ok: false } {
-  if (text === '') return { ok: true, value: undefined };
+  if (raw.length === 0) return { ok: true, value: undefined };
+  if (contentType && BINARY.test(contentType)) return { ok: true, value: raw };
+  const text = raw.toString('utf8');
   // application/json, application/problem+json, …
   if (!contentType || !/[/+]json\b/i.test(contentType)) return { ok: true, value: text };
   try {

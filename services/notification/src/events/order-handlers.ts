@@ -2,6 +2,7 @@ import type { EventEnvelope } from '@mercato/contracts';
 import type { Kysely } from '@mercato/platform/db';
 import type { EventSubscription } from '@mercato/platform/messaging';
 import type { NotificationDB } from '../db.ts';
+import type { AttachmentRef } from '../attachments/attachment.ts';
 import type { MessageService } from '../messages/message-service.ts';
 import type { NotificationType } from '../templates/notification-types.ts';
 import { contactRepository as contacts } from './contact-repository.ts';
@@ -32,6 +33,7 @@ export function orderSubscription(
     type: NotificationType,
     orderId: string,
     data: Record<string, unknown>,
+    attachments?: AttachmentRef[],
   ): Promise<void> {
     const r = await trx
       .selectFrom('order_recipients')
@@ -52,6 +54,7 @@ export function orderSubscription(
         orderUrl: `${base}/orders/${orderId}`,
         ...data,
       },
+      ...(attachments && { attachments }),
       dedupeKey: `${e.id}:email:${r.email}`,
       eventId: e.id,
       correlationId: e.correlationId,
@@ -72,7 +75,14 @@ export function orderSubscription(
           })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
-        await email(trx, e, 'order_confirmed', e.data.orderId, { total: formatMoney(e.data.total) });
+        // The invoice PDF, fetched from order when the email is sent.
+        await email(trx, e, 'order_confirmed', e.data.orderId, { total: formatMoney(e.data.total) }, [
+          {
+            kind: 'order_invoice',
+            orderId: e.data.orderId,
+            filename: `invoice-${e.data.orderNumber}.pdf`,
+          },
+        ]);
       },
       'order.shipped': async (trx, e) => {
         await email(trx, e, 'order_shipped', e.data.orderId, {

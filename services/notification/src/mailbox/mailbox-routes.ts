@@ -1,6 +1,7 @@
 import type { Kysely } from '@mercato/platform/db';
 import { PageOf, PageQuery, pageResult, problemResponses, type ServiceApp } from '@mercato/platform/http';
 import { Type } from 'typebox';
+import { KeptAttachmentSchema, type KeptAttachment } from '../attachments/attachment.ts';
 import type { NotificationDB } from '../db.ts';
 import { mailboxRepository } from './mailbox-repository.ts';
 
@@ -14,6 +15,7 @@ const MailSchema = Type.Object({
   html: Type.String(),
   text: Type.String(),
   headers: Type.Record(Type.String(), Type.String()),
+  attachments: Type.Array(KeptAttachmentSchema, { description: 'the files it carried (name, type, size)' }),
   receivedAt: Type.String({ format: 'date-time' }),
 });
 
@@ -52,6 +54,7 @@ export function registerMailboxRoutes(app: ServiceApp, db: Kysely<NotificationDB
         html: r.html,
         text: r.text,
         headers: (r.headers ?? {}) as Record<string, string>,
+        attachments: (r.attachments ?? []) as KeptAttachment[],
         receivedAt: r.received_at.toISOString(),
       }));
       return pageResult(items, q.page, q.pageSize, totalCount);

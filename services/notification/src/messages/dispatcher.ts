@@ -3,6 +3,8 @@ import { createPeriodicWorker } from '@mercato/platform/http';
 import type { Logger } from '@mercato/platform/logging';
 import type { Outbox } from '@mercato/platform/messaging';
 import type { Worker } from '@mercato/platform/service';
+import type { AttachmentRef } from '../attachments/attachment.ts';
+import type { AttachmentResolver } from '../attachments/attachment-resolver.ts';
 import type { NotificationDB } from '../db.ts';
 import { DeliveryError, type Providers } from '../providers/provider.ts';
 import { messageRepository as repo, type MessageRow } from './message-repository.ts';
@@ -51,10 +53,11 @@ export function createDispatcher(deps: {
   database: Database<NotificationDB>;
   outbox: Outbox;
   providers: Providers;
+  attachments: AttachmentResolver;
   logger: Logger;
   options: DispatchOptions;
 }): Dispatcher {
-  const { database, outbox, providers, logger, options: o } = deps;
+  const { database, outbox, providers, attachments, logger, options: o } = deps;
   const leaseMs = o.leaseMs ?? 300_000;
 
   async function deliver(
@@ -76,6 +79,9 @@ export function createDispatcher(deps: {
     };
     const context = m.correlation_id ? { context: { correlationId: m.correlation_id } } : {};
     try {
+      // Fetched for each attempt: a source that is down is retried like a provider that is.
+      const refs = (m.attachments ?? []) as AttachmentRef[];
+      const files = refs.length > 0 ? await attachments.resolve(refs) : [];
       const answer = await provider.send({
         id: m.id,
         channel: m.channel,
@@ -84,6 +90,7 @@ export function createDispatcher(deps: {
         html: m.html,
         text: m.text,
         headers: (m.headers ?? {}) as Record<string, string>,
+        ...(files.length > 0 && { attachments: files }),
       });
       // The round's time, not the clock after the send: the rate limit counts sends from it.
       const sentAt = now;

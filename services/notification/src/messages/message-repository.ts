@@ -24,7 +24,7 @@ export const messageRepository = {
   async insert(db: Kysely<NotificationDB>, row: Insertable<MessagesTable>): Promise<string | undefined> {
     const inserted = await db
       .insertInto('messages')
-      .values({ ...row, headers: jsonb(row.headers ?? {}) })
+      .values({ ...row, headers: jsonb(row.headers ?? {}), attachments: jsonb(row.attachments ?? []) })
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Kysely } from '@mercato/platform/db';
 import { pageResult, type Page } from '@mercato/platform/http';
 import { newId } from '@mercato/platform/ids';
+import type { AttachmentRef } from '../attachments/attachment.ts';
 import type { Channel, NotificationDB } from '../db.ts';
 import { NotificationErrors } from '../errors.ts';
 import { preferenceRepository as prefs } from '../preferences/preference-repository.ts';
@@ -20,6 +21,8 @@ export interface EnqueueRequest {
   locale?: string;
   /** The type's variables; `shopName`, `name` and `unsubscribeUrl` are filled in when absent. */
   data: Record<string, unknown>;
+  /** Files fetched when the message is sent (email only). */
+  attachments?: AttachmentRef[];
   /** Same key → one message, however often it is asked for (`<event id>:<channel>:<recipient>`). */
   dedupeKey: string;
   eventId?: string;
@@ -132,6 +135,7 @@ export function createMessageService(deps: {
         locale,
         ...rendered,
         headers,
+        attachments: req.attachments ?? [],
         status: 'queued',
         next_attempt_at: notBefore,
         event_id: req.eventId ?? null,

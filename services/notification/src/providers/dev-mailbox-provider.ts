@@ -32,6 +32,13 @@ export function createDevMailboxProvider(
           html: m.html,
           text: m.text,
           headers: jsonb(m.headers),
+          attachments: jsonb(
+            (m.attachments ?? []).map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              size: a.content.byteLength,
+            })),
+          ),
         })
         .execute();
       return { providerMessageId: id, response: 'stored in the development mailbox' };

@@ -1,3 +1,4 @@
+import type { MailAttachment } from '../attachments/attachment.ts';
 import type { Channel } from '../db.ts';
 
 /** A rendered message as a provider is handed it. */
@@ -10,6 +11,8 @@ export interface OutgoingMessage {
   html: string;
   text: string;
   headers: Record<string, string>;
+  /** Files (email only; the invoice PDF of an order confirmation). */
+  attachments?: readonly MailAttachment[];
 }
 
 /** What a provider answered when it accepted a message. */

@@ -44,6 +44,13 @@ export function createSmtpEmailProvider(opts: {
           html: m.html,
           text: m.text,
           headers: m.headers,
+          ...(m.attachments?.length && {
+            attachments: m.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: Buffer.from(a.content),
+            })),
+          }),
           messageId: `<${m.id}@${domain}>`,
         });
         return { providerMessageId: info.messageId, response: String(info.response ?? '250') };

@@ -1,5 +1,5 @@
-import { problemResponses, type ServiceApp } from '@mercato/platform/http';
-import { Type } from 'typebox';
+import { orderApi } from '@mercato/contracts';
+import { contractRoute, type ServiceApp } from '@mercato/platform/http';
 import { actorFrom } from '../orders/order-access.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { ShopSettingsReader } from '../settings/shop-settings.ts';
@@ -12,23 +12,13 @@ export function registerInvoiceRoutes(
   settings: ShopSettingsReader,
   now: () => number,
 ): void {
-  app.get(
-    '/api/v1/orders/:id/invoice.pdf',
-    {
-      config: { auth: 'user' },
-      schema: {
-        tags: ['orders'],
-        summary:
-          "The order's invoice (application/pdf): the shop's details from settings, lines, taxes and totals",
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        produces: ['application/pdf'],
-        response: {
-          200: Type.String({ contentEncoding: 'binary', description: 'the PDF' }),
-          ...problemResponses(400, 401, 404, 503),
-        },
-      },
-    },
-    async (request, reply) => {
+  // Mounted from its contract: notification's typed client fetches it to attach it to the confirmation.
+  const route = contractRoute(orderApi.invoicePdf, ['orders']);
+  app.route({
+    ...route,
+    schema: { ...route.schema, produces: ['application/pdf'] },
+    config: { auth: 'user' },
+    handler: async (request, reply) => {
       const order = await orders.get(request.params.id, actorFrom(request.principal));
       const shop = await settings.get();
       const pdf = await renderInvoice(order, shop.profile, new Date(now()));
@@ -38,5 +28,5 @@ export function registerInvoiceRoutes(
         .header('cache-control', 'private, no-store')
         .send(pdf);
     },
-  );
+  });
 }
