@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
 import { platformPorts, warnOfEphemeralPorts } from './port-range.ts';
 import { carrierStandIn, pspStandIn, simulatorsMain } from './provider-stand-ins.ts';
+import { makeServiceAccounts } from './service-accounts.ts';
 import { gatewayMain, services } from './service-registry.ts';
 import { waitReady } from './wait-ready.ts';
 
@@ -115,6 +116,8 @@ export async function startDistributed(
   // Notification's signing secret (unsubscribe links, webhooks) has no default outside embedded
   // mode; a local run without one gets a fresh one (links from an earlier run stop working).
   const signingSecret = process.env.NOTIFICATION_SIGNING_SECRET ?? randomBytes(32).toString('base64url');
+  // Service accounts (the checkout saga's) with secrets made for this start: identity registers them.
+  const accounts = makeServiceAccounts();
   try {
     // One process for the stand-ins: it runs each simulator whose settings it is given.
     if (carrier || psp)
@@ -138,6 +141,8 @@ export async function startDistributed(
           ...carrier?.serviceEnv,
           ...psp?.serviceEnv,
           NOTIFICATION_SIGNING_SECRET: signingSecret,
+          IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,
+          ...(s.name === 'identity' ? accounts.identityEnv : accounts.processEnv(s.name)),
         });
         return { s, port, child };
       }),

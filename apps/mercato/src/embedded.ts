@@ -13,6 +13,7 @@ import path from 'node:path';
 import { launcherConfig, publicIssuer } from './launcher-config.ts';
 import { platformPorts, warnOfEphemeralPorts } from './port-range.ts';
 import { carrierStandIn, pspStandIn } from './provider-stand-ins.ts';
+import { makeServiceAccounts } from './service-accounts.ts';
 import { services } from './service-registry.ts';
 import {
   carrierOptionsFromEnv,
@@ -81,12 +82,17 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     pspSimulator = createPspSimulator(pspOptionsFromEnv({ ...process.env, ...psp.simulatorEnv }).options);
     await pspSimulator.listen(psp.port);
   }
-  const serviceEnv = { ...process.env, ...carrier?.serviceEnv, ...psp?.serviceEnv };
+  // Services that call others with a token of their own (the checkout saga) get a service
+  // account with a secret made for this start; identity registers it when it starts.
+  const accounts = makeServiceAccounts();
+  const serviceEnv = { ...process.env, ...carrier?.serviceEnv, ...psp?.serviceEnv, ...accounts.identityEnv };
   const upstreams: Record<string, string> = {};
   for (const s of services) upstreams[s.name] = `http://127.0.0.1:${s.port + opts.offset}`;
   for (const s of services) {
+    const serviceToken = accounts.tokenProvider(s.name, `http://127.0.0.1:${identityPort}`);
     const runtime = await s.definition.build({
       database: { kind: 'pglite', pglite },
+      ...(serviceToken && { serviceToken }),
       mode: 'embedded',
       // Demo defaults of the services' settings (the demo catalog's SKUs start with stock).
       demo: opts.seed,

@@ -1,5 +1,6 @@
 import { cartService } from '@mercato/cart';
 import { catalogService } from '@mercato/catalog';
+import { checkoutService } from '@mercato/checkout';
 import { customerService } from '@mercato/customer';
 import { serviceList, type ServiceName } from '@mercato/contracts';
 import { discountService } from '@mercato/discount';
@@ -29,6 +30,7 @@ const definitions: Readonly<Record<ServiceName, AnyService>> = {
   inventory: inventoryService,
   cart: cartService,
   discount: discountService,
+  checkout: checkoutService,
   order: orderService,
   shipping: shippingService,
   payment: paymentService,

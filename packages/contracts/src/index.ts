@@ -22,3 +22,5 @@ export * from './order.ts';
 export * from './order-api.ts';
 export * from './shipping.ts';
 export * from './shipping-api.ts';
+export * from './cart-api.ts';
+export * from './checkout.ts';

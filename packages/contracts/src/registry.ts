@@ -44,6 +44,7 @@ import {
   ShipmentDispatchedV1,
   ShipmentExceptionV1,
 } from './shipping.ts';
+import { CheckoutCompletedV1, CheckoutFailedV1 } from './checkout.ts';
 import { CartAbandonedV1, CartCheckedOutV1, CartUpdatedV1 } from './cart.ts';
 import { CustomerCreatedV1, CustomerUpdatedV1, LoyaltyPointsChangedV1 } from './customer.ts';
 import {
@@ -137,6 +138,8 @@ export const eventRegistry = {
   'order.completed': { version: 1, schema: OrderCompletedV1 },
   'order.refunded': { version: 1, schema: OrderRefundedV1 },
   'order.return_requested': { version: 1, schema: OrderReturnRequestedV1 },
+  'checkout.completed': { version: 1, schema: CheckoutCompletedV1 },
+  'checkout.failed': { version: 1, schema: CheckoutFailedV1 },
   'notification.sent': { version: 1, schema: NotificationSentV1 },
   'notification.failed': { version: 1, schema: NotificationFailedV1 },
 } as const satisfies Record<string, { version: number; schema: TSchema }>;

@@ -69,6 +69,14 @@ export const serviceManifests = {
       'Promotions and campaigns, discount codes (single and bulk), limits, evaluation of a cart and redemptions held for a checkout',
     resources: ['discounts'],
   },
+  checkout: {
+    name: 'checkout',
+    port: 8107,
+    schema: 'checkout',
+    description:
+      'Checkout sagas: re-price, hold the discount and the stock, create the order, authorize the payment (3-D Secure), create the shipment, confirm — or undo every step',
+    resources: ['checkout'],
+  },
   order: {
     name: 'order',
     port: 8108,

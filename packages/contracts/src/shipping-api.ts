@@ -181,4 +181,21 @@ export const shippingApi = defineRoutes({
     response: { 201: Type.Object({ items: Type.Array(ShipmentSchema) }) },
     errors: [400, 401, 403, 409, 422, 503],
   },
+  listShipments: {
+    method: 'GET',
+    path: '/api/v1/shipping/shipments',
+    summary: "An order's shipments (orders:read or shipping:write)",
+    querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
+    response: { 200: Type.Object({ items: Type.Array(ShipmentSchema) }) },
+    errors: [400, 401, 403],
+  },
+  cancelShipment: {
+    method: 'POST',
+    path: '/api/v1/shipping/shipments/:id/cancel',
+    summary:
+      'Cancel before dispatch, voiding the label (again: no change); the checkout saga’s compensation (shipping:write)',
+    params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+    response: { 200: ShipmentSchema },
+    errors: [400, 401, 403, 404, 409, 503],
+  },
 });

@@ -27,6 +27,13 @@ export const IdentityConfig = Type.Object({
   PASSWORD_MIN_LENGTH: Type.Integer({ default: 10, minimum: 8 }),
   BOOTSTRAP_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
   BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  IDENTITY_SERVICE_CLIENTS: Type.Optional(
+    Type.String({
+      minLength: 2,
+      description:
+        'service accounts to keep registered, as JSON [{"clientId","secret","scopes":[…]}]: each is created or given this secret and these scopes at start (the launcher sets it for the services that call with their own token)',
+    }),
+  ),
 });
 export type IdentityConfig = Static<typeof IdentityConfig>;
 

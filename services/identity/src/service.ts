@@ -15,6 +15,7 @@ import { createApiKeyService } from './api-keys/api-key-service.ts';
 import { registerApiKeyExchangeRoutes } from './api-keys/exchange-routes.ts';
 import { registerClientRoutes } from './clients/client-routes.ts';
 import { createClientService } from './clients/client-service.ts';
+import { serviceClientsWorker } from './clients/service-clients.ts';
 import { registerKeyRoutes } from './keys/key-routes.ts';
 import { registerOAuthRoutes } from './oauth/oauth-routes.ts';
 import { createOAuthService } from './oauth/oauth-service.ts';
@@ -50,7 +51,7 @@ export const identityService = defineService<IdentityDB>()({
     registerApiKeyRoutes(app, apiKeys);
     registerApiKeyExchangeRoutes(app, apiKeys);
   },
-  workers: (_ctx, identity) => [bootstrapAdminWorker(identity)],
+  workers: (_ctx, identity) => [serviceClientsWorker(identity), bootstrapAdminWorker(identity)],
   seed: seedIdentity,
 });
 

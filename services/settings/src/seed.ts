@@ -41,6 +41,15 @@ const settings: Array<[string, SettingInput]> = [
     },
   ],
   [
+    'checkout.capture',
+    {
+      description:
+        'When the checkout captures the payment: on_confirm (when the order is confirmed) or on_shipment (the authorization is left for capture when it ships)',
+      schema: { type: 'string', enum: ['on_confirm', 'on_shipment'] },
+      value: 'on_confirm',
+    },
+  ],
+  [
     'shipping.free_shipping_threshold',
     {
       description: 'Order subtotal (minor units) from which standard shipping is free',

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'users:write',
   'api-keys:write',
   'dead-letters:replay',
+  'checkout:admin',
 ] as const;
 
 /** One permission name. */

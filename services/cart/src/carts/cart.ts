@@ -1,6 +1,17 @@
-import { DiscountCodeSchema, PromotionKindSchema, SkuSchema } from '@mercato/contracts';
-import { MoneySchema, Nullable } from '@mercato/platform/http';
+import {
+  CartLineSchema,
+  CartParams,
+  CartSchema,
+  CheckoutBody,
+  DiscountCodeSchema,
+  SkuSchema,
+  TotalsSchema,
+} from '@mercato/contracts';
+import { Nullable, type MoneySchema } from '@mercato/platform/http';
 import { Type, type Static } from 'typebox';
+
+// The cart as callers read it (and the checkout route's body) are cart's contract (packages/contracts, cart-api.ts).
+export { CartLineSchema, CartParams, CartSchema, CheckoutBody, TotalsSchema };
 
 /** Most lines a cart holds, and most units a line holds (issue #17, item 2). */
 export const MAX_LINES = 100;
@@ -67,7 +78,6 @@ const Quantity = Type.Integer({
   examples: [2],
 });
 
-export const CartParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const LineParams = Type.Object({ id: Type.String({ format: 'uuid' }), sku: SkuSchema });
 
 export const CreateCartBody = Type.Object(
@@ -103,99 +113,5 @@ export const MergeBody = Type.Object(
 export const CodeBody = Type.Object({ code: DiscountCodeSchema }, { additionalProperties: false });
 export const CodeParams = Type.Object({ id: Type.String({ format: 'uuid' }), code: DiscountCodeSchema });
 
-export const CheckoutBody = Type.Object(
-  { checkoutId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
-  { additionalProperties: false },
-);
-
-const LineIssues = Type.Object({
-  priceChanged: Type.Union([Type.Object({ old: MoneySchema, new: MoneySchema }), Type.Null()], {
-    description: 'the catalog price differs from the price the line was added at (the cart keeps its price)',
-  }),
-  unavailable: Type.Boolean({ description: 'the variant is gone, not for sale, or has no stock at all' }),
-  insufficientStock: Type.Union([Type.Object({ available: Type.Integer() }), Type.Null()], {
-    description: 'fewer units are available than the line holds',
-  }),
-});
-
-const LineAmounts = Type.Object({
-  subtotal: Type.Integer({ description: 'unit price × quantity' }),
-  discount: Type.Integer({ description: "this line's share of the discount total" }),
-  tax: Type.Integer({ description: "this line's share of the tax" }),
-  total: Type.Integer({ description: 'subtotal − discount (+ tax when prices exclude it)' }),
-});
-
-export const CartLineSchema = Type.Object({
-  sku: Type.String(),
-  quantity: Type.Integer(),
-  variantId: Type.String(),
-  productId: Type.String(),
-  title: Type.String(),
-  options: Type.Record(Type.String(), Type.String()),
-  image: Type.Union([Type.String(), Type.Null()]),
-  unitPrice: MoneySchema,
-  weightGrams: Type.Union([Type.Integer(), Type.Null()]),
-  addedAt: Type.String({ format: 'date-time' }),
-  amounts: LineAmounts,
-  issues: LineIssues,
-});
-
-export const TotalsSchema = Type.Object({
-  currency: Type.String(),
-  subtotal: Type.Integer(),
-  discount: Type.Integer(),
-  shipping: Type.Integer({ description: 'estimate: 0 until shipping rates exist' }),
-  tax: Type.Integer(),
-  total: Type.Integer(),
-  taxIncluded: Type.Boolean({
-    description: 'prices include tax (tax.prices_include_tax): tax is part of total, not added',
-  }),
-  taxRate: Type.Integer({
-    description: "the country's rate in basis points (1900 = 19 %); 0 without a country",
-  }),
-  taxCountry: Type.Union([Type.String(), Type.Null()]),
-});
-export type Totals = Static<typeof TotalsSchema>;
-
-export const CartSchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    customerId: Type.Union([Type.String(), Type.Null()]),
-    status: Type.Union([Type.Literal('active'), Type.Literal('merged'), Type.Literal('checked_out')]),
-    currency: Type.String(),
-    country: Type.Union([Type.String(), Type.Null()]),
-    version: Type.Integer(),
-    lines: Type.Array(CartLineSchema),
-    totals: TotalsSchema,
-    codes: Type.Array(Type.String(), { description: 'discount codes entered (upper case)' }),
-    discounts: Type.Object({
-      applied: Type.Array(
-        Type.Object({
-          promotionId: Type.String(),
-          name: Type.String(),
-          kind: PromotionKindSchema,
-          code: Type.Union([Type.String(), Type.Null()], { description: 'null: automatic' }),
-          amount: Type.Integer(),
-        }),
-      ),
-      refused: Type.Array(
-        Type.Object({ code: Type.String(), reason: Type.String(), message: Type.String() }),
-        { description: 'entered codes that do not apply now, with the discount service’s coded reason' },
-      ),
-    }),
-    revalidation: Type.Object(
-      {
-        catalog: Type.Boolean({ description: 'prices were checked against the catalog now' }),
-        inventory: Type.Boolean({ description: 'availability was checked against inventory now' }),
-        discount: Type.Boolean({ description: 'discounts were evaluated now (false: discount total 0)' }),
-      },
-      { description: 'false when that service could not be asked: the cart is shown as stored' },
-    ),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-    expiresAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Cart' },
-);
 export type CartView = Static<typeof CartSchema>;
 export type CartLineView = Static<typeof CartLineSchema>;

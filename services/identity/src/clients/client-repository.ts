@@ -17,6 +17,23 @@ export function toClient(row: ClientRow): OAuthClient {
   };
 }
 
+/** A new client's columns. */
+type NewClientRow = {
+  clientId: string;
+  name: string;
+  secretHash: string;
+  scopes: string[];
+  grantTypes: string[];
+};
+
+const columns = (c: NewClientRow) => ({
+  client_id: c.clientId,
+  name: c.name,
+  secret_hash: c.secretHash,
+  scopes: c.scopes,
+  grant_types: c.grantTypes,
+});
+
 /** SQL of oauth_clients. Write methods take the caller's transaction. */
 export const clientRepository = {
   async find(
@@ -40,22 +57,30 @@ export const clientRepository = {
   },
 
   /** Inserts a client; undefined when the id is taken (also by a concurrent insert). */
-  async insert(
-    trx: Kysely<IdentityDB>,
-    c: { clientId: string; name: string; secretHash: string; scopes: string[]; grantTypes: string[] },
-  ): Promise<ClientRow | undefined> {
+  async insert(trx: Kysely<IdentityDB>, c: NewClientRow): Promise<ClientRow | undefined> {
     return trx
       .insertInto('oauth_clients')
-      .values({
-        client_id: c.clientId,
-        name: c.name,
-        secret_hash: c.secretHash,
-        scopes: c.scopes,
-        grant_types: c.grantTypes,
-      })
+      .values(columns(c))
       .onConflict((oc) => oc.column('client_id').doNothing())
       .returningAll()
       .executeTakeFirst();
+  },
+
+  /** Creates a client or gives it this secret and these scopes, enabled (a declared service account). */
+  async upsert(trx: Kysely<IdentityDB>, c: NewClientRow): Promise<ClientRow> {
+    return trx
+      .insertInto('oauth_clients')
+      .values(columns(c))
+      .onConflict((oc) =>
+        oc.column('client_id').doUpdateSet({
+          secret_hash: c.secretHash,
+          scopes: c.scopes,
+          grant_types: c.grantTypes,
+          disabled_at: null,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
   },
 
   async disable(trx: Kysely<IdentityDB>, clientId: string): Promise<void> {

@@ -29,22 +29,11 @@ export function registerShipmentRoutes(app: ServiceApp, shipments: ShipmentServi
     handler: async (request, reply) => reply.code(201).send({ items: await shipments.create(request.body) }),
   });
 
-  app.get(
-    '/api/v1/shipping/shipments',
-    {
-      config: { auth: READ },
-      schema: {
-        tags,
-        summary: "An order's shipments (orders:read or shipping:write)",
-        querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
-        response: {
-          200: Type.Object({ items: Type.Array(ShipmentSchema) }),
-          ...problemResponses(400, 401, 403),
-        },
-      },
-    },
-    async (request) => ({ items: await shipments.forOrder(request.query.orderId) }),
-  );
+  app.route({
+    ...contractRoute(shippingApi.listShipments, tags),
+    config: { auth: READ },
+    handler: async (request) => ({ items: await shipments.forOrder(request.query.orderId) }),
+  });
 
   app.get(
     '/api/v1/shipping/shipments/:id',
@@ -60,25 +49,24 @@ export function registerShipmentRoutes(app: ServiceApp, shipments: ShipmentServi
     async (request) => shipments.get(request.params.id),
   );
 
-  for (const [action, summary] of [
-    ['dispatch', 'Hand the parcel to the carrier (label_created → dispatched; again: no change)'],
-    ['cancel', 'Cancel before dispatch, voiding the label (again: no change)'],
-  ] as const) {
-    app.post(
-      `/api/v1/shipping/shipments/:id/${action}`,
-      {
-        config: { auth: WRITE },
-        schema: {
-          tags,
-          summary,
-          params: IdParams,
-          response: { 200: ShipmentSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
-        },
+  app.post(
+    '/api/v1/shipping/shipments/:id/dispatch',
+    {
+      config: { auth: WRITE },
+      schema: {
+        tags,
+        summary: 'Hand the parcel to the carrier (label_created → dispatched; again: no change)',
+        params: IdParams,
+        response: { 200: ShipmentSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
       },
-      async (request) =>
-        action === 'dispatch' ? shipments.dispatch(request.params.id) : shipments.cancel(request.params.id),
-    );
-  }
+    },
+    async (request) => shipments.dispatch(request.params.id),
+  );
+  app.route({
+    ...contractRoute(shippingApi.cancelShipment, tags),
+    config: { auth: WRITE },
+    handler: async (request) => shipments.cancel(request.params.id),
+  });
 
   app.get(
     '/api/v1/shipping/tracking/:trackingNumber',
