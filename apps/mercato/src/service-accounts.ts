@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
  * The services that call others with a client-credentials token of their own (work done
  * outside a caller's request, with rights no buyer holds), and the scopes each gets: the
  * checkout saga creates and confirms orders, holds and commits stock and discounts, authorizes
- * and voids payments, creates and cancels shipments, closes carts and reads saved addresses.
+ * and voids payments, creates and cancels shipments, closes carts and reads saved addresses;
+ * notification reads the invoices it attaches to order emails.
  */
 export const SERVICE_ACCOUNT_SCOPES: Partial<Record<ServiceName, readonly Permission[]>> = {
   checkout: [
@@ -22,6 +23,8 @@ export const SERVICE_ACCOUNT_SCOPES: Partial<Record<ServiceName, readonly Permis
     'shipping:write',
     'customers:read',
   ],
+  // The order confirmation email attaches the invoice PDF, which notification fetches from order.
+  notification: ['orders:read'],
 };
 
 /** The service accounts of one start: identity's declaration and each service's credentials. */

@@ -1,3 +1,4 @@
+import { createSettingsReader } from '@mercato/platform/client';
 import type { Logger } from '@mercato/platform/logging';
 import type { CheckoutClients } from '../upstream/calls.ts';
 import type { CaptureMode } from './step-deps.ts';
@@ -6,27 +7,23 @@ import type { CaptureMode } from './step-deps.ts';
 export const CAPTURE_SETTING = 'checkout.capture';
 
 /**
- * Reads `checkout.capture` through settings' API, reused for ttlMs: `on_confirm` (default,
- * also when the setting is missing) captures in the saga's last step; `on_shipment` leaves
- * the authorization for capture when the order ships. When settings cannot be asked, the
- * last value read (or the default) is used.
+ * Reads `checkout.capture` through the kit's settings reader, reused for ttlMs: `on_confirm`
+ * (default, also when the setting is missing) captures in the saga's last step; `on_shipment`
+ * leaves the authorization for capture when the order ships. When settings cannot be asked
+ * the last value read is used; before any, the step fails transiently and is retried.
  */
 export function createCaptureSetting(
   clients: Pick<CheckoutClients, 'settings'>,
   opts: { ttlMs: number; logger: Logger; now: () => number },
 ): () => Promise<CaptureMode> {
-  let memo: { at: number; value: CaptureMode } | undefined;
-  return async () => {
-    if (memo && opts.now() - memo.at < opts.ttlMs) return memo.value;
-    let value: CaptureMode = memo?.value ?? 'on_confirm';
-    try {
-      const res = await clients.settings.getSetting({ params: { key: CAPTURE_SETTING } });
-      if (res.ok) value = res.body.value === 'on_shipment' ? 'on_shipment' : 'on_confirm';
-      else if (res.status === 404) value = 'on_confirm';
-    } catch (err) {
-      opts.logger.warn({ err }, 'settings could not be asked for checkout.capture; using the last value');
-    }
-    memo = { at: opts.now(), value };
-    return value;
-  };
+  const reader = createSettingsReader<CaptureMode>({
+    settings: clients.settings,
+    keys: [CAPTURE_SETTING],
+    parse: (values) => (values[CAPTURE_SETTING] === 'on_shipment' ? 'on_shipment' : 'on_confirm'),
+    ttlMs: opts.ttlMs,
+    now: opts.now,
+    logger: opts.logger,
+    keepLastGood: true,
+  });
+  return () => reader.get();
 }
