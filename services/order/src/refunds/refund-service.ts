@@ -119,29 +119,35 @@ export function createRefundService(ctx: RefundContext, payment: PaymentRefunds 
     return { amount, lineRefunds };
   }
 
+  /** Records a refund on a locked, paid order (its amount reserved at once); sending is the caller's. */
+  async function record(trx: Transaction<OrderDB>, order: OrderRow, input: RefundRequest, actor: Actor) {
+    if (order.paidAt === null) {
+      throw OrderErrors.ORDER_NOT_PAID(`order ${order.number} is ${order.status} and was never paid`);
+    }
+    const { amount, lineRefunds } = await amountOf(trx, order, input);
+    const id = newId();
+    // The amount is reserved now (refunded_total), so concurrent refunds never add up past the total.
+    await orders.update(trx, order.id, { refundedTotal: order.refundedTotal + amount });
+    for (const l of lineRefunds) await orders.updateLine(trx, order.id, l.lineNo, { refunded: l.refunded });
+    const reason = input.reason ?? (order.status === 'cancelled' ? 'order cancelled' : 'refund');
+    await repo.insert(trx, {
+      id,
+      orderId: order.id,
+      amount,
+      lines: lineRefunds.map((l) => ({ lineNo: l.lineNo, quantity: l.quantity })),
+      reason,
+      requestedBy: actor.subject,
+    });
+    await recordInHistory(trx, order, {
+      actor: actor.subject,
+      reason: `refund of ${amount} ${order.currency} requested: ${reason}`,
+    });
+    return id;
+  }
+
   const service: RefundService = {
     async request(trx, order, input, actor) {
-      if (order.paidAt === null) {
-        throw OrderErrors.ORDER_NOT_PAID(`order ${order.number} is ${order.status} and was never paid`);
-      }
-      const { amount, lineRefunds } = await amountOf(trx, order, input);
-      const id = newId();
-      // The amount is reserved now (refunded_total), so concurrent refunds never add up past the total.
-      await orders.update(trx, order.id, { refundedTotal: order.refundedTotal + amount });
-      for (const l of lineRefunds) await orders.updateLine(trx, order.id, l.lineNo, { refunded: l.refunded });
-      const reason = input.reason ?? (order.status === 'cancelled' ? 'order cancelled' : 'refund');
-      await repo.insert(trx, {
-        id,
-        orderId: order.id,
-        amount,
-        lines: lineRefunds.map((l) => ({ lineNo: l.lineNo, quantity: l.quantity })),
-        reason,
-        requestedBy: actor.subject,
-      });
-      await recordInHistory(trx, order, {
-        actor: actor.subject,
-        reason: `refund of ${amount} ${order.currency} requested: ${reason}`,
-      });
+      const id = await record(trx, order, input, actor);
       afterCommit(trx, () => {
         service.send(id).catch((err: unknown) => logger.warn({ err, refundId: id }, 'refund not sent yet'));
       });
@@ -153,7 +159,10 @@ export function createRefundService(ctx: RefundContext, payment: PaymentRefunds 
       await database.transaction(async (trx) => {
         const order = await orders.find(trx, orderId, { forUpdate: true });
         if (!order) throw notFound(orderId);
-        refundId = await service.request(trx, order, input, actor);
+        // Sent below, once: not also after commit as request() does (the two calls raced at
+        // payment, the second answered 409 in flight, and the route could answer the refund
+        // as still requested although payment carried it out).
+        refundId = await record(trx, order, input, actor);
       });
       await service
         .send(refundId)
