@@ -4,6 +4,8 @@ import type { ColumnType, Generated } from '@mercato/platform/db';
 type Jsonb = ColumnType<unknown, unknown, unknown>;
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+/** A bigint amount in minor units: both drivers read int8 as a string (no precision loss). */
+type BigAmount = ColumnType<string, number, number>;
 
 export type LifecycleStatus = 'active' | 'paused' | 'archived';
 export type RedemptionState = 'held' | 'committed' | 'released';
@@ -97,8 +99,8 @@ export interface RedemptionUsesTable {
   promotion_id: string;
   code_id: string | null;
   customer_id: string | null;
-  amount: number;
-  shipping_amount: number;
+  amount: BigAmount;
+  shipping_amount: BigAmount;
   currency: string;
   status: RedemptionState;
 }

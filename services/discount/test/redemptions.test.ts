@@ -129,6 +129,35 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal((await reserve(svc, { codes: [c], lines: [line(1000, 1)] })).status, 201);
     });
 
+    test('a use worth more than a 32-bit integer is held, committed and reported to the unit', async () => {
+      // 50 % off 999 units at 100,000,000: 49,950,000,000, above int4's 2,147,483,647 (ranked
+      // first, so the automatic promotions of the tests before apply after it).
+      const p = await promotion(svc, { trigger: 'code', percentOff: 50, priority: 1000 });
+      const c = uniqueCode('BIG');
+      await code(svc, p.id, c);
+      const checkoutId = newId();
+      const r = await reserve(svc, { checkoutId, codes: [c], lines: [line(100_000_000, 999)] });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const applied = r.body.evaluation.applied.find((a: { promotionId: string }) => a.promotionId === p.id);
+      assert.equal(applied.amount, 49_950_000_000);
+      const reserved = await eventsFor(svc, 'discount.reserved', r.body.id);
+      const held = reserved[0]?.data.promotions.find((u: { promotionId: string }) => u.promotionId === p.id);
+      assert.equal(held.amount, 49_950_000_000);
+      const committed = await call(svc, 'POST', `/api/v1/discounts/redemptions/${checkoutId}/commit`);
+      assert.equal(committed.status, 200, JSON.stringify(committed.body));
+      const redeemed = await eventsFor(svc, 'discount.redeemed', r.body.id);
+      const used = redeemed[0]?.data.promotions.find((u: { promotionId: string }) => u.promotionId === p.id);
+      assert.equal(used.amount, 49_950_000_000);
+      const usage = await call(svc, 'GET', `/api/v1/discounts/promotions/${p.id}/usage`, {
+        as: { roles: ['admin'] },
+      });
+      assert.equal(usage.status, 200);
+      assert.equal(usage.body.committed, 1);
+      assert.deepEqual(usage.body.amounts, [
+        { currency: 'USD', discount: 49_950_000_000, shippingDiscount: 0 },
+      ]);
+    });
+
     test('a per-customer limit counts holds: the second checkout of the customer is refused until the first is released', async () => {
       const p = await promotion(svc, { trigger: 'code', perCustomerLimit: 1 });
       const c = uniqueCode();

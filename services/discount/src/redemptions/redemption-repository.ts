@@ -101,13 +101,15 @@ export const redemptionRepository = {
       .execute();
   },
 
-  uses(trx: Kysely<DiscountDB>, redemptionId: string): Promise<UseRow[]> {
-    return trx
+  async uses(trx: Kysely<DiscountDB>, redemptionId: string): Promise<UseRow[]> {
+    const rows = await trx
       .selectFrom('redemption_uses')
       .select(['promotion_id', 'code_id', 'customer_id', 'amount', 'shipping_amount', 'currency'])
       .where('redemption_id', '=', redemptionId)
       .orderBy('promotion_id')
       .execute();
+    // bigint columns come back as strings; every amount the evaluation can give is a safe integer.
+    return rows.map((r) => ({ ...r, amount: Number(r.amount), shipping_amount: Number(r.shipping_amount) }));
   },
 
   /** Gives the uses back: every counter the reserve raised drops by one. */
