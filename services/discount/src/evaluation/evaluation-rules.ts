@@ -1,7 +1,8 @@
 import type { AppliedDiscount, DiscountLine, Evaluation, RefusedCode } from '@mercato/contracts';
 import { DiscountErrors, type RefusalReason } from '../errors.ts';
 import { allocateLargestRemainder, percentOf } from '../pricing/allocation.ts';
-import type { PromotionRule, Target } from '../promotions/promotion.ts';
+import type { PromotionRule } from '../promotions/promotion.ts';
+import { lineFacts, targetedLines } from './target-match.ts';
 
 // The pure part of evaluation: which promotions apply to a cart and how much each line
 // carries. No I/O: the service loads the promotions, codes and the customer's history.
@@ -49,42 +50,6 @@ export interface PlannedUse {
 export interface RulesOutcome {
   evaluation: Evaluation;
   uses: PlannedUse[];
-}
-
-/** What a line is matched on, read once per evaluation (not once per promotion). */
-interface LineFacts {
-  line: DiscountLine;
-  /** Its category ids and handles. */
-  categories: ReadonlySet<string>;
-  /** Its brand id and handle. */
-  brands: ReadonlySet<string>;
-}
-
-function lineFacts(line: DiscountLine): LineFacts {
-  const brands = [line.brandId, line.brandHandle].filter((b): b is string => typeof b === 'string');
-  return {
-    line,
-    categories: new Set([...line.categoryIds, ...(line.categoryHandles ?? [])]),
-    brands: new Set(brands),
-  };
-}
-
-/** Whether a line belongs to a promotion's target (every list given must match). */
-function matches(target: Target, f: LineFacts): boolean {
-  if (target.productIds?.length && !target.productIds.includes(f.line.productId)) return false;
-  if (target.skus?.length && !target.skus.includes(f.line.sku)) return false;
-  if (target.categories?.length && !target.categories.some((c) => f.categories.has(c))) return false;
-  if (target.brands?.length && !target.brands.some((b) => f.brands.has(b))) return false;
-  return true;
-}
-
-/** Positions of the lines a target takes. */
-function targeted(target: Target, facts: readonly LineFacts[]): number[] {
-  const out: number[] = [];
-  facts.forEach((f, i) => {
-    if (matches(target, f)) out.push(i);
-  });
-  return out;
 }
 
 const subtotalOf = (l: DiscountLine) => l.unitPrice * l.quantity;
@@ -201,30 +166,29 @@ export function evaluateCart(
 ): RulesOutcome {
   const refusedCodes: RefusedCode[] = [...preRefused];
   const lineFactsOf = cart.lines.map(lineFacts);
-  const targets = new Map<string, number[]>();
-  const eligible: Candidate[] = [];
+  // Each eligible candidate with the lines its target takes.
+  const eligible: Array<{ c: Candidate; idx: number[] }> = [];
   const seenPromotions = new Set<string>();
   for (const c of candidates) {
     if (seenPromotions.has(c.promotion.id)) {
       if (c.code) refusedCodes.push(refused(c.code.code, 'DISCOUNT_CODE_REPEATED'));
       continue;
     }
-    const idx = targeted(c.promotion.target, lineFactsOf);
-    targets.set(c.promotion.id, idx);
+    const idx = targetedLines(c.promotion.target, lineFactsOf);
     const reason = refusalOf(c, cart, facts, idx);
     if (reason) {
       if (c.code) refusedCodes.push(refused(c.code.code, reason));
       continue;
     }
     seenPromotions.add(c.promotion.id);
-    eligible.push(c);
+    eligible.push({ c, idx });
   }
-  eligible.sort(rank);
-  const chosen: Candidate[] = [];
-  for (const c of eligible) {
-    const exclusiveFirst = chosen[0]?.promotion.stacking === 'exclusive';
-    if (chosen.length === 0 || (!exclusiveFirst && c.promotion.stacking === 'combinable')) chosen.push(c);
-    else if (c.code) refusedCodes.push(refused(c.code.code, 'DISCOUNT_NOT_COMBINABLE'));
+  eligible.sort((a, b) => rank(a.c, b.c));
+  const chosen: Array<{ c: Candidate; idx: number[] }> = [];
+  for (const e of eligible) {
+    const exclusiveFirst = chosen[0]?.c.promotion.stacking === 'exclusive';
+    if (chosen.length === 0 || (!exclusiveFirst && e.c.promotion.stacking === 'combinable')) chosen.push(e);
+    else if (e.c.code) refusedCodes.push(refused(e.c.code.code, 'DISCOUNT_NOT_COMBINABLE'));
   }
 
   const remaining = cart.lines.map(subtotalOf);
@@ -232,18 +196,25 @@ export function evaluateCart(
   const applied: AppliedDiscount[] = [];
   const uses: PlannedUse[] = [];
   let freeShipping = false;
-  for (const c of chosen) {
+  for (const { c, idx } of chosen) {
     const p = c.promotion;
     let shippingAmount = 0;
-    let shares = cart.lines.map(() => 0);
+    let amount = 0;
+    const allocations: AppliedDiscount['allocations'] = [];
     if (p.kind === 'free_shipping') {
       freeShipping = true;
       shippingAmount = shippingLeft;
       shippingLeft = 0;
     } else {
-      shares = discountLines(p, cart, targets.get(p.id) ?? [], remaining);
+      const shares = discountLines(p, cart, idx, remaining);
+      for (let i = 0; i < shares.length; i++) {
+        const share = shares[i] ?? 0;
+        if (share === 0) continue;
+        amount += share;
+        const line = cart.lines[i];
+        allocations.push({ lineIndex: i, lineId: line?.lineId ?? null, sku: line?.sku ?? '', amount: share });
+      }
     }
-    const amount = shares.reduce((s, x) => s + x, 0);
     applied.push({
       promotionId: p.id,
       name: p.name,
@@ -251,18 +222,7 @@ export function evaluateCart(
       code: c.code?.code ?? null,
       amount,
       shippingAmount,
-      allocations: shares.flatMap((share, i) =>
-        share > 0
-          ? [
-              {
-                lineIndex: i,
-                lineId: cart.lines[i]?.lineId ?? null,
-                sku: cart.lines[i]?.sku ?? '',
-                amount: share,
-              },
-            ]
-          : [],
-      ),
+      allocations,
     });
     uses.push({
       promotionId: p.id,
