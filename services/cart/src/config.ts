@@ -31,6 +31,18 @@ export const CartConfigSchema = Type.Object({
     description: 'how often the abandonment worker looks for such carts',
   }),
   CART_ABANDON_BATCH: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+  CART_PURGE_AFTER_MS: Type.Integer({
+    minimum: 0,
+    default: 7 * DAY_MS,
+    description:
+      'an expired cart (any status) is deleted from PostgreSQL this long after it expired; until then it answers 404 and its row stays',
+  }),
+  CART_PURGE_SWEEP_MS: Type.Integer({
+    minimum: 50,
+    default: 3_600_000,
+    description: 'how often the purge worker deletes expired carts',
+  }),
+  CART_PURGE_BATCH: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
   CART_DEFAULT_CURRENCY: Type.String({
     pattern: '^[A-Z]{3}$',
     default: 'USD',

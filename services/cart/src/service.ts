@@ -9,6 +9,7 @@ import type { CartDB } from './db.ts';
 import { CartErrors } from './errors.ts';
 import { productSubscription } from './events/product-handlers.ts';
 import { createTaxSettingsReader } from './pricing/tax-settings.ts';
+import { createCartPurger } from './retention/cart-purge.ts';
 import { cartCalls } from './upstream/calls.ts';
 
 export interface CartServiceOptions {
@@ -56,7 +57,7 @@ export function defineCartService(opts: CartServiceOptions = {}) {
       registerCartRoutes(app, carts);
     },
     subscriptions: (ctx, { store }) => [productSubscription(ctx, store)],
-    workers: (ctx) => [
+    workers: (ctx, { store }) => [
       createAbandonmentSweeper({
         database: ctx.database,
         outbox: ctx.outbox,
@@ -66,9 +67,18 @@ export function defineCartService(opts: CartServiceOptions = {}) {
         intervalMs: ctx.config.CART_ABANDON_SWEEP_MS,
         batch: ctx.config.CART_ABANDON_BATCH,
       }),
+      createCartPurger({
+        database: ctx.database,
+        store,
+        logger: ctx.logger,
+        now,
+        retentionMs: ctx.config.CART_PURGE_AFTER_MS,
+        intervalMs: ctx.config.CART_PURGE_SWEEP_MS,
+        batch: ctx.config.CART_PURGE_BATCH,
+      }),
     ],
   });
 }
 
-/** The cart service: guest and customer carts, revalidated reads, totals, abandonment. */
+/** The cart service: guest and customer carts, revalidated reads, totals, abandonment, purge. */
 export const cartService = defineCartService();

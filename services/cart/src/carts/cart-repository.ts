@@ -127,4 +127,28 @@ export const cartRepository = {
       .execute();
     return rows.map(toRecord);
   },
+
+  /**
+   * Deletes carts (any status) that expired before `cutoff`, at most `limit`, oldest first;
+   * replicas skip each other's locked rows. Returns the ids deleted.
+   */
+  async deleteExpired(trx: Kysely<CartDB>, cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await trx
+      .deleteFrom('carts')
+      .where(
+        'id',
+        'in',
+        trx
+          .selectFrom('carts')
+          .select('id')
+          .where('expires_at', '<', cutoff)
+          .orderBy('expires_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  },
 };
