@@ -130,8 +130,11 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   breaker.onBreak(() => opts.logger?.warn({ upstream: opts.name }, 'circuit breaker opened'));
   breaker.onReset(() => opts.logger?.info({ upstream: opts.name }, 'circuit breaker closed'));
   // Aggressive: the caller gets its answer at the deadline; the abort signal then
-  // tears down the undici request in the background.
-  const attemptTimeout = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+  // tears down the undici request in the background. Not aborted on return: an attempt
+  // returns once its body is read to the end, so nothing is left to tear down, and the
+  // abort cost a DOMException and an undici error per call (~7 % of the cart's CPU on an
+  // add to cart, which makes five calls).
+  const attemptTimeout = timeout(timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   // The breaker sits inside the retry so that every attempt counts towards opening it,
   // and a breaker that opens mid-retry stops the remaining attempts (not retried).
   const retrying = retry(handleWhen(isTransient), {
