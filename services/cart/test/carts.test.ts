@@ -290,6 +290,33 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(read.body.version, 4);
     });
 
+    test('an add asks catalog and inventory once each, about every line, and its answer is revalidated with those replies', async () => {
+      const first = stocked(10, 1000);
+      const second = stocked(10, 800);
+      const cart = await createCart(h.svc);
+      assert.equal((await addLine(h.svc, cart.id, { sku: first, quantity: 2 })).status, 200);
+      addVariant(h.up, first, { ...h.up.variants.get(first), price: { amount: 1100, currency: 'USD' } });
+      h.up.stock.set(first, { available: 1 });
+      const before = { ...h.up.calls };
+      const added = await addLine(h.svc, cart.id, { sku: second, quantity: 1 });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      assert.deepEqual(
+        [
+          h.up.calls.lookupVariants - before.lookupVariants,
+          h.up.calls.availability - before.availability,
+          h.up.calls.evaluate - before.evaluate,
+        ],
+        [1, 1, 1],
+      );
+      assert.deepEqual(added.body.lines[0].issues, {
+        priceChanged: { old: { amount: 1000, currency: 'USD' }, new: { amount: 1100, currency: 'USD' } },
+        unavailable: false,
+        insufficientStock: { available: 1 },
+      });
+      assert.equal(added.body.lines[1].issues.priceChanged, null);
+      assert.deepEqual(added.body.revalidation, { catalog: true, inventory: true, discount: true });
+    });
+
     test('a read while catalog and inventory are down answers the stored cart, flagged as not revalidated', async () => {
       const s = stocked(10, 1000);
       const cart = await createCart(h.svc);

@@ -152,10 +152,13 @@ export function createCartService(deps: CartServiceDeps): CartService {
 
     async addLine(caller, id, input, expected) {
       // Catalog and inventory are asked before the row is locked: no lock waits on HTTP.
+      // They are asked about every line of the cart at once, so the answer's revalidation
+      // reuses these replies instead of asking both again (viewer.view's `known`).
       const current = await writer.reachable(caller, id);
+      const skus = [...new Set([...current.lines.map((l) => l.sku), input.sku])];
       const [variants, availability] = await Promise.all([
-        lookupVariants(ctx.clients, [input.sku]),
-        lookupAvailability(ctx.clients, [input.sku]),
+        lookupVariants(ctx.clients, skus),
+        lookupAvailability(ctx.clients, skus),
       ]);
       const variant = variants.get(input.sku);
       if (!variant) {
@@ -193,7 +196,7 @@ export function createCartService(deps: CartServiceDeps): CartService {
       const saved = await writer.mutate(caller, id, expected, change, (next) =>
         cartUpdated(next, 'line_added'),
       );
-      return viewer.view(saved);
+      return viewer.view(saved, { variants, availability });
     },
 
     async setQuantity(caller, id, sku, quantity, expected) {

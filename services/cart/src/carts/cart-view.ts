@@ -126,9 +126,19 @@ export function buildView(cart: CartRecord, facts: Revalidation, tax: TaxSetting
   };
 }
 
+/** What catalog and inventory said of some SKUs during this request (an add asks before writing). */
+export interface KnownFacts {
+  variants: Map<string, VariantSnapshot>;
+  availability: Map<string, Availability>;
+}
+
 export interface CartViewer {
-  /** Revalidates an active cart's lines (catalog and inventory in parallel) and builds its view. */
-  view(cart: CartRecord): Promise<CartView>;
+  /**
+   * Revalidates an active cart's lines (catalog and inventory in parallel) and builds its
+   * view. `known`: answers this request already has; when they cover every line, catalog
+   * and inventory are not asked again (discount still is: it evaluates the saved lines).
+   */
+  view(cart: CartRecord, known?: KnownFacts): Promise<CartView>;
 }
 
 export function createCartViewer(clients: CartClients, tax: TaxSettingsReader, logger: Logger): CartViewer {
@@ -143,14 +153,16 @@ export function createCartViewer(clients: CartClients, tax: TaxSettingsReader, l
     }
   }
   return {
-    async view(cart) {
+    async view(cart, known) {
       const skus = cart.lines.map((l) => l.sku);
       const check = cart.status === 'active' && skus.length > 0;
+      const covered =
+        known !== undefined && skus.every((s) => known.variants.has(s) && known.availability.has(s));
       // The four questions go out together: discount evaluates the stored lines (their
       // prices and snapshot categories), not the catalog's answer, so it need not wait for it.
       const [variants, availability, evaluation, settings] = await Promise.all([
-        check ? settled('catalog', lookupVariants(clients, skus)) : undefined,
-        check ? settled('inventory', lookupAvailability(clients, skus)) : undefined,
+        check && !covered ? settled('catalog', lookupVariants(clients, skus)) : known?.variants,
+        check && !covered ? settled('inventory', lookupAvailability(clients, skus)) : known?.availability,
         check ? settled('discount', evaluateDiscounts(clients, discountRequest(cart))) : undefined,
         tax.get(),
       ]);
