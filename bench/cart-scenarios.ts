@@ -10,6 +10,7 @@
 import { serviceManifests } from '@mercato/contracts';
 import type autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
+import { adminHeaders } from './admin-session.ts';
 import { benchUrl, measure, measureGets, startBenchPlatform, type ScenarioResult } from './bench-platform.ts';
 
 const { values } = parseArgs({
@@ -27,22 +28,48 @@ const platform = await startBenchPlatform('distributed', { seed: true });
 const gateway = benchUrl(8080);
 const cart = benchUrl(serviceManifests.cart.port);
 
-async function json<T>(method: string, url: string, body?: unknown): Promise<T> {
+async function json<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-// 100 demo SKUs in stock, and guest carts to add them to.
+// 100 demo SKUs, each counted at 1,000 units in the demo's MAIN warehouse first: a
+// distributed start gives the demo's SKUs no stock (INVENTORY_INITIAL_STOCK is the embedded
+// demo's), and the shared databases keep what earlier runs left.
 const listing = await json<{ items: Array<{ variants: Array<{ sku: string }> }> }>(
   'GET',
   `${gateway}/api/v1/products?pageSize=100`,
 );
 const skus = listing.items.map((p) => p.variants[0]?.sku).filter((s): s is string => Boolean(s));
+const admin = await adminHeaders(gateway);
+for (let i = 0; i < skus.length; i += 20) {
+  await Promise.all(
+    skus.slice(i, i + 20).map((sku) =>
+      json(
+        'POST',
+        `${benchUrl(serviceManifests.inventory.port)}/api/v1/inventory/adjustments`,
+        {
+          sku,
+          warehouseCode: 'MAIN',
+          kind: 'count',
+          quantity: 1000,
+          reason: 'cart benchmark',
+        },
+        admin,
+      ),
+    ),
+  );
+}
 const carts: string[] = [];
 for (let i = 0; i < cartCount; i += 50) {
   const batch = await Promise.all(
@@ -62,7 +89,7 @@ for (const [i, id] of readCarts.entries()) {
 }
 
 // Adds: request n goes to cart n % carts with SKU ⌊n / carts⌋ % SKUs, so a (cart, SKU) pair
-// repeats only after carts × SKUs requests: no line outgrows the demo stock (25 a SKU), no
+// repeats only after carts × SKUs requests: no line outgrows the stock counted above, no
 // cart its 100 lines, and the rows written are spread as a shop's would be.
 let n = 0;
 const addLine: autocannon.Request = {
