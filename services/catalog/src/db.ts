@@ -76,6 +76,21 @@ export interface SkuStockTable {
   as_of: Date;
 }
 
+/** Admin-managed synonym groups of search (see migration 0003). */
+export interface SearchSynonymsTable {
+  id: string;
+  terms: string[];
+  /** each term folded (lower case, unaccented, its words joined by one space) */
+  words: string[];
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** The search dictionary: every lexeme of the product vectors and of the synonyms. */
+export interface SearchWordsTable {
+  word: string;
+}
+
 /** The catalog schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface CatalogDB {
   brands: BrandsTable;
@@ -84,6 +99,8 @@ export interface CatalogDB {
   product_categories: ProductCategoriesTable;
   variants: VariantsTable;
   sku_stock: SkuStockTable;
+  search_synonyms: SearchSynonymsTable;
+  search_words: SearchWordsTable;
 }
 
 /** Unique violations become the API's 409s: which one, by the constraint's name. */

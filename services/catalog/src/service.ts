@@ -17,6 +17,8 @@ import {
 import { registerStoreRoutes } from './products/store-routes.ts';
 import { seedCatalog } from './seed/demo-seed.ts';
 import { signalConsumers } from './signals/signal-consumers.ts';
+import { registerSynonymRoutes } from './search/synonym-routes.ts';
+import { createSynonymService } from './search/synonym-service.ts';
 import { registerTaxonomyRoutes } from './taxonomy/taxonomy-routes.ts';
 import { createTaxonomyService } from './taxonomy/taxonomy-service.ts';
 import { registerVariantRoutes } from './variants/variant-routes.ts';
@@ -47,6 +49,10 @@ export const catalogService = defineService<CatalogDB>()({
     registerTaxonomyRoutes(app, taxonomy);
     registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], invalidate));
     registerVariantRoutes(app, createVariantService(ctx));
+    registerSynonymRoutes(
+      app,
+      invalidatingWrites(createSynonymService(ctx), ['create', 'replace', 'delete'], invalidate),
+    );
   },
   subscriptions(_ctx, { invalidate }) {
     const dropCache = async (trx: Transaction<CatalogDB>) => afterCommit(trx, () => void invalidate());

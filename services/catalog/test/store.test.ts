@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { closeTestPglite, needs, startTestService, type TestService } from '@mercato/testing';
 import type { CatalogDB } from '../src/db.ts';
 import { catalogService } from '../src/service.ts';
-import { call, productBody, type Body } from './support.ts';
+import { call, expectProblem, productBody, type Body } from './support.ts';
 
 const BASE = '/api/v1/products';
 
@@ -94,7 +94,19 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.deepEqual(handles(apparel), ['sun-hat', 'city-shoe', 'trail-runner']);
       assert.deepEqual(handles(await list('category=shoes&sortBy=price')), ['city-shoe', 'trail-runner']);
       assert.deepEqual(handles(await list('category=running')), ['trail-runner']);
-      assert.equal((await list('category=no-such-category')).totalCount, 0);
+      assert.deepEqual(handles(await list('category=hats&category=running&sortBy=price')), [
+        'sun-hat',
+        'trail-runner',
+      ]);
+    });
+
+    test('a brand or category that does not exist is a 400 naming each', async () => {
+      const res = await call(svc, 'GET', `${BASE}?category=no-such-category&brand=acme&brand=nobody`);
+      const problem = expectProblem(res, 400, 'CATALOG_UNKNOWN_FILTER');
+      assert.deepEqual(problem.errors, [
+        { path: '/brand', message: 'no brand nobody' },
+        { path: '/category', message: 'no category no-such-category' },
+      ]);
     });
 
     test('the brand filter takes a handle or an id', async () => {
@@ -131,15 +143,29 @@ for (const kind of ['pglite', 'pg'] as const) {
       );
     });
 
-    test('facets count brands and categories over the filtered result', async () => {
+    test('facets: categories roll up their subtree, a facet leaves its own filter out, others apply', async () => {
       const body = await list('category=apparel&pageSize=1');
       const counts = (facets: { handle: string; count: number }[]) =>
         Object.fromEntries(facets.map((f) => [f.handle, f.count]));
       assert.equal(body.items.length, 1);
       assert.deepEqual(counts(body.facets.brands), { acme: 2, zenith: 1 });
-      assert.deepEqual(counts(body.facets.categories), { hats: 1, running: 1, shoes: 1 });
+      // Every category still counts (choosing another is an alternative), each with its subtree.
+      assert.deepEqual(counts(body.facets.categories), {
+        apparel: 3,
+        shoes: 2,
+        running: 1,
+        hats: 1,
+        kitchen: 1,
+      });
       const total = body.facets.brands.reduce((n: number, f: { count: number }) => n + f.count, 0);
       assert.equal(total, body.totalCount);
+      // A brand chosen: the other brands keep their counts; the categories count that brand's products.
+      const acme = await list('brand=acme');
+      assert.deepEqual(counts(acme.facets.brands), { acme: 2, zenith: 1 });
+      assert.deepEqual(counts(acme.facets.categories), { apparel: 2, shoes: 1, running: 1, hats: 1 });
+      for (const f of acme.facets.categories) {
+        assert.equal((await list(`brand=acme&category=${f.handle}`)).totalCount, f.count, f.handle);
+      }
     });
 
     test('drafts are never listed', async () => {

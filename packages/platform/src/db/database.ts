@@ -1,4 +1,7 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import {
   Kysely,
   PostgresDialect,
@@ -138,6 +141,9 @@ export async function openPGlite(dataDir?: string, opts: { loadDataDir?: Blob } 
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),
     parsers: pgliteParsers,
+    // The contrib extensions services may use (see SQL_EXTENSIONS): PostgreSQL ships them as
+    // contrib; PGlite only has those it was given here.
+    extensions: { unaccent, pg_trgm, fuzzystrmatch },
     // The server's default 128 MB buffer pool lives in PGlite's WebAssembly heap, which
     // never shrinks: after the first start's seeding it held ~130 MB more than a 16 MB pool
     // on the demo data (measured: 386 vs 255 MB RSS), which the OS page cache serves anyway.
@@ -145,6 +151,34 @@ export async function openPGlite(dataDir?: string, opts: { loadDataDir?: Blob } 
   });
   await pglite.waitReady;
   return pglite;
+}
+
+/**
+ * The contrib extensions every database of the platform has, created once in schema `public`
+ * (so every service's schema sees them through its search_path) before any migration runs:
+ * `unaccent` (accent folding, a text search dictionary), `pg_trgm` (trigram similarity) and
+ * `fuzzystrmatch` (Levenshtein distance). Both runtimes have them: PostgreSQL as contrib,
+ * PGlite as the bundles {@link openPGlite} loads.
+ */
+export const SQL_EXTENSIONS = ['unaccent', 'pg_trgm', 'fuzzystrmatch'] as const;
+
+/**
+ * Creates {@link SQL_EXTENSIONS} where missing, in one short transaction of its own under a
+ * database-wide advisory lock: services migrating at once on one database would otherwise
+ * race to create the same extension (a unique violation in pg_extension for the loser).
+ */
+export async function ensureExtensions(database: {
+  transaction<T>(fn: (trx: QueryExecutorProvider) => Promise<T>): Promise<T>;
+}): Promise<void> {
+  await database.transaction(async (trx) => {
+    const present = await sql<{ extname: string }>`select extname from pg_extension`.execute(trx);
+    const missing = SQL_EXTENSIONS.filter((e) => !present.rows.some((r) => r.extname === e));
+    if (missing.length === 0) return;
+    await sql`select pg_advisory_xact_lock(hashtext('mercato:extensions'))`.execute(trx);
+    for (const name of missing) {
+      await sql`create extension if not exists ${sql.id(name)} with schema public`.execute(trx);
+    }
+  });
 }
 
 /** Options of {@link createDatabase}. */

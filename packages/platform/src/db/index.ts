@@ -3,6 +3,8 @@ export {
   openPGlite,
   afterCommit,
   ensurePgDatabase,
+  ensureExtensions,
+  SQL_EXTENSIONS,
   tryTransactionLock,
   prepared,
 } from './database.ts';
@@ -36,4 +38,5 @@ export type {
   ColumnType,
   ExpressionBuilder,
   SelectQueryBuilder,
+  RawBuilder,
 } from 'kysely';

@@ -89,6 +89,32 @@ for (const kind of ['pglite', 'pg'] as const) {
       assert.equal(await tableExists(database, 'public', 'items'), false);
     });
 
+    test("migrations see the kit's contrib extensions (unaccent, pg_trgm, fuzzystrmatch) by unqualified name", async () => {
+      const schema = newSchema();
+      const database = open(schema);
+      await migrate(database, [
+        {
+          id: '0001_folded',
+          sql: `create text search configuration folded (copy = simple);
+            alter text search configuration folded alter mapping for word, hword, hword_part with unaccent, simple;
+            create table words as select unaccent('Crème Brûlée') as plain, similarity('farmhose', 'farmhouse') > 0.5 as near,
+              levenshtein('farmhose', 'farmhouse') as edits, to_tsvector('folded', 'Crème Brûlée')::text as vector`,
+        },
+      ]);
+      const row = await sql<{ plain: string; near: boolean; edits: number; vector: string }>`
+        select plain, near, edits, vector from ${sql.id(schema, 'words')}`.execute(database.db);
+      assert.deepEqual(row.rows, [
+        { plain: 'Creme Brulee', near: true, edits: 1, vector: "'brulee':2 'creme':1" },
+      ]);
+      const ext = await sql<{ extname: string; nspname: string }>`
+        select extname, nspname from pg_extension join pg_namespace n on n.oid = extnamespace
+        where extname in ('unaccent', 'pg_trgm', 'fuzzystrmatch') order by extname`.execute(database.db);
+      assert.deepEqual(
+        ext.rows.map((r) => `${r.extname}@${r.nspname}`),
+        ['fuzzystrmatch@public', 'pg_trgm@public', 'unaccent@public'],
+      );
+    });
+
     test('a re-run applies nothing and changes no data; a new migration is applied alone', async () => {
       const schema = newSchema();
       const database = open(schema);

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type QueryExecutorProvider } from 'kysely';
-import type { KitDatabase } from './database.ts';
+import { ensureExtensions, type KitDatabase } from './database.ts';
 
 /**
  * One SQL migration. `id` sorts in apply order (e.g. `0001_settings`). A numbered one is
@@ -77,7 +77,8 @@ async function run(trx: QueryExecutorProvider, text: string): Promise<void> {
  * applied raises MigrationChecksumError), in the order given, then the repeatable ones whose
  * text differs from the one last applied (recorded in `schema_repeatables`), in the order
  * given. A failure rolls back the whole run. Migration SQL runs with search_path set to the
- * schema, so files use unqualified names. Returns the ids applied now.
+ * schema, then `public` (where the kit's SQL_EXTENSIONS live, created before), so files use
+ * unqualified names. Returns the ids applied now.
  */
 export async function migrate(database: KitDatabase, migrations: Migration[]): Promise<string[]> {
   const schema = database.schema;
@@ -88,6 +89,7 @@ export async function migrate(database: KitDatabase, migrations: Migration[]): P
   }
   const numbered = migrations.filter((m) => !m.repeatable);
   const repeatable = migrations.filter((m) => m.repeatable);
+  await ensureExtensions(database);
   return database.transaction(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${'mercato:migrate:' + schema}))`.execute(trx);
     await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);

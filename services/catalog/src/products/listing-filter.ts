@@ -1,13 +1,17 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from '@mercato/platform/db';
 import type { CatalogDB } from '../db.ts';
+import { CatalogErrors } from '../errors.ts';
+import type { ResolvedSearch } from '../search/search-repository.ts';
 
 /** A store listing request, as the use case takes it. */
 export interface ListingQuery {
   page: number;
   pageSize: number;
   search?: string;
-  category?: string;
-  brand?: string;
+  /** Category ids or handles (each with its subtree); several are alternatives (OR). */
+  category?: string[];
+  /** Brand ids or handles; several are alternatives (OR). */
+  brand?: string[];
   minPrice?: number;
   maxPrice?: number;
   /** `key:value` pairs; values of one key are alternatives (OR), different keys all apply (AND). */
@@ -19,18 +23,16 @@ export interface ListingQuery {
   sortOrder?: 'asc' | 'desc';
 }
 
-export type Filtered = SelectQueryBuilder<CatalogDB, 'products', object>;
-
-/**
- * The search text as a prefix-matching tsquery: each word must match (AND), the last one
- * as a prefix so type-ahead finds "sneak" → "sneakers". Only letters and digits pass, so
- * user input never reaches to_tsquery's own syntax.
- */
-export function toPrefixQuery(search: string): string | undefined {
-  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) return undefined;
-  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
+/** The brand and category filters resolved to ids and materialized paths. */
+export interface ResolvedFilters {
+  brandIds: string[] | undefined;
+  categoryPaths: string[] | undefined;
 }
+
+/** A facet whose own filter a facet count leaves out (disjunctive within a facet). */
+export type FacetName = 'brand' | 'category' | 'price' | `attr:${string}`;
+
+export type Filtered = SelectQueryBuilder<CatalogDB, 'products', object>;
 
 /** `material:cotton` → ['material', 'cotton'] grouped by key: { material: ['cotton', …] }. */
 export function attributeFilters(pairs: readonly string[]): Map<string, string[]> {
@@ -43,6 +45,39 @@ export function attributeFilters(pairs: readonly string[]): Map<string, string[]
   return byKey;
 }
 
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/**
+ * Resolves the brand and category filters (ids or handles) to ids and paths. Values that
+ * name no brand or category are a 400 CATALOG_UNKNOWN_FILTER naming each of them.
+ */
+export async function resolveFilters(db: Kysely<CatalogDB>, q: ListingQuery): Promise<ResolvedFilters> {
+  const lookup = async (table: 'brands' | 'categories', values: string[] | undefined) => {
+    if (!values || values.length === 0) return { rows: undefined, unknown: [] };
+    const ids = values.filter(isUuid).map((v) => v.toLowerCase());
+    const rows = await db
+      .selectFrom(table)
+      .select(['id', 'handle', table === 'categories' ? 'path' : 'id as path'])
+      .where((eb) => eb.or([eb('handle', 'in', values), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
+      .execute();
+    const unknown = values.filter((v) => !rows.some((r) => r.handle === v || r.id === v.toLowerCase()));
+    return { rows, unknown };
+  };
+  const brands = await lookup('brands', q.brand);
+  const categories = await lookup('categories', q.category);
+  const errors = [
+    ...brands.unknown.map((v) => ({ path: '/brand', message: `no brand ${v}` })),
+    ...categories.unknown.map((v) => ({ path: '/category', message: `no category ${v}` })),
+  ];
+  if (errors.length > 0) {
+    throw CatalogErrors.CATALOG_UNKNOWN_FILTER(errors.map((e) => e.message).join('; '), { errors });
+  }
+  return {
+    brandIds: brands.rows?.map((r) => r.id),
+    categoryPaths: categories.rows?.map((r) => r.path),
+  };
+}
+
 // Raw SQL below names no tables: the schema plugin qualifies only tables Kysely builds.
 
 /** The lowest variant price of a product: the price the listing shows, filters and sorts by. */
@@ -53,24 +88,29 @@ export function minPrice(eb: ExpressionBuilder<CatalogDB, 'products'>) {
     .whereRef('variants.product_id', '=', 'products.id');
 }
 
-/** The products a listing request selects, before ordering and paging. */
+/**
+ * The products a listing request selects, before ordering and paging. `omit` leaves one
+ * facet's own filter out: a facet counts what choosing another of its values would give.
+ */
 export function filteredProducts(
   db: Kysely<CatalogDB>,
   q: ListingQuery,
-  tsquery: string | undefined,
+  search: ResolvedSearch | undefined,
+  refs: ResolvedFilters,
+  omit?: FacetName,
 ): Filtered {
   let filtered: Filtered = db.selectFrom('products');
   const status = q.status ?? 'active';
   if (status !== 'any') filtered = filtered.where('products.status', '=', status);
   if (q.search !== undefined) {
     // A search of only punctuation matches nothing rather than everything.
-    filtered = tsquery
-      ? filtered.where(sql<boolean>`search @@ to_tsquery('simple', ${tsquery})`)
+    filtered = search
+      ? filtered.where(sql<boolean>`search @@ ${search.expanded}::tsquery`)
       : filtered.where(sql<boolean>`false`);
   }
-  const { category, brand, minPrice: min, maxPrice: max } = q;
-  if (category !== undefined) {
-    // Products in the category or any descendant: their category's path starts with its path.
+  const { categoryPaths, brandIds } = refs;
+  if (categoryPaths && omit !== 'category') {
+    // Products in one of the categories or any descendant: their category's path starts with its path.
     filtered = filtered.where((eb) =>
       eb.exists(
         eb
@@ -78,32 +118,18 @@ export function filteredProducts(
           .innerJoin('categories as c', 'c.id', 'pc.category_id')
           .select('pc.product_id')
           .whereRef('pc.product_id', '=', 'products.id')
-          .where(
-            'c.path',
-            'like',
-            eb
-              .selectFrom('categories as root')
-              .select(sql<string>`root.path || '%'`.as('prefix'))
-              .where((r) => r.or([r(sql`root.id::text`, '=', category), r('root.handle', '=', category)])),
-          ),
+          .where((c) => c.or(categoryPaths.map((p) => c('c.path', 'like', `${p}%`)))),
       ),
     );
   }
-  if (brand !== undefined) {
-    filtered = filtered.where((eb) =>
-      eb(
-        'products.brand_id',
-        'in',
-        eb
-          .selectFrom('brands as b')
-          .select('b.id')
-          .where((r) => r.or([r(sql`b.id::text`, '=', brand), r('b.handle', '=', brand)])),
-      ),
-    );
-  }
-  if (min !== undefined) filtered = filtered.where((eb) => eb(minPrice(eb), '>=', String(min)));
-  if (max !== undefined) filtered = filtered.where((eb) => eb(minPrice(eb), '<=', String(max)));
+  if (brandIds && omit !== 'brand') filtered = filtered.where('products.brand_id', 'in', brandIds);
+  const { minPrice: min, maxPrice: max } = q;
+  if (min !== undefined && omit !== 'price')
+    filtered = filtered.where((eb) => eb(minPrice(eb), '>=', String(min)));
+  if (max !== undefined && omit !== 'price')
+    filtered = filtered.where((eb) => eb(minPrice(eb), '<=', String(max)));
   for (const [key, values] of attributeFilters(q.attr ?? [])) {
+    if (omit === `attr:${key}`) continue;
     filtered = filtered.where(sql<boolean>`products.attributes ->> ${key} in (${sql.join(values)})`);
   }
   if (q.inStock !== undefined) {

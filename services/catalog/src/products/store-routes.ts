@@ -12,7 +12,6 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { WRITE } from '../request-meta.ts';
-import { PRICE_EDGES } from './listing-facets.ts';
 import type { ListingService } from './listing-service.ts';
 import { ProductSchema } from './product.ts';
 import type { StoreReadCache } from './store-read-cache.ts';
@@ -29,7 +28,13 @@ const ListingSchema = Type.Object({
   facets: Type.Object(
     {
       brands: Type.Array(Facet),
-      categories: Type.Array(Facet, { description: 'direct membership' }),
+      categories: Type.Array(
+        Type.Object({ ...Facet.properties, parentId: Type.Union([Type.String(), Type.Null()]) }),
+        {
+          description:
+            'each category counts its whole subtree (as the category filter selects), in tree order',
+        },
+      ),
       attributes: Type.Array(
         Type.Object({ key: Type.String(), value: Type.String(), count: Type.Integer() }),
         {
@@ -37,18 +42,21 @@ const ListingSchema = Type.Object({
         },
       ),
       prices: Type.Array(
-        Type.Object({
-          minPrice: Type.Integer(),
-          maxPrice: Type.Union([Type.Integer(), Type.Null()]),
-          count: Type.Integer(),
-        }),
+        Type.Object({ minPrice: Type.Integer(), maxPrice: Type.Integer(), count: Type.Integer() }),
         {
-          description: `non-empty buckets, edges ${PRICE_EDGES.join(', ')} (minor units); filter with their minPrice/maxPrice`,
+          description:
+            'non-empty buckets of a width that suits the result (1, 2, 2.5 or 5 × 10ⁿ, about 5 over its range; minor units, inclusive); filter with their minPrice/maxPrice',
         },
       ),
     },
-    { description: 'counts over the whole filtered result' },
+    {
+      description:
+        'counts over the whole filtered result; each facet leaves its own filter out (values of one facet are alternatives), so a count is the totalCount of choosing that value instead',
+    },
   ),
+  didYouMean: Type.Union([Type.String(), Type.Null()], {
+    description: 'when a search finds nothing: the nearest dictionary words, a search that finds something',
+  }),
 });
 const Status = Type.Union(
   [Type.Literal('active'), Type.Literal('draft'), Type.Literal('archived'), Type.Literal('any')],
@@ -57,12 +65,25 @@ const Status = Type.Union(
 const ListQuery = Type.Object({
   ...PageQuery,
   search: Type.Optional(
-    Type.String({ maxLength: 200, description: 'full text; the last word matches as a prefix' }),
+    Type.String({
+      maxLength: 200,
+      description:
+        'full text, accents and case folded; words of 5+ letters forgive one typo, 9+ two; the last word matches as a prefix; synonyms apply',
+    }),
   ),
   category: Type.Optional(
-    Type.String({ maxLength: 120, description: 'category id or handle; includes its subtree' }),
+    Type.Array(Type.String({ minLength: 1, maxLength: 120 }), {
+      maxItems: 20,
+      description:
+        'category id or handle, with its subtree; repeatable (alternatives); an unknown one is a 400',
+    }),
   ),
-  brand: Type.Optional(Type.String({ maxLength: 120, description: 'brand id or handle' })),
+  brand: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 120 }), {
+      maxItems: 20,
+      description: 'brand id or handle; repeatable (alternatives); an unknown one is a 400',
+    }),
+  ),
   minPrice: Type.Optional(
     MoneyAmount({ description: 'inclusive, minor units, on the lowest variant price' }),
   ),
@@ -81,10 +102,20 @@ const ListQuery = Type.Object({
   ),
   sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
 });
+const highlighted = Type.String({
+  description: 'the name HTML-escaped, each matched word in <mark>…</mark>',
+  examples: ['<mark>Farmhouse</mark> Reed Diffuser'],
+});
 const Suggestions = Type.Object({
-  products: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), title: Type.String() })),
-  categories: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
-  brands: Type.Array(Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String() })),
+  products: Type.Array(
+    Type.Object({ id: Type.String(), handle: Type.String(), title: Type.String(), highlighted }),
+  ),
+  categories: Type.Array(
+    Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String(), highlighted }),
+  ),
+  brands: Type.Array(
+    Type.Object({ id: Type.String(), handle: Type.String(), name: Type.String(), highlighted }),
+  ),
 });
 const cached = { 200: Type.Any(), 304: Type.Null(), ...problemResponses(400, 404) };
 
