@@ -8,6 +8,7 @@ import { createExpirySweeper } from './reservations/expiry-sweeper.ts';
 import { registerReservationRoutes } from './reservations/reservation-routes.ts';
 import { createReservationService } from './reservations/reservation-service.ts';
 import { seedInventory } from './seed.ts';
+import { registerLowStockGauge } from './stock/low-stock-gauge.ts';
 import { registerStockRoutes } from './stock/stock-routes.ts';
 import { createStockService } from './stock/stock-service.ts';
 import { createStockSignalPublisher } from './stock/stock-signals.ts';
@@ -26,7 +27,10 @@ export const inventoryService = defineService<InventoryDB>()({
   // (the stock signal publisher already sends at most one per SKU per interval).
   coalescedEvents: ['inventory.stock_changed'],
   // One reservation service (and so one write batcher) for the routes and the expiry sweeper.
-  setup: (ctx) => ({ reservations: createReservationService(ctx, reserveBatching(ctx.config)) }),
+  setup: (ctx) => {
+    registerLowStockGauge(ctx);
+    return { reservations: createReservationService(ctx, reserveBatching(ctx.config)) };
+  },
   routes(app, ctx, { reservations }) {
     registerWarehouseRoutes(app, createWarehouseService(ctx));
     registerStockRoutes(app, createStockService(ctx));

@@ -21,6 +21,19 @@ export interface ServiceMetrics {
    * counts; asking again with other labels or help is a programming error and throws.
    */
   counter<L extends string = never>(spec: CounterSpec<L>): Counter<L>;
+  /**
+   * A gauge of the service's own whose series are read when /metrics is scraped (a count
+   * kept in its database: SKUs low on stock). Declared once per name (again: an error).
+   */
+  observedGauge<L extends string = never>(spec: ObservedGaugeSpec<L>): void;
+}
+
+/** An observed gauge: its name, help, label names and how to read its series at scrape time. */
+export interface ObservedGaugeSpec<L extends string> {
+  name: string;
+  help: string;
+  labelNames?: readonly L[];
+  read(): Promise<ReadonlyArray<{ labels: Partial<Record<L, string>>; value: number }>>;
 }
 
 /** A business counter: a Prometheus name ending in `_total`, its help and label names. */
@@ -55,8 +68,23 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
     counters.set(spec.name, { spec: { ...spec, labelNames: labels }, counter: made as Counter<string> });
     return made;
   }
+  function observedGauge<L extends string = never>(spec: ObservedGaugeSpec<L>): void {
+    if (registry.getSingleMetric(spec.name)) throw new Error(`metric ${spec.name} is already declared`);
+    new Gauge<L>({
+      name: spec.name,
+      help: spec.help,
+      labelNames: [...(spec.labelNames ?? [])],
+      registers,
+      async collect() {
+        const series = await spec.read();
+        this.reset();
+        for (const { labels, value } of series) this.set(labels, value);
+      },
+    });
+  }
   return {
     counter,
+    observedGauge,
     registry,
     httpRequests: new Counter({
       name: 'http_requests_total',

@@ -36,3 +36,38 @@ describe('business counters (metrics.counter)', () => {
     assert.match(await b.registry.metrics(), /^things_total\{service="b"\} 1$/m);
   });
 });
+
+describe('observed gauges (metrics.observedGauge)', () => {
+  test('each scrape reads the series anew: a series no longer read is gone', async () => {
+    const metrics = createMetrics('shop');
+    let rows = [
+      { labels: { warehouse: 'MAIN' }, value: 3 },
+      { labels: { warehouse: 'EAST' }, value: 1 },
+    ];
+    let reads = 0;
+    metrics.observedGauge({
+      name: 'low_levels',
+      help: 'Levels at or below their threshold',
+      labelNames: ['warehouse'],
+      read: async () => {
+        reads += 1;
+        return rows;
+      },
+    });
+    const first = await metrics.registry.metrics();
+    assert.match(first, /^low_levels\{warehouse="MAIN",service="shop"\} 3$/m);
+    assert.match(first, /^low_levels\{warehouse="EAST",service="shop"\} 1$/m);
+    rows = [{ labels: { warehouse: 'MAIN' }, value: 0 }];
+    const second = await metrics.registry.metrics();
+    assert.match(second, /^low_levels\{warehouse="MAIN",service="shop"\} 0$/m);
+    assert.doesNotMatch(second, /EAST/);
+    assert.equal(reads, 2);
+  });
+
+  test('declaring a name twice throws', () => {
+    const metrics = createMetrics('shop');
+    const spec = { name: 'g', help: 'G', read: async () => [] };
+    metrics.observedGauge(spec);
+    assert.throws(() => metrics.observedGauge(spec), /already declared/);
+  });
+});

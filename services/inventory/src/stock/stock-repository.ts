@@ -166,6 +166,27 @@ export const stockRepository = {
   },
 
   /** Every level row of the SKUs, in warehouse priority order (no locks). */
+  /**
+   * Level rows whose availability is at or below their threshold (the SKU's own, else the
+   * warehouse's), per active warehouse, of active SKUs: what the low-stock gauge shows.
+   */
+  async lowStockCounts(
+    db: Kysely<InventoryDB>,
+    schema: string,
+  ): Promise<Array<{ warehouse: string; n: number }>> {
+    const t = (name: string) => sql.id(schema, name);
+    const { rows } = await sql<{
+      warehouse: string;
+      n: number;
+    }>`select w.code as warehouse, count(*)::int as n
+      from ${t('stock_levels')} s
+      join ${t('warehouses')} w on w.id = s.warehouse_id and w.active
+      join ${t('stock_items')} i on i.sku = s.sku and i.active
+      where s.on_hand - s.reserved <= coalesce(i.low_stock_threshold, w.low_stock_threshold)
+      group by w.code order by w.code`.execute(db);
+    return rows;
+  },
+
   async levels(db: Kysely<InventoryDB>, schema: string, skus: string[]): Promise<LevelRow[]> {
     if (skus.length === 0) return [];
     return (await prepared(levelRowsSql(schema, skus, false)).execute(db)).rows;
