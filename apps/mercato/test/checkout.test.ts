@@ -181,6 +181,34 @@ describe('checkout over the embedded platform (npm start)', () => {
     await expectUndone(shop, res.body, before);
   });
 
+  test('step 4 fails with ORDER_REFUSED when order refuses the order (a line carrying more discounts than an order line takes): stock and discount given back', async () => {
+    const { sku } = await skuWith(10);
+    // 21 automatic one-cent promotions on this SKU: discount applies them all, order takes 20 per line.
+    for (let i = 0; i < 21; i++) {
+      const made = await shop.asAdmin('POST', '/api/v1/discounts/promotions', {
+        name: `Cent off ${sku} #${i}`,
+        kind: 'fixed_amount',
+        trigger: 'automatic',
+        amountOff: 1,
+        currency: 'USD',
+        stacking: 'combinable',
+        target: { skus: [sku] },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    const cartId = await shop.cart(sku, 1);
+    const before = { sku, ...(await shop.stock(sku)) };
+    const res = { body: await shop.settled(await shop.guestBody(cartId, CARDS.ok)) };
+    assert.equal(res.body.status, 'failed', JSON.stringify(res.body));
+    assert.equal(res.body.failure.code, 'ORDER_REFUSED');
+    assert.equal(res.body.failure.step, 'create-order');
+    const undone = res.body.steps.filter((s: Json) => s.phase === 'compensation').map((s: Json) => s.step);
+    assert.deepEqual(undone, ['reserve-stock', 'reserve-discount']);
+    assert.equal((await shop.redemption(res.body.checkoutId as string)).body.status, 'released');
+    assert.equal(res.body.order, null);
+    await expectUndone(shop, res.body, before);
+  });
+
   test('step 5 fails with PAYMENT_DECLINED for a card the PSP declines: the order is cancelled, stock and discount given back', async () => {
     const { sku } = await skuWith(10);
     const { code } = await shop.discountCode();

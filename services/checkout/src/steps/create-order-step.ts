@@ -57,7 +57,8 @@ export function createOrderStep(deps: StepDeps): SagaStep<CheckoutInput> {
   async function create(ctx: CheckoutStepContext): Promise<CreatedOrder> {
     const res = await deps.clients.order.create({ body: orderBody(ctx), idempotencyKey: ctx.idempotencyKey });
     if (!res.ok) {
-      if (res.status === 409 || res.status === 422) throw refusal(FailureReasons.ORDER_REFUSED, res.body);
+      // A refusal (the order's own rules, or its schema: a line with more discounts than it takes) will not change on a retry.
+      if ([400, 409, 422].includes(res.status)) throw refusal(FailureReasons.ORDER_REFUSED, res.body);
       throw new UpstreamProblem('order', res);
     }
     return { orderId: res.body.id, number: res.body.number, total: res.body.totals.total };
