@@ -116,4 +116,40 @@ describe('account emails: identity → notification → SMTP (pglite)', () => {
     });
     assert.equal(again.status, 400, 'the link is single-use');
   });
+
+  test('a sign-in from a second device emails the owner about it; the first device and a repeat do not', async () => {
+    const email = `ada.dev.${Date.now().toString(36)}@example.test`;
+    const password = 'Correct-Horse-7';
+    const reg = await injectJson(identity, 'POST', '/api/v1/auth/register', {
+      body: { email, password, name: 'Ada Lovelace' },
+    });
+    assert.equal(reg.status, 201);
+    await identity.flush();
+    await notification.flush();
+    const link = new URL(
+      hrefs(String(smtp.received.find((m) => m.envelopeTo.includes(email))!.mail.html))[0]!,
+    );
+    const verified = await injectJson(identity, 'POST', '/api/v1/auth/verify-email', {
+      body: { token: link.searchParams.get('token') },
+    });
+    assert.equal(verified.status, 200);
+    const signIn = async (userAgent: string) => {
+      const res = await injectJson(identity, 'POST', '/api/v1/auth/login', {
+        body: { email, password },
+        headers: { 'user-agent': userAgent },
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    };
+    await signIn('Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0');
+    await signIn('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1');
+    await signIn('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1');
+    await identity.flush();
+    await notification.flush();
+    const alerts = smtp.received.filter(
+      (m) => m.envelopeTo.includes(email) && /New sign-in/.test(m.mail.subject ?? ''),
+    );
+    assert.equal(alerts.length, 1);
+    assert.match(alerts[0]!.mail.text ?? '', /iPhone OS 18_0/);
+    assert.match(alerts[0]!.mail.text ?? '', /Hello Ada Lovelace,/);
+  });
 });

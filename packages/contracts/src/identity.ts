@@ -68,6 +68,21 @@ export const PasswordChangedV1 = Type.Object(
 );
 export type PasswordChangedV1 = Static<typeof PasswordChangedV1>;
 
+/** `user.new_device_signed_in` v1: a sign-in from a device the account had not signed in from before. */
+export const NewDeviceSignedInV1 = Type.Object(
+  {
+    userId: UserId,
+    email: Email,
+    userAgent: Type.String({ description: "the browser's User-Agent, as sent (at most 500 characters)" }),
+    ipAddress: Type.Union([Type.String(), Type.Null()], {
+      description: 'the client address the request came from',
+    }),
+    signedInAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'NewDeviceSignedInV1' },
+);
+export type NewDeviceSignedInV1 = Static<typeof NewDeviceSignedInV1>;
+
 /** `user.locked` v1: repeated failed sign-ins locked the account (once per lock). */
 export const UserLockedV1 = Type.Object(
   { userId: UserId, lockedUntil: Type.String({ format: 'date-time' }) },

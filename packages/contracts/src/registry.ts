@@ -1,6 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import type { EventEnvelope } from './envelope.ts';
 import {
+  NewDeviceSignedInV1,
   PasswordChangedV1,
   PasswordResetRequestedV1,
   UserLockedV1,
@@ -88,6 +89,7 @@ export const eventRegistry = {
   'identity.password_reset_requested': { version: 1, schema: PasswordResetRequestedV1 },
   'user.password_changed': { version: 1, schema: PasswordChangedV1 },
   'user.locked': { version: 1, schema: UserLockedV1 },
+  'user.new_device_signed_in': { version: 1, schema: NewDeviceSignedInV1 },
   'user.roles_changed': { version: 1, schema: UserRolesChangedV1 },
   'user.disabled': { version: 1, schema: UserStatusChangedV1 },
   'user.enabled': { version: 1, schema: UserStatusChangedV1 },

@@ -33,6 +33,14 @@ export interface EmailTokensTable {
   created_at: Generated<Date>;
 }
 
+export interface KnownDevicesTable {
+  user_id: string;
+  device_hash: string;
+  user_agent: string;
+  first_seen_at: Generated<Date>;
+  last_seen_at: Timestamp;
+}
+
 export interface RefreshTokensTable {
   id: string;
   family_id: string;
@@ -100,6 +108,7 @@ export interface IdentityDB {
   users: UsersTable;
   email_tokens: EmailTokensTable;
   refresh_tokens: RefreshTokensTable;
+  known_devices: KnownDevicesTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   api_keys: ApiKeysTable;
   oauth_clients: OauthClientsTable;

@@ -269,5 +269,36 @@ for (const kind of ['pglite', 'pg'] as const) {
       expectProblem(res, 401, 'UNAUTHORIZED');
       assert.match(String(res.headers['www-authenticate']), /^Bearer realm="mercato"/);
     });
+
+    test('a sign-in from a device the account never used publishes user.new_device_signed_in once; the first device and known ones do not', async () => {
+      const user = await registerVerified(svc);
+      const from = (userAgent: string, password = user.password) =>
+        call(svc, 'POST', '/api/v1/auth/login', {
+          body: { email: user.email, password },
+          headers: { 'user-agent': userAgent },
+        });
+      const laptop = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0';
+      const phone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1';
+      assert.equal((await from(laptop)).status, 200, 'the first device is learnt silently');
+      assert.equal((await from(laptop)).status, 200);
+      assert.equal((await from(phone, 'Wrong-Horse-1')).status, 401, 'a refused sign-in teaches nothing');
+      assert.equal((await eventsFor(svc, 'user.new_device_signed_in', user.id)).length, 0);
+
+      assert.equal((await from(phone)).status, 200);
+      assert.equal((await from(phone)).status, 200);
+      assert.equal((await from(laptop)).status, 200);
+      const events = await eventsFor(svc, 'user.new_device_signed_in', user.id);
+      assert.equal(events.length, 1);
+      const data = events[0]!.data as { email: string; userAgent: string; ipAddress: string | null };
+      assert.equal(data.email, user.email);
+      assert.equal(data.userAgent, phone);
+      assert.equal(data.ipAddress, '127.0.0.1');
+      const devices = await svc.runtime.ctx.database.db
+        .selectFrom('known_devices')
+        .select('user_agent')
+        .where('user_id', '=', user.id)
+        .execute();
+      assert.deepEqual(devices.map((d) => d.user_agent).sort(), [laptop, phone].sort());
+    });
   });
 }

@@ -106,6 +106,15 @@ export interface OrderRecipientsTable {
   created_at: Defaulted<Date>;
 }
 
+export interface StockAlertsTable {
+  user_id: string;
+  sku: string;
+  email: string;
+  locale: Defaulted<string>;
+  created_at: Defaulted<Date>;
+  notified_at: Date | null;
+}
+
 /** The notification schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface NotificationDB {
   templates: TemplatesTable;
@@ -116,4 +125,5 @@ export interface NotificationDB {
   preferences: PreferencesTable;
   quiet_hours: QuietHoursTable;
   order_recipients: OrderRecipientsTable;
+  stock_alerts: StockAlertsTable;
 }

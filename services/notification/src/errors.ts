@@ -22,4 +22,5 @@ export const NotificationErrors = defineErrors({
   NOTIFICATION_MESSAGE_NOT_FAILED: { status: 409, title: 'Only a failed message can be replayed' },
   NOTIFICATION_UNSUBSCRIBE_TOKEN_INVALID: { status: 400, title: 'The unsubscribe link is not valid' },
   NOTIFICATION_TIME_ZONE_INVALID: { status: 400, title: 'Unknown time zone' },
+  NOTIFICATION_CONTACT_UNKNOWN: { status: 422, title: 'No email address is known for this account' },
 });

@@ -4,9 +4,11 @@ import { defineService } from '@mercato/platform/service';
 import { NotificationConfigSchema } from './config.ts';
 import type { NotificationDB } from './db.ts';
 import { NotificationErrors } from './errors.ts';
+import { cartSubscription } from './events/cart-handlers.ts';
 import { identitySubscription } from './events/identity-handlers.ts';
 import { inventorySubscription } from './events/inventory-handlers.ts';
 import { orderSubscription } from './events/order-handlers.ts';
+import { stockAlertSubscription } from './events/stock-alert-handlers.ts';
 import { registerMailboxRoutes } from './mailbox/mailbox-routes.ts';
 import { createDispatcher } from './messages/dispatcher.ts';
 import { registerMessageRoutes } from './messages/message-routes.ts';
@@ -16,6 +18,8 @@ import { createPreferenceService } from './preferences/preference-service.ts';
 import { providersFromConfig } from './providers/providers.ts';
 import { seedNotification } from './seed.ts';
 import { signingSecret } from './signing-secret.ts';
+import { registerStockAlertRoutes } from './stock-alerts/stock-alert-routes.ts';
+import { createStockAlertService } from './stock-alerts/stock-alert-service.ts';
 import { registerTemplateRoutes } from './templates/template-routes.ts';
 import { createTemplateService } from './templates/template-service.ts';
 
@@ -58,13 +62,15 @@ export const notificationService = defineService<NotificationDB>()({
       },
     });
     const preferences = createPreferenceService(ctx.database, secret);
-    return { templates, providers, messages, dispatcher, preferences };
+    const stockAlerts = createStockAlertService(ctx.database, () => new Date(ctx.now()));
+    return { templates, providers, messages, dispatcher, preferences, stockAlerts };
   },
   routes(app, ctx, parts) {
     registerTemplateRoutes(app, parts.templates);
     registerMessageRoutes(app, ctx.database, parts.messages);
     registerMailboxRoutes(app, ctx.database.db);
     registerPreferenceRoutes(app, parts.preferences);
+    registerStockAlertRoutes(app, parts.stockAlerts);
     app.addHook('onClose', async () => {
       for (const p of Object.values(parts.providers)) await p.close?.();
     });
@@ -79,6 +85,8 @@ export const notificationService = defineService<NotificationDB>()({
       ctx.logger,
     ),
     orderSubscription(messages, ctx.config.NOTIFICATION_PUBLIC_URL),
+    stockAlertSubscription(messages, ctx.config.NOTIFICATION_PUBLIC_URL),
+    cartSubscription(messages, ctx.config.NOTIFICATION_PUBLIC_URL),
   ],
   workers: (ctx, { dispatcher }) => [dispatcher.worker(ctx.config.NOTIFICATION_DISPATCH_INTERVAL_MS)],
   seed: (ctx) => seedNotification(ctx),

@@ -9,6 +9,7 @@ type AccountEventType =
   | 'identity.password_reset_requested'
   | 'user.password_changed'
   | 'user.locked'
+  | 'user.new_device_signed_in'
   | 'user.roles_changed'
   | 'user.disabled'
   | 'user.enabled'

@@ -17,6 +17,12 @@ export interface TokenSet {
 /** A password sign-in either yields tokens or asks for the second factor. */
 export type LoginResult = { kind: 'tokens'; tokens: TokenSet } | { kind: 'mfa_required'; mfaToken: string };
 
+/** Where a sign-in came from (its User-Agent and address): a new one is told to the owner. */
+export interface SignInFrom {
+  userAgent: string;
+  ipAddress: string | null;
+}
+
 /** Sign-in use cases. Failures throw IdentityErrors (invalid credentials, locked, …). */
 export interface SessionPort {
   passwordLogin(input: {
@@ -24,6 +30,8 @@ export interface SessionPort {
     password: string;
     clientId?: string;
     scope?: string;
+    /** Absent (a client without a User-Agent): the sign-in's device is not tracked. */
+    device?: SignInFrom;
   }): Promise<LoginResult>;
   refresh(refreshToken: string, opts?: { clientId?: string }): Promise<TokenSet>;
   /** Revokes one refresh token (RFC 7009: unknown tokens are not an error). */

@@ -11,6 +11,7 @@ import {
   TokenSetSchema,
 } from './auth-schemas.ts';
 import { currentUserId } from './current-user.ts';
+import type { SignInFrom } from './session-port.ts';
 import type { SessionService } from './session-service.ts';
 
 const LoginBody = Type.Object(
@@ -33,6 +34,12 @@ async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<v
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 }
 
+/** The device a sign-in request came from; none without a User-Agent (nothing to tell it by). */
+function deviceOf(request: FastifyRequest): SignInFrom | undefined {
+  const userAgent = request.headers['user-agent']?.trim();
+  return userAgent ? { userAgent, ipAddress: request.ip || null } : undefined;
+}
+
 /** Sign-in and sign-out: /api/v1/auth/login, /login/mfa, /refresh, /logout, /logout-all. */
 export function registerSessionRoutes(app: ServiceApp, sessions: SessionService): void {
   app.post(
@@ -47,7 +54,8 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
       },
     },
     async (request) => {
-      const result = await sessions.passwordLogin(request.body);
+      const device = deviceOf(request);
+      const result = await sessions.passwordLogin({ ...request.body, ...(device && { device }) });
       return result.kind === 'tokens'
         ? result.tokens
         : { mfaRequired: true as const, mfaToken: result.mfaToken };
@@ -65,7 +73,10 @@ export function registerSessionRoutes(app: ServiceApp, sessions: SessionService)
         response: { 200: TokenSetSchema, ...LoginProblems },
       },
     },
-    async (request) => sessions.completeMfa(request.body),
+    async (request) => {
+      const device = deviceOf(request);
+      return sessions.completeMfa({ ...request.body, ...(device && { device }) });
+    },
   );
 
   app.post(

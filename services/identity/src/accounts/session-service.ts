@@ -3,8 +3,9 @@ import { IdentityErrors } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { verifySecondFactor } from '../mfa/second-factor.ts';
 import { createCredentialChecker, lockedError } from './credential-check.ts';
+import { recordSignInDevice } from './known-devices.ts';
 import { refreshTokenRepository as refreshTokens } from './refresh-token-repository.ts';
-import type { LoginResult, SessionPort, TokenSet } from './session-port.ts';
+import type { LoginResult, SessionPort, SignInFrom, TokenSet } from './session-port.ts';
 import { createTokenSessions, type PendingSession } from './token-sessions.ts';
 import { userRepository as users } from './user-repository.ts';
 
@@ -16,6 +17,7 @@ export interface SessionService extends SessionPort {
     code: string;
     clientId?: string;
     scope?: string;
+    device?: SignInFrom;
   }): Promise<TokenSet>;
   /** Signs out one session: revokes the token's family (unknown tokens are ignored). */
   logout(refreshToken: string): Promise<void>;
@@ -28,7 +30,7 @@ export interface SessionService extends SessionPort {
  * grants call, so both doors share lockout, MFA and rotation).
  */
 export function createSessionService(identity: IdentityContext): SessionService {
-  const { database, metrics } = identity.ctx;
+  const { database, metrics, outbox } = identity.ctx;
   const credentials = createCredentialChecker(identity);
   const sessions = createTokenSessions(identity);
   const signIns = metrics.counter({
@@ -58,16 +60,26 @@ export function createSessionService(identity: IdentityContext): SessionService 
     }
   }
 
+  /** A device seen with a sign-in, in its transaction (a new one publishes user.new_device_signed_in). */
+  async function seen(
+    trx: Parameters<typeof sessions.open>[0],
+    user: Parameters<typeof sessions.open>[1],
+    device: SignInFrom | undefined,
+  ): Promise<void> {
+    if (device) await recordSignInDevice(trx, outbox, user, device, new Date(identity.ctx.now()));
+  }
+
   async function start(
     user: Parameters<typeof sessions.open>[1],
-    opts: { clientId?: string; scope?: string },
+    opts: { clientId?: string; scope?: string; device?: SignInFrom },
   ): Promise<TokenSet> {
-    const pending = await database.transaction((trx) =>
-      sessions.open(trx, user, {
+    const pending = await database.transaction(async (trx) => {
+      await seen(trx, user, opts.device);
+      return sessions.open(trx, user, {
         scope: opts.scope ?? '',
         ...(opts.clientId ? { clientId: opts.clientId } : {}),
-      }),
-    );
+      });
+    });
     return sessions.finish(pending);
   }
 
@@ -84,6 +96,7 @@ export function createSessionService(identity: IdentityContext): SessionService 
     if (user.status !== 'active') throw IdentityErrors.IDENTITY_ACCOUNT_DISABLED();
     const pending = await database.transaction(async (trx): Promise<PendingSession | undefined> => {
       if (!(await verifySecondFactor(trx, user, input.code))) return undefined;
+      await seen(trx, user, input.device);
       return sessions.open(trx, user, {
         scope: input.scope ?? '',
         ...(input.clientId ? { clientId: input.clientId } : {}),

@@ -61,6 +61,13 @@ export function identitySubscription(messages: MessageService): EventSubscriptio
       'user.password_changed': async (trx, e) => {
         await email(trx, e, 'password_changed', e.data.userId, e.data.email, { reason: e.data.reason });
       },
+      'user.new_device_signed_in': async (trx, e) => {
+        await email(trx, e, 'new_device_sign_in', e.data.userId, e.data.email, {
+          userAgent: e.data.userAgent,
+          ipAddress: e.data.ipAddress ?? 'an unknown address',
+          signedInAt: e.data.signedInAt,
+        });
+      },
       'user.locked': async (trx, e) => {
         await email(trx, e, 'account_locked', e.data.userId, undefined, { lockedUntil: e.data.lockedUntil });
       },

@@ -62,6 +62,33 @@ export const defaultTemplates: Record<NotificationType, Record<string, TemplateP
       text: 'Hello {{name}},\n\nafter several failed sign-ins your account is locked until {{lockedUntil}}. If this was not you, consider resetting your password.\n\n— {{shopName}}\n',
     },
   },
+  new_device_sign_in: {
+    en: {
+      subject: 'New sign-in to your {{shopName}} account',
+      html: layout(
+        '<p>Hello {{name}},</p><p>your account was just signed in to from a device it had not used before:</p><p>{{userAgent}}<br>from {{ipAddress}} at {{signedInAt}}</p><p>If this was you, there is nothing to do. If not, reset your password at once.</p>',
+      ),
+      text: 'Hello {{name}},\n\nyour account was just signed in to from a device it had not used before:\n{{userAgent}}\nfrom {{ipAddress}} at {{signedInAt}}\n\nIf this was you, there is nothing to do. If not, reset your password at once.\n\n— {{shopName}}\n',
+    },
+  },
+  back_in_stock: {
+    en: {
+      subject: '{{sku}} is back in stock at {{shopName}}',
+      html: layout(
+        '<p>Hello {{name}},</p><p>good news: <strong>{{sku}}</strong>, which you asked about, is available again.</p><p><a href="{{shopUrl}}">Visit the shop</a></p>',
+      ),
+      text: 'Hello {{name}},\n\ngood news: {{sku}}, which you asked about, is available again.\n{{shopUrl}}\n\n— {{shopName}}\n',
+    },
+  },
+  cart_reminder: {
+    en: {
+      subject: 'You left something in your {{shopName}} cart',
+      html: layout(
+        '<p>Hello {{name}},</p><p>your cart is waiting: {{items}} ({{subtotal}}).</p><p><a href="{{cartUrl}}">Back to my cart</a></p><p style="font-size:small"><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>',
+      ),
+      text: 'Hello {{name}},\n\nyour cart is waiting: {{items}} ({{subtotal}}).\n{{cartUrl}}\n\nUnsubscribe: {{unsubscribeUrl}}\n',
+    },
+  },
   low_stock: {
     en: {
       subject: 'Low stock: {{sku}} ({{available}} left in {{warehouseCode}})',

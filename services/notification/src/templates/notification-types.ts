@@ -47,6 +47,55 @@ export const notificationTypes = {
     variables: Type.Object({ ...Common, lockedUntil: Type.String() }),
     sample: { name: 'Ada Lovelace', shopName: 'Mercato', lockedUntil: '2026-01-02T10:15:00.000Z' },
   },
+  new_device_sign_in: {
+    category: 'transactional',
+    description: 'A sign-in from a device the account had not used (user.new_device_signed_in)',
+    variables: Type.Object({
+      ...Common,
+      userAgent: Type.String(),
+      ipAddress: Type.String(),
+      signedInAt: Type.String(),
+    }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
+      ipAddress: '203.0.113.7',
+      signedInAt: '2026-01-02T10:00:00.000Z',
+    },
+  },
+  back_in_stock: {
+    category: 'transactional',
+    description:
+      'A SKU the customer asked about is available again (a stock alert and inventory.stock_changed); sent once per request',
+    variables: Type.Object({ ...Common, sku: Type.String(), shopUrl: Url }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      sku: 'TSHIRT-RED-M',
+      shopUrl: 'http://localhost:8080',
+    },
+  },
+  cart_reminder: {
+    category: 'marketing',
+    description:
+      'Items left in a cart (cart.abandoned), to customers with marketing consent for email only (opt-in, quiet hours, unsubscribe link)',
+    variables: Type.Object({
+      ...Common,
+      items: Type.String({ description: 'the lines, e.g. "2 × Octopus tee, 1 × Mug"' }),
+      subtotal: Type.String(),
+      cartUrl: Url,
+      unsubscribeUrl: Url,
+    }),
+    sample: {
+      name: 'Ada Lovelace',
+      shopName: 'Mercato',
+      items: '2 × Octopus tee, M, 1 × Mug',
+      subtotal: '€39.00',
+      cartUrl: 'http://localhost:8080/cart',
+      unsubscribeUrl: 'http://localhost:8080/api/v1/notifications/unsubscribe?token=sample',
+    },
+  },
   low_stock: {
     category: 'admin',
     description: "A SKU's availability crossed its threshold downwards (inventory.low_stock), to the admins",
