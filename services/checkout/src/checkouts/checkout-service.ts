@@ -1,7 +1,7 @@
 import type { Principal } from '@mercato/platform/auth';
+import { randomUUID } from 'node:crypto';
 import { CommonErrors } from '@mercato/platform/errors';
 import type { IdempotencyKeyInfo } from '@mercato/platform/idempotency';
-import { newId } from '@mercato/platform/ids';
 import type { SagaEngine } from '@mercato/platform/saga';
 import type { ServiceContext } from '@mercato/platform/service';
 import type { CheckoutConfig } from '../config.ts';
@@ -64,7 +64,8 @@ export function createCheckoutService(deps: {
       // A repeat finds its saga (a crash between the two writes leaves none: start it now).
       const started = row ? await engine.get(row.id) : undefined;
       if (!row || !started) {
-        const id = row?.id ?? newId();
+        // Random, not time-ordered: a guest's checkout id is its only key (ADR 0009, ADR 0011).
+        const id = row?.id ?? randomUUID();
         // The up-front checks and the saga's calls are made as the checkout service itself.
         const input = await asService(caller.correlationId, () => prepareCheckout(clients, id, buyer, body));
         row ??=
