@@ -21,6 +21,7 @@ export const PaymentStatusSchema = Type.Union(
     Type.Literal('requires_action'),
     Type.Literal('processing'),
     Type.Literal('authorized'),
+    Type.Literal('partially_captured'),
     Type.Literal('captured'),
     Type.Literal('partially_refunded'),
     Type.Literal('refunded'),
@@ -29,7 +30,7 @@ export const PaymentStatusSchema = Type.Union(
   ],
   {
     description:
-      'requires_action: the buyer must pass 3-D Secure (nextAction); processing: the provider confirms later; authorized: held, capture pending; captured: charged (all or part of the authorization); partially_refunded / refunded; voided: released uncharged; failed',
+      'requires_action: the buyer must pass 3-D Secure (nextAction); processing: the provider confirms later; authorized: held, capture pending; partially_captured: captured in part with `final: false`, the rest still capturable; captured: charged (all or part of the authorization, the rest released); partially_refunded / refunded; voided: released uncharged; failed',
   },
 );
 export type PaymentStatus = Static<typeof PaymentStatusSchema>;
@@ -137,8 +138,14 @@ export type CreatePaymentInput = Static<typeof CreatePaymentBody>;
 export const CaptureBody = Type.Object(
   {
     amount: Type.Optional(PositiveMoneySchema),
+    final: Type.Optional(
+      Type.Boolean({
+        description:
+          'false: more captures may follow (up to the authorized amount); true or absent: the last one, the rest is released',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'absent amount: the whole authorization' },
+  { additionalProperties: false, description: 'absent amount: all that is still capturable' },
 );
 export type CaptureInput = Static<typeof CaptureBody>;
 
@@ -204,7 +211,7 @@ export const paymentApi = defineRoutes({
     method: 'POST',
     path: '/api/v1/payments/:id/capture',
     summary:
-      'Capture all of an authorization or part of it (the rest is released); a repeat with the same Idempotency-Key answers the first answer',
+      'Capture all of an authorization or part of it: the rest is released, or stays capturable with `final: false` (several captures up to the authorized amount); a repeat with the same Idempotency-Key answers the first answer',
     params: PaymentParams,
     body: CaptureBody,
     response: { 200: PaymentSchema },

@@ -17,6 +17,26 @@ export const PaymentConfigSchema = Type.Object({
     }),
   ),
   PSP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  PAYMENT_REFUND_RECONCILE_INTERVAL_MS: Type.Integer({
+    minimum: 100,
+    maximum: 3_600_000,
+    default: 60_000,
+    description: 'how often the refund reconciler looks for refunds the provider left unanswered',
+  }),
+  PAYMENT_REFUND_RETRY_AFTER_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 86_400_000,
+    default: 60_000,
+    description:
+      'a refund pending this long (no answer, no webhook) is asked of the provider again; keep it above PSP_TIMEOUT_MS',
+  }),
+  PAYMENT_REFUND_DEADLINE_MS: Type.Integer({
+    minimum: 60_000,
+    maximum: 30 * 86_400_000,
+    default: 86_400_000,
+    description:
+      "a refund still unanswered this long after it was asked is failed and its amount freed (within the provider's idempotency window)",
+  }),
   PAYMENT_WEBHOOK_TOLERANCE_S: Type.Integer({
     minimum: 1,
     maximum: 3600,

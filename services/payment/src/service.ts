@@ -1,4 +1,5 @@
 import { serviceManifests } from '@mercato/contracts';
+import { createPeriodicWorker } from '@mercato/platform/http';
 import { defineService } from '@mercato/platform/service';
 import { EMBEDDED_PSP_SECRETS, PaymentConfigSchema } from './config.ts';
 import type { PaymentDB } from './db.ts';
@@ -55,4 +56,22 @@ export const paymentService = defineService<PaymentDB>()({
     registerMethodRoutes(app, parts.methods);
     app.addHook('onClose', async () => parts.provider.close());
   },
+  workers: (ctx, { refunds }) => [
+    // Refunds the provider never answered (and no webhook settled) are asked again, and
+    // failed after the deadline; the reconciler reads the service's clock (ctx.now).
+    createPeriodicWorker({
+      name: 'refund-reconciler',
+      intervalMs: ctx.config.PAYMENT_REFUND_RECONCILE_INTERVAL_MS,
+      logger: ctx.logger,
+      run: async () => {
+        const c = ctx.config;
+        const done = await refunds.reconcile({
+          graceMs: c.PAYMENT_REFUND_RETRY_AFTER_MS,
+          deadlineMs: c.PAYMENT_REFUND_DEADLINE_MS,
+          limit: 50,
+        });
+        if (done.succeeded + done.failed > 0) ctx.logger.info(done, 'refunds reconciled');
+      },
+    }),
+  ],
 });

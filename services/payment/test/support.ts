@@ -57,6 +57,7 @@ export const SAGA = {
 export async function startPayment(
   kind: DbKind,
   psp: Partial<PspSimulatorOptions> = {},
+  env: Record<string, string> = {},
 ): Promise<PaymentHarness> {
   const simulator = createPspSimulator({
     secretKey: SECRET_KEY,
@@ -78,6 +79,7 @@ export async function startPayment(
       PSP_API_URL: pspUrl,
       PSP_SECRET_KEY: SECRET_KEY,
       PSP_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...env,
     },
   });
   const serviceUrl = await svc.runtime.listen(0);

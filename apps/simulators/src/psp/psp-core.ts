@@ -1,80 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { brandOf, countryOf, luhnValid, outcomeOf } from './cards.ts';
 import type { PspEvent, WebhookSender } from './webhooks.ts';
+import { invalid, missing, PspError, type Card, type Intent, type RefundRecord } from './psp-model.ts';
 
-/** A PSP error as Stripe answers it: `{ error: { type, code, message, … } }` with an HTTP status. */
-export class PspError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string;
-  readonly extra: Record<string, unknown>;
-  constructor(
-    status: number,
-    type: string,
-    code: string,
-    message: string,
-    extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.status = status;
-    this.type = type;
-    this.code = code;
-    this.extra = extra;
-  }
-  body(): { error: Record<string, unknown> } {
-    return { error: { type: this.type, code: this.code, message: this.message, ...this.extra } };
-  }
-}
-
-const invalid = (param: string, message: string, code = 'parameter_invalid') =>
-  new PspError(400, 'invalid_request_error', code, message, { param });
-const missing = (what: string, id: string) =>
-  new PspError(404, 'invalid_request_error', 'resource_missing', `No such ${what}: '${id}'`);
-
-interface Card {
-  number: string;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-  country: string;
-  fingerprint: string;
-}
-
-type IntentStatus =
-  | 'requires_payment_method'
-  | 'requires_action'
-  | 'processing'
-  | 'requires_capture'
-  | 'succeeded'
-  | 'canceled';
-
-interface Intent {
-  id: string;
-  amount: number;
-  currency: string;
-  status: IntentStatus;
-  paymentMethod: string;
-  card: Card;
-  amountCapturable: number;
-  amountReceived: number;
-  amountRefunded: number;
-  lastPaymentError: { code: string; decline_code?: string; message: string } | null;
-  challengeSecret: string;
-  returnUrl: string | null;
-  metadata: Record<string, string>;
-  created: number;
-}
-
-interface RefundRecord {
-  id: string;
-  paymentIntent: string;
-  amount: number;
-  currency: string;
-  reason: string | null;
-  metadata: Record<string, string>;
-  created: number;
-}
+export { PspError } from './psp-model.ts';
 
 export interface PspCoreOptions {
   /** Base URL of the simulator as the buyer's browser reaches it (3-D Secure page links). */
@@ -395,7 +324,12 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
         : null;
     },
 
-    capture(piId: string, input: { amount_to_capture?: unknown }) {
+    /**
+     * Captures `amount_to_capture` (default all that is capturable). `final_capture: false`
+     * (Stripe's multicapture) keeps the rest capturable for later captures; a final one
+     * releases it and the intent succeeds.
+     */
+    capture(piId: string, input: { amount_to_capture?: unknown; final_capture?: unknown }) {
       const pi = intent(piId);
       if (pi.status !== 'requires_capture') {
         throw new PspError(
@@ -410,8 +344,13 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       if (!Number.isInteger(amount) || amount < 1 || amount > pi.amountCapturable) {
         throw invalid('amount_to_capture', `amount_to_capture must be between 1 and ${pi.amountCapturable}`);
       }
+      pi.amountReceived += amount;
+      pi.amountCapturable -= amount;
+      if ((input.final_capture === false || input.final_capture === 'false') && pi.amountCapturable > 0) {
+        emit('charge.captured', intentView(pi));
+        return intentView(pi);
+      }
       pi.status = 'succeeded';
-      pi.amountReceived = amount;
       pi.amountCapturable = 0;
       emit('payment_intent.succeeded', intentView(pi));
       return intentView(pi);
@@ -419,12 +358,14 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
 
     cancel(piId: string) {
       const pi = intent(piId);
-      if (pi.status === 'succeeded' || pi.status === 'canceled') {
+      if (pi.status === 'succeeded' || pi.status === 'canceled' || pi.amountReceived > 0) {
         throw new PspError(
           400,
           'invalid_request_error',
           'payment_intent_unexpected_state',
-          `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`,
+          pi.amountReceived > 0
+            ? 'This PaymentIntent was partly captured: finish it with a final capture.'
+            : `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`,
         );
       }
       pi.status = 'canceled';
@@ -454,7 +395,7 @@ export function createPspCore(webhooks: WebhookSender, opts: PspCoreOptions) {
       metadata?: unknown;
     }) {
       const pi = intent(String(input.payment_intent ?? ''));
-      if (pi.status !== 'succeeded') {
+      if (pi.amountReceived === 0) {
         throw new PspError(
           400,
           'invalid_request_error',

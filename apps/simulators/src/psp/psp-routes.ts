@@ -32,6 +32,20 @@ export function registerPspRoutes(
   keys: { secretKey: string; publishableKey: string },
 ): void {
   const stored = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  /**
+   * Connections the PSP drops (test mode): the next `count` POSTs to a path are cut off —
+   * `request`: before the PSP does anything, `answer`: after it did the work. Either way the
+   * merchant gets no answer and cannot know which happened.
+   */
+  const drops = new Map<string, { count: number; lose: 'request' | 'answer' }>();
+  function dropped(request: FastifyRequest, reply: FastifyReply, when: 'request' | 'answer'): boolean {
+    const d = drops.get(request.url);
+    if (!d || d.lose !== when || d.count < 1) return false;
+    d.count -= 1;
+    reply.hijack();
+    request.raw.socket.destroy();
+    return true;
+  }
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, formToObject(body as string)),
@@ -58,6 +72,7 @@ export function registerPspRoutes(
   ): void {
     app.post(url, async (request, reply) => {
       const apiKey = authorized(request, opts.publishable);
+      if (dropped(request, reply, 'request')) return reply;
       const raw = request.headers['idempotency-key'];
       const idemKey = Array.isArray(raw) ? raw[0] : raw;
       const fingerprint = createHash('sha256')
@@ -89,6 +104,7 @@ export function registerPspRoutes(
       }
       // Answers to a request's parameters are kept (declines too), as a PSP does; 5xx are not.
       if (slot !== undefined && status < 500) stored.set(slot, { fingerprint, status, body });
+      if (dropped(request, reply, 'answer')) return reply;
       return reply.code(status).send(body);
     });
   }
@@ -155,6 +171,17 @@ export function registerPspRoutes(
     if (!event) throw new PspError(404, 'invalid_request_error', 'resource_missing', 'No such event');
     webhooks.resend(event);
     return { id: event.id, resent: true };
+  });
+  post('/v1/test_helpers/dropped_connections', (r) => {
+    const b = body(r);
+    const path = String(b.path ?? '');
+    const count = Number(b.count ?? 1);
+    const lose = b.lose === 'answer' ? 'answer' : 'request';
+    if (!path.startsWith('/v1/') || !Number.isInteger(count) || count < 0) {
+      throw new PspError(400, 'invalid_request_error', 'parameter_invalid', 'path (/v1/…) and count ≥ 0');
+    }
+    drops.set(path, { count, lose });
+    return { path, count, lose };
   });
   app.get('/v1/test_helpers/webhook_deliveries', async (r) => {
     authorized(r);

@@ -23,7 +23,12 @@ export function statusEvent(row: PaymentRow): AnyEventDraft | null {
         subject: row.id,
         data: { ...ref, amount, actionUrl: row.next_action_url ?? '' },
       };
+    case 'partially_captured':
     case 'captured':
+    case 'partially_refunded':
+      // Each capture announces what is captured so far (a partial one too; a final capture
+      // after a refund of an earlier one leaves the payment partially_refunded). Refunds
+      // announce themselves (payment.refunded) and never come here.
       return {
         type: 'payment.captured',
         subject: row.id,

@@ -99,7 +99,7 @@ export const paymentRepository = {
       .updateTable('payments')
       .set({ refund_reserved: sql<number>`refund_reserved + ${amount}` })
       .where('id', '=', id)
-      .where('status', 'in', ['captured', 'partially_refunded'])
+      .where('status', 'in', ['captured', 'partially_captured', 'partially_refunded'])
       .where(sql<boolean>`captured_amount - refunded_amount - refund_reserved >= ${amount}`)
       .returningAll()
       .executeTakeFirst();

@@ -8,6 +8,9 @@ import { paymentRepository as repo } from './payment-repository.ts';
 import type { CaptureInput, Payment, PaymentFilter, PaymentRow } from './payment.ts';
 import { failureDetail, providerProblem } from './provider-calls.ts';
 
+/** Statuses a capture starts from: authorized, or captured in part with more to come. */
+const CAPTURABLE: readonly string[] = ['authorized', 'partially_captured'];
+
 /** A capture or void asked of the provider longer ago than this was abandoned by its caller. */
 const STALE_OPERATION_MS = 60_000;
 
@@ -43,8 +46,8 @@ export function createPaymentService(deps: PaymentDeps) {
     call: (key: string) => Promise<number | null>,
     apply: (amount: number | null) => { status: string; captured_amount?: number },
     amount: number,
+    key: string,
   ): Promise<Payment> {
-    const key = `${row.id}:${operation}`;
     const claimed = await database.transaction((trx) =>
       repo.claimOperation(trx, row.id, operation, from, new Date(now() - STALE_OPERATION_MS)),
     );
@@ -90,7 +93,7 @@ export function createPaymentService(deps: PaymentDeps) {
         paymentId: row.id,
         kind: operation,
         status: 'succeeded',
-        amount: patch.captured_amount ?? amount,
+        amount,
         currency: row.currency,
         provider: provider.name,
         providerReference: row.provider_reference,
@@ -130,25 +133,38 @@ export function createPaymentService(deps: PaymentDeps) {
           errors: [{ path: '/body/amount/currency', message: `must be ${row.currency}` }],
         });
       }
-      if (row.status !== 'authorized' || !row.provider_reference) throw invalidState(row, 'captured');
+      if (!CAPTURABLE.includes(row.status) || !row.provider_reference) throw invalidState(row, 'captured');
       const authorized = Number(row.amount);
-      const amount = input.amount?.amount ?? authorized;
-      if (amount > authorized) {
+      const before = Number(row.captured_amount);
+      const capturable = authorized - before;
+      const amount = input.amount?.amount ?? capturable;
+      if (amount > capturable) {
         throw PaymentErrors.PAYMENT_AMOUNT_EXCEEDS_REMAINING(
-          `at most ${authorized} ${row.currency} can be captured`,
+          `at most ${capturable} ${row.currency} can be captured`,
           {
-            errors: [{ path: '/body/amount/amount', message: `must be at most ${authorized}` }],
+            errors: [{ path: '/body/amount/amount', message: `must be at most ${capturable}` }],
           },
         );
       }
+      const final = input.final ?? true;
       const reference = row.provider_reference;
       return operate(
         row,
         'capture',
-        ['authorized'],
-        async (key) => (await provider.capture({ reference, amount, idempotencyKey: key })).captured,
-        (captured) => ({ status: 'captured', captured_amount: captured ?? amount }),
+        CAPTURABLE,
+        async (key) => (await provider.capture({ reference, amount, final, idempotencyKey: key })).captured,
+        (received) => {
+          const total = received ?? before + amount;
+          if (!final && total < authorized) return { status: 'partially_captured', captured_amount: total };
+          return {
+            status: Number(row.refunded_amount) > 0 ? 'partially_refunded' : 'captured',
+            captured_amount: total,
+          };
+        },
         amount,
+        // One key per capture: what was captured before it tells the captures apart, and a
+        // repeat after a lost answer (nothing recorded yet) asks the provider the same again.
+        `${row.id}:capture:${before}`,
       );
     },
 
@@ -169,6 +185,7 @@ export function createPaymentService(deps: PaymentDeps) {
         },
         () => ({ status: 'voided' }),
         Number(row.amount),
+        `${row.id}:void`,
       );
     },
   };

@@ -12,9 +12,11 @@ export interface PaymentProvider {
   saveMethod(token: string, idempotencyKey: string): Promise<{ reference: string; card: ProviderCard }>;
   deleteMethod(reference: string, idempotencyKey: string): Promise<void>;
   authorize(input: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** Captures `amount`; `final: false` keeps the rest capturable (multicapture). Answers all captured so far. */
   capture(input: {
     reference: string;
     amount: number;
+    final: boolean;
     idempotencyKey: string;
   }): Promise<{ captured: number }>;
   void(input: { reference: string; idempotencyKey: string }): Promise<void>;

@@ -156,11 +156,11 @@ export function createSimulatorProvider(
       }
       return intentResult(out);
     },
-    async capture({ reference, amount, idempotencyKey }) {
+    async capture({ reference, amount, final, idempotencyKey }) {
       const pi = await call(
         'POST',
         `/v1/payment_intents/${encodeURIComponent(reference)}/capture`,
-        { amount_to_capture: amount },
+        { amount_to_capture: amount, final_capture: final },
         idempotencyKey,
       );
       return { captured: Number(pi.amount_received) };

@@ -12,6 +12,18 @@ import { failRefund, settleRefund } from './refund-settlement.ts';
 
 type RefundResult = Static<typeof RefundResultSchema>;
 
+/** Statuses a payment is refunded from: something was captured. */
+const REFUNDABLE: readonly string[] = ['captured', 'partially_captured', 'partially_refunded'];
+
+/** When the refund reconciler asks again, and when it gives up (ms; see config). */
+export interface ReconcileOptions {
+  /** A pending refund younger than this may still have its first call in flight. */
+  graceMs: number;
+  /** A pending refund older than this without an answer is failed and its amount freed. */
+  deadlineMs: number;
+  limit: number;
+}
+
 /**
  * Refunds of captured payments. The amount is first set aside on the payment by one
  * conditional statement (captured − refunded − set aside must cover it), so refunds racing
@@ -19,9 +31,64 @@ type RefundResult = Static<typeof RefundResultSchema>;
  * refund's id as its idempotency key.
  */
 export function createRefundService(deps: PaymentDeps) {
-  const { ctx, provider } = deps;
+  const { ctx, provider, now } = deps;
   const { database, outbox } = ctx;
   const db = database.db;
+
+  /**
+   * Asks the provider to carry out a pending refund (the refund's id as idempotency key, so
+   * asking again is answered, not done twice) and books its answer: success settles it, a
+   * refusal frees its amount, no answer leaves it pending (its webhook or the reconciler
+   * settles it later). `throwing`: a refusal or no answer is thrown as the HTTP problem.
+   */
+  async function askProvider(
+    r: { paymentId: string; refundId: string; amount: number; currency: string; reference: string },
+    opts: { throwing: boolean },
+  ): Promise<'succeeded' | 'failed' | 'pending'> {
+    const { paymentId, refundId, amount } = r;
+    const key = `${refundId}:refund`;
+    let providerRef: string;
+    try {
+      providerRef = (await provider.refund({ reference: r.reference, amount, refundId, idempotencyKey: key }))
+        .reference;
+    } catch (err) {
+      const { status, detail } = failureDetail(err);
+      const refused = err instanceof ProviderRefusal;
+      await database.transaction(async (trx) => {
+        // Refused: the amount is free again. No answer: it stays set aside and pending until
+        // the provider's refund.created webhook or the reconciler says what happened.
+        if (refused) await failRefund(trx, paymentId, refundId);
+        await ledger.record(trx, {
+          paymentId,
+          kind: 'refund',
+          status: refused ? status : 'pending',
+          amount,
+          currency: r.currency,
+          provider: provider.name,
+          providerReference: r.reference,
+          idempotencyKey: key,
+          detail: { ...detail, refundId },
+        });
+      });
+      if (opts.throwing) throw providerProblem(err);
+      return refused ? 'failed' : 'pending';
+    }
+    await database.transaction(async (trx) => {
+      await ledger.record(trx, {
+        paymentId,
+        kind: 'refund',
+        status: 'succeeded',
+        amount,
+        currency: r.currency,
+        provider: provider.name,
+        providerReference: providerRef,
+        idempotencyKey: key,
+        detail: { refundId },
+      });
+      await settleRefund(trx, outbox, paymentId, refundId, providerRef);
+    });
+    return 'succeeded';
+  }
 
   return {
     async refund(paymentId: string, input: RefundInput): Promise<RefundResult> {
@@ -32,7 +99,7 @@ export function createRefundService(deps: PaymentDeps) {
           errors: [{ path: '/body/amount/currency', message: `must be ${row.currency}` }],
         });
       }
-      if (!['captured', 'partially_refunded'].includes(row.status) || !row.provider_reference) {
+      if (!REFUNDABLE.includes(row.status) || !row.provider_reference) {
         throw PaymentErrors.PAYMENT_INVALID_STATE(
           `payment ${paymentId} is ${row.status}; only a captured payment is refunded`,
         );
@@ -68,55 +135,75 @@ export function createRefundService(deps: PaymentDeps) {
       });
       if (!reserved) {
         const now = await repo.row(db, paymentId);
-        if (now && !['captured', 'partially_refunded'].includes(now.status)) {
+        if (now && !REFUNDABLE.includes(now.status)) {
           throw PaymentErrors.PAYMENT_INVALID_STATE(`payment ${paymentId} is ${now.status}`);
         }
         throw exceeds();
       }
-      const key = `${refundId}:refund`;
-      let providerRef: string;
-      try {
-        providerRef = (await provider.refund({ reference, amount, refundId, idempotencyKey: key })).reference;
-      } catch (err) {
-        const { status, detail } = failureDetail(err);
-        await database.transaction(async (trx) => {
-          // Refused: the amount is free again. No answer: it stays set aside and pending until
-          // the provider's refund.created webhook says it happened.
-          if (err instanceof ProviderRefusal) await failRefund(trx, paymentId, refundId);
-          await ledger.record(trx, {
-            paymentId,
-            kind: 'refund',
-            status: err instanceof ProviderRefusal ? status : 'pending',
-            amount,
-            currency: row.currency,
-            provider: provider.name,
-            providerReference: reference,
-            idempotencyKey: key,
-            detail: { ...detail, refundId },
-          });
-        });
-        throw providerProblem(err);
-      }
-      await database.transaction(async (trx) => {
-        await ledger.record(trx, {
-          paymentId,
-          kind: 'refund',
-          status: 'succeeded',
-          amount,
-          currency: row.currency,
-          provider: provider.name,
-          providerReference: providerRef,
-          idempotencyKey: key,
-          detail: { refundId },
-        });
-        await settleRefund(trx, outbox, paymentId, refundId, providerRef);
-      });
+      await askProvider(
+        { paymentId, refundId, amount, currency: row.currency, reference },
+        { throwing: true },
+      );
       const refund = await db
         .selectFrom('refunds')
         .selectAll()
         .where('id', '=', refundId)
         .executeTakeFirstOrThrow();
       return { refund: toRefund(refund), payment: (await repo.load(db, paymentId))! };
+    },
+
+    /**
+     * The reconciler's round: refunds still pending after `graceMs` (the provider never
+     * answered, and no webhook came) are asked of the provider again with their own key — a
+     * refund it did is answered, one it never received is done now. One still without an
+     * answer `deadlineMs` after it was asked is failed and its amount freed (ledger: failed,
+     * reason no_answer). Answers how each ended this round.
+     */
+    async reconcile(o: ReconcileOptions): Promise<{ succeeded: number; failed: number; pending: number }> {
+      const at = now();
+      const stale = await db
+        .selectFrom('refunds')
+        .innerJoin('payments', 'payments.id', 'refunds.payment_id')
+        .select([
+          'refunds.id as refundId',
+          'refunds.payment_id as paymentId',
+          'refunds.amount',
+          'refunds.currency',
+          'refunds.created_at as createdAt',
+          'payments.provider_reference as reference',
+        ])
+        .where('refunds.status', '=', 'pending')
+        .where('refunds.created_at', '<', new Date(at - o.graceMs))
+        .orderBy('refunds.created_at')
+        .limit(o.limit)
+        .execute();
+      const tally = { succeeded: 0, failed: 0, pending: 0 };
+      for (const r of stale) {
+        const outcome = await askProvider(
+          { ...r, amount: Number(r.amount), reference: r.reference ?? '' },
+          { throwing: false },
+        );
+        if (outcome === 'pending' && r.createdAt.getTime() < at - o.deadlineMs) {
+          const failed = await database.transaction(async (trx) => {
+            // Its webhook may have settled it meanwhile: then it is no longer pending.
+            if (!(await failRefund(trx, r.paymentId, r.refundId))) return false;
+            await ledger.record(trx, {
+              paymentId: r.paymentId,
+              kind: 'refund',
+              status: 'failed',
+              amount: Number(r.amount),
+              currency: r.currency,
+              provider: provider.name,
+              providerReference: r.reference,
+              idempotencyKey: `${r.refundId}:refund`,
+              detail: { refundId: r.refundId, reason: 'no_answer', askedAt: r.createdAt.toISOString() },
+            });
+            return true;
+          });
+          tally[failed ? 'failed' : 'succeeded'] += 1;
+        } else tally[outcome] += 1;
+      }
+      return tally;
     },
   };
 }

@@ -31,7 +31,8 @@ export async function settleRefund(
     .set({
       refund_reserved: sql<number>`refund_reserved - ${amount}`,
       refunded_amount: sql<number>`refunded_amount + ${amount}`,
-      status: sql<string>`case when refunded_amount + ${amount} = captured_amount then 'refunded' else 'partially_refunded' end`,
+      // A partly captured payment stays so (more may be captured); else refunded in part or in full.
+      status: sql<string>`case when status = 'partially_captured' then status when refunded_amount + ${amount} = captured_amount then 'refunded' else 'partially_refunded' end`,
       version: sql<number>`version + 1`,
       updated_at: sql<Date>`now()`,
     })
@@ -54,8 +55,12 @@ export async function settleRefund(
   return { refund, payment };
 }
 
-/** Gives a refund's set-aside amount back (the provider refused it). */
-export async function failRefund(trx: Kysely<PaymentDB>, paymentId: string, refundId: string): Promise<void> {
+/** Gives a refund's set-aside amount back (the provider refused it); false when it was no longer pending. */
+export async function failRefund(
+  trx: Kysely<PaymentDB>,
+  paymentId: string,
+  refundId: string,
+): Promise<boolean> {
   await lockPayment(trx, paymentId);
   const refund = await trx
     .updateTable('refunds')
@@ -64,12 +69,13 @@ export async function failRefund(trx: Kysely<PaymentDB>, paymentId: string, refu
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirst();
-  if (!refund) return;
+  if (!refund) return false;
   await trx
     .updateTable('payments')
     .set({ refund_reserved: sql<number>`refund_reserved - ${Number(refund.amount)}` })
     .where('id', '=', refund.payment_id)
     .execute();
+  return true;
 }
 
 /**

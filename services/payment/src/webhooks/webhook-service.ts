@@ -16,7 +16,7 @@ const FROM: Record<string, readonly string[]> = {
   authorized: ['processing', 'requires_action'],
   requires_action: ['processing'],
   failed: ['processing', 'requires_action'],
-  captured: ['authorized'],
+  captured: ['authorized', 'partially_captured'],
   voided: ['authorized', 'processing', 'requires_action'],
 };
 
