@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 // The mercato command: start (embedded | distributed), migrate, seed, rotate-keys.
+import module from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+
+// V8's compiled code of every module (TypeScript stripped) kept on disk between runs: a
+// restart loads the platform's code in ~1 s of CPU instead of ~2.5 s. NODE_COMPILE_CACHE is
+// set too, so the processes distributed mode spawns share it; set it to choose the directory.
+process.env.NODE_COMPILE_CACHE ??= path.join(tmpdir(), 'mercato-compile-cache');
+module.enableCompileCache(process.env.NODE_COMPILE_CACHE);
 
 const usage = `Usage: mercato <command> [options]
 

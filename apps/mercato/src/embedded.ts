@@ -52,11 +52,14 @@ export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Em
 export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: string; close(): Promise<void> }> {
   const started = Date.now();
   const logger = createLogger({ service: 'mercato' });
+  const phases = startupPhases();
   warnOfEphemeralPorts(logger, platformPorts(opts.offset, opts.gatewayPort));
   await mkdir(opts.dataDir, { recursive: true });
   const dataDir = path.join(opts.dataDir, 'pglite');
   await initPGliteDataDir(dataDir);
+  phases.mark('data directory');
   const pglite = await openPGlite(dataDir);
+  phases.mark('open PGlite');
   const bus = createMemoryBus({ logger });
   const runtimes: HostedRuntime[] = [];
   const identityPort = serviceManifests.identity.port + opts.offset;
@@ -104,18 +107,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
       logger: createLogger({ service: s.name }),
       processMetrics: runtimes.length === 0,
     });
+    phases.mark(`build ${s.name}`);
     if (opts.seed) await runtime.seed();
+    phases.mark(`seed ${s.name}`);
     runtimes.push(runtime);
   }
   // Every consumer first: a relay that started before a subscriber existed would hand its
   // events (the seeds' among them) to an in-process bus that keeps nothing for later.
   for (const runtime of runtimes) await runtime.subscribe();
+  phases.mark('subscribe');
   for (const [i, runtime] of runtimes.entries()) {
     const s = services[i];
     if (!s) continue;
     await runtime.start();
     await runtime.listen(s.port + opts.offset, '127.0.0.1');
   }
+  phases.mark('start services');
   const gateway = await buildGateway({
     upstreams,
     logger: createLogger({ service: 'gateway' }),
@@ -127,6 +134,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     rateLimit: loadRateLimitOptions(),
   });
   const url = await gateway.app.listen({ port: opts.gatewayPort, host: opts.host });
+  phases.mark('gateway');
+  // Where the start-up went (LOG_LEVEL=debug): wall and CPU ms of each step, from process start.
+  logger.debug({ phases: phases.list }, 'start-up phases');
   const shown = `http://localhost:${opts.gatewayPort}`;
   logger.info(
     { url: shown, ms: Date.now() - started, dataDir: opts.dataDir },
@@ -153,6 +163,23 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<{ url: strin
     await pglite.close();
   };
   return { url: shown, close };
+}
+
+/** Wall and CPU time of each start-up step since the last (the first: since the process started). */
+function startupPhases() {
+  let wall = 0;
+  let cpu = 0;
+  const list: Array<{ phase: string; ms: number; cpuMs: number }> = [];
+  const mark = (phase: string) => {
+    const now = performance.now();
+    const used = process.cpuUsage();
+    const total = (used.user + used.system) / 1000;
+    list.push({ phase, ms: Math.round(now - wall), cpuMs: Math.round(total - cpu) });
+    wall = now;
+    cpu = total;
+  };
+  mark('load code');
+  return { mark, list };
 }
 
 /** `mercato start` in embedded mode: runs until SIGINT/SIGTERM, then stops cleanly. */
