@@ -44,6 +44,27 @@ describe('gateway proxying', () => {
     assert.equal(seen?.url, '/api/v1/settings/a?page=2&search=a%20b&x=1&x=2');
   });
 
+  it('streams answers of unknown length or over 1 MB intact, gathering only shorter ones', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024 + 7, 'b');
+    upstream.respond = (seen, res) => {
+      if (seen.url.endsWith('/big')) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': big.length });
+        res.end(big);
+        return;
+      }
+      // Chunked: the length is known only at the end.
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first,');
+      setImmediate(() => res.end('second'));
+    };
+    const chunked = await fetch(`${gw.url}/api/v1/settings/chunked`);
+    assert.equal(chunked.status, 200);
+    assert.equal(await chunked.text(), 'first,second');
+    const large = await fetch(`${gw.url}/api/v1/settings/big`);
+    assert.equal(large.headers.get('content-length'), String(big.length));
+    assert.ok(Buffer.from(await large.arrayBuffer()).equals(big));
+  });
+
   it('proxies a POST body byte for byte, without parsing it', async () => {
     upstream.respond = (seen, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -77,6 +77,54 @@ function rewriteHeaders(
   return headers;
 }
 
+// Hop-by-hop headers of the upstream's answer, and its correlation id (the gateway's stands).
+const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-correlation-id']);
+
+/** Answers up to this size are gathered and sent in one write; longer ones are streamed. */
+const WHOLE_BODY_MAX = 1024 * 1024;
+
+/**
+ * A call without a request body (GET or HEAD, no Content-Length above 0, not chunked): it
+ * takes the gateway's lean path (see forward), the others go through reply-from.
+ */
+function isBodiless(request: FastifyRequest): boolean {
+  const m = request.method;
+  if (m !== 'GET' && m !== 'HEAD') return false;
+  const h = request.headers;
+  return (
+    h['transfer-encoding'] === undefined && (h['content-length'] === undefined || h['content-length'] === '0')
+  );
+}
+
+/**
+ * The caller's headers as the upstream gets them: a copy without the hop-by-hop ones (and
+ * those the caller's Connection names), Host set to the upstream's, then what
+ * rewriteRequestHeaders adds (reply-from does the same for the calls it makes).
+ */
+function upstreamHeaders(request: FastifyRequest, host: string): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = { ...request.headers };
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    for (const name of connection.toLowerCase().split(',')) delete headers[name.trim()];
+    delete headers.connection;
+  }
+  delete headers['transfer-encoding'];
+  delete headers['keep-alive'];
+  headers.host = host;
+  return rewriteRequestHeaders(request, headers) as IncomingHttpHeaders;
+}
+
+/** A path with a `..` segment (encoded or not), which would climb out of its resource upstream. */
+function climbsOut(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return decoded.includes('/..') || decoded.includes('../');
+}
+
 /** A bulk upload: a POST whose path ends in /import (e.g. `POST /api/v1/products/import`). */
 function isUpload(request: FastifyRequest): boolean {
   return request.method === 'POST' && /\/import$/.test(pathOf(request.url));
@@ -128,6 +176,52 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
 
   const uploadOptions: FastifyReplyFromHooks = { ...fromOptions, timeout: deps.upload.timeoutMs };
 
+  /**
+   * The lean path of a bodiless call: undici's dispatch with a collector (no body stream,
+   * no reply-from bookkeeping per request), the answer sent whole in one write when its
+   * length is known and up to WHOLE_BODY_MAX. Same headers both ways, same breaker, same
+   * timeouts and the same problems for failures as the reply-from path.
+   */
+  function forward(request: FastifyRequest, reply: FastifyReply, up: Upstream, path: string): void {
+    const q = request.url.indexOf('?');
+    const opts = {
+      origin: up.origin,
+      path: q === -1 ? path : path + request.url.slice(q),
+      method: request.method as Dispatcher.HttpMethod,
+      headers: upstreamHeaders(request, up.host),
+      headersTimeout: deps.timeoutMs,
+      bodyTimeout: deps.timeoutMs,
+    };
+    up.answer(opts, WHOLE_BODY_MAX, (err, answer) => {
+      if (err !== null || answer === undefined) {
+        request.log.warn({ err }, 'response errored');
+        if (!reply.sent) sendProblem(request, reply, up.problemFor(err ?? new Error('no answer')));
+        return;
+      }
+      if (reply.raw.destroyed) {
+        // The caller went away while the upstream answered: nothing to send it.
+        if (!Buffer.isBuffer(answer.body)) answer.body.destroy();
+        return;
+      }
+      for (const name in answer.headers) {
+        const value = answer.headers[name];
+        if (value !== undefined && !NOT_RELAYED.has(name)) reply.header(name, value);
+      }
+      try {
+        reply.code(answer.statusCode);
+      } catch {
+        if (!Buffer.isBuffer(answer.body)) answer.body.destroy();
+        sendProblem(
+          request,
+          reply,
+          GatewayErrors.GATEWAY_UPSTREAM_ERROR(`${up.name} answered ${answer.statusCode}`),
+        );
+        return;
+      }
+      reply.send(answer.body);
+    });
+  }
+
   function proxy(request: FastifyRequest, reply: FastifyReply): void {
     const path = pathOf(request.url);
     const match = resolveRoute(path);
@@ -148,7 +242,17 @@ export async function registerProxyRoutes(app: ServiceApp, deps: ProxyDeps): Pro
       sendProblem(request, reply, up.circuitOpenError());
       return;
     }
-    reply.from(up.base + match.path, isUpload(request) ? uploadOptions : fromOptions);
+    if (climbsOut(match.path)) {
+      // Refused before any upstream call, as reply-from refuses it on its path.
+      sendProblem(
+        request,
+        reply,
+        CommonErrors.BAD_REQUEST('The path may not climb out of its resource (..)'),
+      );
+      return;
+    }
+    if (isBodiless(request)) forward(request, reply, up, up.basePath + match.path);
+    else reply.from(up.base + match.path, isUpload(request) ? uploadOptions : fromOptions);
   }
 
   await app.register(async (scope) => {

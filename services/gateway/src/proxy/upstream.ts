@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayErrors } from '../errors.ts';
 import type { ServiceName } from '../routing/route-table.ts';
+import { AnswerCollector, type AnswerCallback } from './upstream-answer.ts';
 import type { UpstreamMetrics } from './upstream-metrics.ts';
 
 /** Why an upstream call counts against the circuit. */
@@ -95,6 +96,8 @@ export class Upstream {
   readonly name: ServiceName;
   readonly base: string;
   readonly origin: string;
+  /** host[:port] of base, the Host header upstream. */
+  readonly host: string;
   /** Path prefix of base ('' when the service sits at the origin's root). */
   readonly basePath: string;
   readonly breaker: CircuitBreakerPolicy;
@@ -112,6 +115,7 @@ export class Upstream {
     this.name = init.name;
     this.base = init.base;
     this.origin = url.origin;
+    this.host = url.host;
     this.basePath = init.base.slice(url.origin.length);
     this.timeoutMs = init.timeoutMs;
     this.#dispatcher = init.dispatcher;
@@ -165,33 +169,71 @@ export class Upstream {
 
   /** undici's callback-style request, through the circuit breaker. */
   request(opts: Dispatcher.RequestOptions, cb: Callback): void {
+    this.#call(
+      opts,
+      (finish) =>
+        this.#dispatcher.request(opts, (err, data) => {
+          finish(err, data?.statusCode);
+          cb(err, data);
+        }),
+      // reply-from ignores data when err is set; undici's callback type always wants data.
+      (refused) => cb(refused, undefined as unknown as Dispatcher.ResponseData),
+    );
+  }
+
+  /**
+   * A bodiless call (GET, HEAD) through the circuit breaker, its answer gathered by an
+   * {@link AnswerCollector}: whole up to maxBytes, streamed beyond.
+   */
+  answer(opts: Dispatcher.DispatchOptions, maxBytes: number, done: AnswerCallback): void {
+    this.#call(
+      opts,
+      (finish) =>
+        this.#dispatcher.dispatch(
+          opts,
+          new AnswerCollector(maxBytes, (err, answer) => {
+            finish(err, answer?.statusCode);
+            done(err, answer);
+          }),
+        ),
+      (refused) => done(refused),
+    );
+  }
+
+  /**
+   * Runs one call through the breaker: `run` starts it and calls `finish` once with its
+   * error or status (a 502/503/504 or an upstream's failure counts against the circuit);
+   * `refused` is called instead when the circuit refuses the call.
+   */
+  #call(
+    opts: Dispatcher.DispatchOptions,
+    run: (finish: (err: Error | null, status: number | undefined) => void) => void,
+    refused: (err: AppError) => void,
+  ): void {
     let dispatched = false;
     this.breaker
       .execute(() => {
         dispatched = true;
         this.#requests.inc();
         return new Promise<boolean>((resolve) => {
-          this.#dispatcher.request(opts, (err, data) => {
+          run((err, status) => {
             const reason = err
               ? this.#errorReason(err, opts)
-              : isFailureStatus(data.statusCode)
+              : status !== undefined && isFailureStatus(status)
                 ? 'bad_status'
                 : undefined;
             if (reason !== undefined) this.#failures[reason].inc();
             resolve(reason !== undefined);
-            cb(err, data);
           });
         });
       })
       .catch(() => {
         // execute rejects only when the circuit refused the call (the call itself never rejects).
-        if (dispatched) return;
-        // reply-from ignores data when err is set; undici's callback type always wants data.
-        cb(this.circuitOpenError(), undefined as unknown as Dispatcher.ResponseData);
+        if (!dispatched) refused(this.circuitOpenError());
       });
   }
 
-  #errorReason(err: Error, opts: Dispatcher.RequestOptions): FailureReason | undefined {
+  #errorReason(err: Error, opts: Dispatcher.DispatchOptions): FailureReason | undefined {
     // The caller's body stream failed (client went away mid-upload): not the upstream's fault.
     const body = opts.body as Readable | null | undefined;
     if (body && typeof body === 'object' && 'errored' in body && body.errored) return undefined;
