@@ -2,8 +2,9 @@
 // platform can keep running, and every port stays below the kernel's ephemeral range, where
 // a readiness poll can connect to itself), quiet logs, the bench admin and high rate limits.
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { distributedOptionsFromEnv, startDistributed } from '../apps/mercato/src/distributed.ts';
@@ -33,12 +34,14 @@ export function prepareBenchProcess(): void {
 export async function startBenchPlatform(
   mode: string,
   opts: { seed?: boolean } = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; pids: ReadonlyMap<string, number> }> {
   prepareBenchProcess();
   if (mode === 'embedded') {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mercato-bench-'));
     const p = await startEmbedded({ ...embeddedOptionsFromEnv(), dataDir, seed: true });
     return {
+      // One process for all: its CPU time is the gateway's and every service's together.
+      pids: new Map([['mercato', process.pid]]),
       async stop() {
         await p.close();
         await rm(dataDir, { recursive: true, force: true });
@@ -47,7 +50,7 @@ export async function startBenchPlatform(
   }
   if (opts.seed) await runMaintenance('seed', 'distributed');
   const p = await startDistributed(distributedOptionsFromEnv());
-  return { stop: p.stop };
+  return { stop: p.stop, pids: p.pids };
 }
 
 /** The options every HTTP benchmark takes: `--mode`, `--duration` (s), `--connections`. */
@@ -77,6 +80,18 @@ export interface ScenarioResult {
   errors: number;
   non2xx: number;
   total: number;
+  /** The machine's 1-minute load average when the run ended (the box is shared). */
+  load1m: number;
+  /** CPU µs per request of each process asked for (user + system time from /proc during the run). */
+  cpuUsPerRequest?: Record<string, number>;
+}
+
+/** CPU time (user + system) a process has used, in µs (Linux /proc; clock ticks of 10 ms). */
+export function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (in parentheses, which may hold spaces): utime is the 14th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /**
@@ -88,10 +103,11 @@ export function measureGets(
   base: string,
   paths: readonly string[],
   load: { duration: number; connections: number },
+  cpuOf?: ReadonlyMap<string, number>,
 ): Promise<ScenarioResult> {
   const requests = paths.map((p) => ({ method: 'GET' as const, path: p }));
   const path = paths.length === 1 ? paths[0]! : `${paths.length} paths`;
-  return measure(scenario, path, base, requests, load);
+  return measure(scenario, path, base, requests, load, cpuOf);
 }
 
 /** Loads base with autocannon requests: a 2 s warm-up (pools, JIT, caches), then the measured run. */
@@ -101,9 +117,16 @@ export async function measure(
   base: string,
   requests: autocannon.Request[],
   load: { duration: number; connections: number },
+  cpuOf?: ReadonlyMap<string, number>,
 ): Promise<ScenarioResult> {
   await autocannon({ url: base, connections: load.connections, duration: 2, requests });
+  const before = new Map([...(cpuOf ?? [])].map(([name, pid]) => [name, processCpuUs(pid)]));
   const r = await autocannon({ url: base, connections: load.connections, duration: load.duration, requests });
+  const cpuUsPerRequest: Record<string, number> = {};
+  for (const [name, pid] of cpuOf ?? [])
+    cpuUsPerRequest[name] = Math.round(
+      (processCpuUs(pid) - (before.get(name) ?? 0)) / Math.max(1, r.requests.total),
+    );
   return {
     scenario,
     path,
@@ -113,5 +136,7 @@ export async function measure(
     errors: r.errors,
     non2xx: r.non2xx,
     total: r.requests.total,
+    load1m: Math.round(loadavg()[0]! * 10) / 10,
+    ...(cpuOf && { cpuUsPerRequest }),
   };
 }

@@ -14,7 +14,9 @@ import {
 } from './bench-platform.ts';
 
 const { mode, duration, connections } = benchArgs();
-const { stop } = await startBenchPlatform(mode, { seed: true });
+const { stop, pids } = await startBenchPlatform(mode, { seed: true });
+// The CPU per request of the gateway and of catalog (distributed), or of the one process (embedded).
+const cpuOf = new Map([...pids].filter(([name]) => ['gateway', 'catalog', 'mercato'].includes(name)));
 const gateway = benchUrl(8080);
 const catalog = benchUrl(serviceManifests.catalog.port);
 
@@ -35,8 +37,8 @@ try {
     ['product by handle', handles],
     ['search', searches],
   ] as const) {
-    rows.push(await measureGets(`${name} via gateway`, gateway, paths, { duration, connections }));
-    rows.push(await measureGets(`${name} direct`, catalog, paths, { duration, connections }));
+    rows.push(await measureGets(`${name} via gateway`, gateway, paths, { duration, connections }, cpuOf));
+    rows.push(await measureGets(`${name} direct`, catalog, paths, { duration, connections }, cpuOf));
   }
 } finally {
   await stop();
@@ -44,5 +46,5 @@ try {
 console.log(
   JSON.stringify({ mode, products: first.totalCount, connections, durationSeconds: duration, rows }, null, 2),
 );
-console.table(rows);
+console.table(rows.map(({ cpuUsPerRequest, ...row }) => ({ ...row, ...cpuUsPerRequest })));
 process.exit(0);

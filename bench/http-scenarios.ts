@@ -13,7 +13,8 @@ import {
 } from './bench-platform.ts';
 
 const { mode, duration, connections } = benchArgs();
-const { stop } = await startBenchPlatform(mode);
+const { stop, pids } = await startBenchPlatform(mode);
+const cpuOf = new Map([...pids].filter(([name]) => ['gateway', 'settings', 'mercato'].includes(name)));
 const gateway = benchUrl(8080);
 const settings = benchUrl(serviceManifests.settings.port);
 const flagKey = `bench-flag-${Date.now()}`;
@@ -39,7 +40,7 @@ await call('PUT', `${gateway}/api/v1/settings/${settingKey}`, {
 });
 
 const run = (scenario: string, base: string, p: string) =>
-  measureGets(scenario, base, [p], { duration, connections });
+  measureGets(scenario, base, [p], { duration, connections }, cpuOf);
 
 const evaluate = `/api/v1/feature-flags/${flagKey}/evaluate?subject=customer-42`;
 const read = `/api/v1/settings/${settingKey}`;

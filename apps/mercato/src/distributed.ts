@@ -57,10 +57,12 @@ export function serviceDatabaseUrl(
 export async function startDistributed(
   opts: DistributedOptions,
   signal?: AbortSignal,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; stop(): Promise<void>; pids: ReadonlyMap<string, number> }> {
   const logger = createLogger({ service: 'mercato' });
   warnOfEphemeralPorts(logger, platformPorts(opts.offset, opts.gatewayPort));
   const children: ChildProcess[] = [];
+  // Each process's id by name (benchmarks read the CPU time of the gateway and a service).
+  const pids = new Map<string, number>();
   const alive = new Set<ChildProcess>();
   let stopping = false;
   // Whatever ends the launcher (an uncaught error too) takes the children it started along.
@@ -78,6 +80,7 @@ export async function startDistributed(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.push(child);
+    if (child.pid !== undefined) pids.set(name, child.pid);
     alive.add(child);
     child.on('exit', (code, signal) => {
       alive.delete(child);
@@ -185,7 +188,7 @@ export async function startDistributed(
       services.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${s.port + opts.offset}\n`).join('') +
       `Press Ctrl-C to stop.\n\n`,
   );
-  return { url, stop };
+  return { url, stop, pids };
 }
 
 /**
