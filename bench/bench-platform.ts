@@ -13,13 +13,22 @@ import { runMaintenance } from '../apps/mercato/src/maintenance.ts';
 import { platformPorts, portsInEphemeralRange } from '../apps/mercato/src/port-range.ts';
 import { prepareBenchEnv } from './admin-session.ts';
 
-export const BENCH_PORT_OFFSET = 10_000;
+/**
+ * Added to every port of the benchmark's platform: 10000, or `BENCH_PORT_OFFSET` to run
+ * two benchmarks side by side (the shared machine: another engineer's bench on the default
+ * offset failed this one's simulators with EADDRINUSE); checked against the ephemeral range
+ * in prepareBenchProcess.
+ */
+export const BENCH_PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET || 10_000);
 
 /** The benchmark's address of a service's standard port (8080 → http://127.0.0.1:18080). */
 export const benchUrl = (port: number): string => `http://127.0.0.1:${port + BENCH_PORT_OFFSET}`;
 
 /** Sets the environment every benchmark platform runs with (before anything starts). */
 export function prepareBenchProcess(): void {
+  if (!Number.isInteger(BENCH_PORT_OFFSET) || BENCH_PORT_OFFSET < 0) {
+    throw new Error(`BENCH_PORT_OFFSET must be a whole number, not ${process.env.BENCH_PORT_OFFSET}`);
+  }
   const unsafe = portsInEphemeralRange(platformPorts(BENCH_PORT_OFFSET));
   if (unsafe.length > 0) throw new Error(`bench ports in the ephemeral range: ${unsafe.join(', ')}`);
   process.env.MERCATO_PORT_OFFSET = String(BENCH_PORT_OFFSET);

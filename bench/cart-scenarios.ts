@@ -6,7 +6,7 @@
 // straight to the cart service. Issue #17's targets: add ≥ 2,500 req/s with p99 ≤ 40 ms,
 // read ≥ 4,000 req/s.
 // Usage: node bench/cart-scenarios.ts [--duration 10] [--connections 50] [--carts 2000]
-// (not run on the shared development machine; record results in bench/README.md.)
+// Results and where the time goes: bench/README.md (Cart and discount).
 import { serviceManifests } from '@mercato/contracts';
 import type autocannon from 'autocannon';
 import { parseArgs } from 'node:util';

@@ -2,9 +2,10 @@
 // service on PostgreSQL, NATS and Redis): POST /api/v1/discounts/evaluate of a 10-line cart
 // against 200 active automatic promotions (percentages on categories and brands, fixed
 // amounts, buy X get Y, free shipping over thresholds), without and with a code, straight to
-// the discount service. Target (issue #17): ≥ 3,000 evaluations/s.
+// the discount service (target, issue #17: ≥ 3,000 evaluations/s); then reserves of the code
+// (POST /api/v1/discounts/redemptions, fresh checkout id each), every one updating the same
+// promotion row and code row: what the hot row of a limited promotion costs.
 // Usage: node bench/discount-evaluate.ts [--duration 10] [--connections 20] [--promotions 200]
-// Not run on the shared development machine: it needs the two cores to itself.
 import { serviceManifests } from '@mercato/contracts';
 import type autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -97,6 +98,7 @@ const coded = await post('/api/v1/discounts/promotions', {
   kind: 'percentage',
   trigger: 'code',
   percentOff: 10,
+  usageLimit: 1_000_000_000,
 });
 await post(`/api/v1/discounts/promotions/${coded.id}/codes`, { code: 'BENCH10' });
 
@@ -128,6 +130,35 @@ function evaluation(body: string): autocannon.Request {
   };
 }
 
+// Reserves as the checkout saga makes them (fresh checkout id each): a 1-line cart only the
+// code applies to (no category, brand or listed product; below every free-shipping
+// threshold), so each reserve updates the same two rows — the code's promotion and the code
+// (their `uses`, the limits' counters) — the hot row of a limited promotion.
+const coldLine = {
+  sku: 'BENCH-COLD',
+  productId: randomUUID(),
+  categoryIds: [],
+  brandId: null,
+  unitPrice: 1000,
+  quantity: 1,
+};
+const reserve: autocannon.Request = {
+  method: 'POST',
+  path: '/api/v1/discounts/redemptions',
+  setupRequest(req) {
+    return {
+      ...req,
+      headers: { ...req.headers, 'content-type': 'application/json', ...admin },
+      body: JSON.stringify({
+        checkoutId: randomUUID(),
+        currency: 'USD',
+        codes: ['BENCH10'],
+        lines: [coldLine],
+      }),
+    };
+  },
+};
+
 const rows: ScenarioResult[] = [];
 try {
   rows.push(
@@ -148,6 +179,15 @@ try {
       '/api/v1/discounts/evaluate',
       discount,
       [evaluation(cart(['bench10']))],
+      { duration, connections },
+    ),
+  );
+  rows.push(
+    await measure(
+      'reserve with the code (one hot promotion row), direct',
+      '/api/v1/discounts/redemptions',
+      discount,
+      [reserve],
       { duration, connections },
     ),
   );
