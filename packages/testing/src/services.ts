@@ -59,6 +59,11 @@ export interface TestServiceOptions {
   now?: () => number;
   /** The service's own token for calls outside a request (see testServiceToken). */
   serviceToken?: TokenProvider;
+  /**
+   * Build on this existing schema instead of a fresh one (a second replica of a service
+   * already started: `first.runtime.ctx.database.schema`); it is left for its owner to drop.
+   */
+  schema?: string;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function startTestService<DB, P>(
   opts: TestServiceOptions = {},
 ): Promise<TestService<DB, P>> {
   const target = await testTarget(kind);
-  const schema = uniqueSchema(def.manifest.schema);
+  const schema = opts.schema ?? uniqueSchema(def.manifest.schema);
   const inner = opts.bus ?? createMemoryBus();
   const published: EventEnvelope[] = [];
   const bus: EventBus = {
@@ -140,7 +145,7 @@ export async function startTestService<DB, P>(
       await runtime.close();
       if (!opts.bus) await inner.close();
       if (!opts.cache) await cache.close();
-      await dropSchema(target, schema);
+      if (!opts.schema) await dropSchema(target, schema);
     },
   };
 }
