@@ -35,6 +35,13 @@ export const NotificationConfigSchema = Type.Object({
         'signs unsubscribe links and provider webhooks; required outside embedded mode (embedded: a fixed development secret)',
     }),
   ),
+  NOTIFICATION_WEBHOOK_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        "verifies the SMTP provider's delivery-status webhook (Delivery-Signature); without it the webhook answers 503",
+    }),
+  ),
   NOTIFICATION_ADMIN_EMAILS: Type.String({
     default: '',
     description: 'comma-separated addresses that receive admin alerts (low stock)',

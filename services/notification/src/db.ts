@@ -8,7 +8,7 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 export type Channel = 'email' | 'sms' | 'push';
 export type Category = 'transactional' | 'marketing' | 'admin';
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'bounced' | 'failed';
-export type AttemptOutcome = 'sent' | 'retry' | 'failed' | 'deferred';
+export type AttemptOutcome = 'sent' | 'retry' | 'failed' | 'deferred' | 'delivered' | 'bounced';
 
 export interface TemplatesTable {
   type: string;
@@ -65,6 +65,8 @@ export interface DeliveryAttemptsTable {
   provider_response: string | null;
   duration_ms: Defaulted<number>;
   at: Defaulted<Date>;
+  /** The provider's event id of a delivered/bounced report (each applied once). */
+  provider_event_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DevMailboxTable {

@@ -22,5 +22,17 @@ export const NotificationErrors = defineErrors({
   NOTIFICATION_MESSAGE_NOT_FAILED: { status: 409, title: 'Only a failed message can be replayed' },
   NOTIFICATION_UNSUBSCRIBE_TOKEN_INVALID: { status: 400, title: 'The unsubscribe link is not valid' },
   NOTIFICATION_TIME_ZONE_INVALID: { status: 400, title: 'Unknown time zone' },
+  NOTIFICATION_WEBHOOK_SIGNATURE_INVALID: {
+    status: 400,
+    title: 'The delivery-status webhook signature is missing, wrong or stale',
+  },
+  NOTIFICATION_WEBHOOK_MALFORMED: {
+    status: 400,
+    title: 'The delivery-status webhook body is not a batch of reports',
+  },
+  NOTIFICATION_WEBHOOK_NOT_CONFIGURED: {
+    status: 503,
+    title: 'The delivery-status webhook has no secret configured (NOTIFICATION_WEBHOOK_SECRET)',
+  },
   NOTIFICATION_CONTACT_UNKNOWN: { status: 422, title: 'No email address is known for this account' },
 });

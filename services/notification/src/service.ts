@@ -9,6 +9,8 @@ import { identitySubscription } from './events/identity-handlers.ts';
 import { inventorySubscription } from './events/inventory-handlers.ts';
 import { orderSubscription } from './events/order-handlers.ts';
 import { stockAlertSubscription } from './events/stock-alert-handlers.ts';
+import { registerDeliveryStatusRoutes } from './delivery-status/delivery-status-routes.ts';
+import { createDeliveryStatusService } from './delivery-status/delivery-status-service.ts';
 import { registerMailboxRoutes } from './mailbox/mailbox-routes.ts';
 import { createDispatcher } from './messages/dispatcher.ts';
 import { registerMessageRoutes } from './messages/message-routes.ts';
@@ -63,7 +65,12 @@ export const notificationService = defineService<NotificationDB>()({
     });
     const preferences = createPreferenceService(ctx.database, secret);
     const stockAlerts = createStockAlertService(ctx.database, () => new Date(ctx.now()));
-    return { templates, providers, messages, dispatcher, preferences, stockAlerts };
+    const deliveryStatus = createDeliveryStatusService(
+      ctx.database,
+      cfg.NOTIFICATION_WEBHOOK_SECRET,
+      ctx.now,
+    );
+    return { templates, providers, messages, dispatcher, preferences, stockAlerts, deliveryStatus };
   },
   routes(app, ctx, parts) {
     registerTemplateRoutes(app, parts.templates);
@@ -71,6 +78,7 @@ export const notificationService = defineService<NotificationDB>()({
     registerMailboxRoutes(app, ctx.database.db);
     registerPreferenceRoutes(app, parts.preferences);
     registerStockAlertRoutes(app, parts.stockAlerts);
+    registerDeliveryStatusRoutes(app, parts.deliveryStatus);
     app.addHook('onClose', async () => {
       for (const p of Object.values(parts.providers)) await p.close?.();
     });

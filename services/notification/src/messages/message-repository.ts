@@ -133,6 +133,7 @@ export const messageRepository = {
       response: string | null;
       durationMs: number;
       at: Date;
+      providerEventId?: string;
     },
   ): Promise<void> {
     await db
@@ -145,7 +146,36 @@ export const messageRepository = {
         provider_response: a.response,
         duration_ms: Math.round(a.durationMs),
         at: a.at,
+        provider_event_id: a.providerEventId ?? null,
       })
+      .execute();
+  },
+
+  findForUpdate(db: Kysely<NotificationDB>, id: string): Promise<MessageRow | undefined> {
+    return db.selectFrom('messages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async hasProviderEvent(db: Kysely<NotificationDB>, providerEventId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('delivery_attempts')
+      .select('id')
+      .where('provider_event_id', '=', providerEventId)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /** A sent message delivered or bounced, as its provider reported. */
+  async setDeliveryStatus(
+    db: Kysely<NotificationDB>,
+    id: string,
+    status: 'delivered' | 'bounced',
+    lastError: string | null,
+    now: Date,
+  ): Promise<void> {
+    await db
+      .updateTable('messages')
+      .set({ status, updated_at: now, ...(lastError !== null && { last_error: lastError }) })
+      .where('id', '=', id)
       .execute();
   },
 

@@ -48,6 +48,8 @@ export const MessageDetailSchema = Type.Object({
         Type.Literal('retry'),
         Type.Literal('failed'),
         Type.Literal('deferred'),
+        Type.Literal('delivered'),
+        Type.Literal('bounced'),
       ]),
       providerResponse: NullableString,
       durationMs: Type.Integer(),
