@@ -132,16 +132,18 @@ for (const kind of ['pglite', 'pg'] as const) {
       );
     });
 
+    /** How many orders the service holds. */
+    const count = async () =>
+      Number(
+        (
+          await svc.runtime.ctx.database.db
+            .selectFrom('orders')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
     test('bad amounts are refused and nothing is created: wrong currency, a negative price, too big a discount, a wrong expected total', async () => {
-      const count = async () =>
-        Number(
-          (
-            await svc.runtime.ctx.database.db
-              .selectFrom('orders')
-              .select((eb) => eb.fn.countAll<string>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
       const before = await count();
       const base = orderBody();
       const line = base.lines[1];
@@ -294,6 +296,39 @@ for (const kind of ['pglite', 'pg'] as const) {
         as: ADMIN,
       });
       expectProblem(res, 412, 'PRECONDITION_FAILED');
+    });
+
+    test('malformed JSON and foreign or malformed order ids are 4xx problems that change nothing', async () => {
+      const o = await createOrder(svc);
+      const before = await count();
+      const auth = await (await testAuth()).headers(SAGA);
+      for (const url of [
+        '/api/v1/orders',
+        `/api/v1/orders/${o.id}/confirm`,
+        `/api/v1/orders/${o.id}/cancel`,
+      ]) {
+        const raw = await svc.runtime.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json', ...auth },
+          payload: '{"checkoutId": ',
+        });
+        assert.equal(raw.statusCode, 400, url);
+        assert.match(String(raw.headers['content-type']), /problem\+json/);
+      }
+      // An id this service never issued: 404; not an id at all: 400 or 404, never a 500.
+      expectProblem(
+        await sagaPost(svc, '/api/v1/orders/0190a000-0000-7000-8000-000000000000/confirm'),
+        404,
+        'ORDER_NOT_FOUND',
+      );
+      const bad = await sagaPost(svc, '/api/v1/orders/not-an-id/confirm');
+      assert.ok([400, 404].includes(bad.status), `${bad.status}`);
+      assert.match(String(bad.headers['content-type']), /problem\+json/);
+      assert.equal(await count(), before);
+      const after = await call(svc, 'GET', `/api/v1/orders/${o.id}`, { as: ADMIN });
+      assert.equal(after.body.status, 'pending');
+      assert.equal(after.body.version, o.version);
     });
   });
 }

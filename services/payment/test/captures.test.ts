@@ -1,8 +1,17 @@
 // Several captures of one authorization (the PSP simulator's multicapture, for real over HTTP).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeTestPglite, needs } from '@mercato/testing';
-import { authorized, eventsFor, expectProblem, read, startPayment, type PaymentHarness } from './support.ts';
+import { newId } from '@mercato/platform/ids';
+import { closeTestPglite, needs, testAuth } from '@mercato/testing';
+import {
+  authorized,
+  eventsFor,
+  expectProblem,
+  read,
+  SAGA,
+  startPayment,
+  type PaymentHarness,
+} from './support.ts';
 
 after(closeTestPglite);
 
@@ -79,6 +88,36 @@ for (const kind of ['pglite', 'pg'] as const) {
         events.map((e) => e.data.amount),
         [1000, 2500, 5000],
       );
+    });
+
+    test('bad captures change nothing: zero, negative, another currency, a non-boolean final, malformed JSON, an unknown payment', async () => {
+      const p = await authorized(h, { amount: usd(2000) });
+      const before = (await read(h.svc, `/api/v1/payments/${p.id}`)).body;
+      const capture = (body: unknown) => h.post(`/api/v1/payments/${p.id}/capture`, body);
+      expectProblem(await capture({ amount: usd(0) }), 400, 'VALIDATION_FAILED');
+      expectProblem(await capture({ amount: usd(-1) }), 400, 'VALIDATION_FAILED');
+      expectProblem(await capture({ amount: usd(1), final: 'no' }), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await capture({ amount: { amount: 100, currency: 'EUR' } }),
+        400,
+        'PAYMENT_CURRENCY_MISMATCH',
+      );
+      expectProblem(await h.post(`/api/v1/payments/${newId()}/capture`, {}), 404, 'PAYMENT_NOT_FOUND');
+      const raw = await h.svc.runtime.app.inject({
+        method: 'POST',
+        url: `/api/v1/payments/${p.id}/capture`,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': newId(),
+          ...(await (await testAuth()).headers(SAGA)),
+        },
+        payload: '{"amount": ',
+      });
+      assert.equal(raw.statusCode, 400);
+      assert.match(String(raw.headers['content-type']), /problem\+json/);
+      assert.deepEqual((await read(h.svc, `/api/v1/payments/${p.id}`)).body, before);
+      const pi = await intentOf(p.providerReference);
+      assert.deepEqual([pi.amount_received, pi.amount_capturable], [0, 2000]);
     });
 
     test('a capture of part of the authorization without final: false is the last: the rest is released', async () => {
