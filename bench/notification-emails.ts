@@ -2,8 +2,8 @@
 // transactions of 100, as consumers would), then handed by the dispatcher to a local SMTP
 // server (smtp-server, counting only) over nodemailer's pooled connections. Reports both
 // rates and the p50/p99 of the SMTP hand-off per message (delivery_attempts.duration_ms).
-// Target (issue #16): ≥ 500 emails/s rendered and handed over. Not run on the shared machine.
-// Usage: node bench/notification-emails.ts [emails=5000] [concurrency=16]
+// Target (issue #16): ≥ 500 emails/s rendered and handed over. Figures: bench/README.md.
+// Usage: npm run bench:notification -- [emails=5000] [concurrency=16]
 import { notificationService } from '@mercato/notification';
 import { createMemoryCache } from '@mercato/platform/cache';
 import { ensurePgDatabase, sql } from '@mercato/platform/db';
