@@ -36,10 +36,14 @@ const recorded = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.r
 
 describe('dashboards and alert rules against what the services export', () => {
   let exported: Set<string>;
-  before(async () => {
-    const byProcess = await scrapeAll();
-    exported = new Set([...byProcess.values()].flatMap((names) => [...names]));
-  });
+  // Thirteen processes start and stop one after the other: ~30 s here, more on a loaded machine.
+  before(
+    async () => {
+      const byProcess = await scrapeAll();
+      exported = new Set([...byProcess.values()].flatMap((names) => [...names]));
+    },
+    { timeout: 300_000 },
+  );
 
   const known = (name: string) => exported.has(name) || recorded.has(name) || name === 'up';
 
