@@ -208,26 +208,30 @@ export const orderRepository = {
     }));
   },
 
-  /** The whole order as its readers see it: lines, refunds, returns. */
-  async view(db: Kysely<OrderDB>, id: string): Promise<Order | undefined> {
+  /** The whole order as its readers see it: lines, refunds, returns (`fresh`: just created, it has neither). */
+  async view(db: Kysely<OrderDB>, id: string, opts: { fresh?: boolean } = {}): Promise<Order | undefined> {
     const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const [lines, refunds, returns] = await Promise.all([
       orderRepository.lines(db, id),
-      db
-        .selectFrom('order_refunds')
-        .selectAll()
-        .where('order_id', '=', id)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('order_returns')
-        .selectAll()
-        .where('order_id', '=', id)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute(),
+      opts.fresh
+        ? []
+        : db
+            .selectFrom('order_refunds')
+            .selectAll()
+            .where('order_id', '=', id)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute(),
+      opts.fresh
+        ? []
+        : db
+            .selectFrom('order_returns')
+            .selectAll()
+            .where('order_id', '=', id)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute(),
     ]);
     const c = row.currency;
     const total = Number(row.total);
