@@ -9,12 +9,15 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
+import { closeTestPglite, startTestService } from '@mercato/testing';
+import { settingsService } from '@mercato/settings';
 import { gatewayMain, services } from '../../apps/mercato/src/service-registry.ts';
 import { simulatorsMain } from '../../apps/mercato/src/provider-stand-ins.ts';
 import { GatewayConfigSchema } from '../../services/gateway/src/config.ts';
-import { healthTarget } from '../../deploy/healthcheck.ts';
+import { healthTarget, isHealthy } from '../../deploy/healthcheck.ts';
 import { repoRoot } from './deploy-files.ts';
 
 interface Instruction {
@@ -174,5 +177,30 @@ describe('the image health check', () => {
     });
     assert.deepEqual(healthTarget(['node', 'apps/simulators/src/main.ts'], {}), { kind: 'tcp', port: 8191 });
     assert.equal(healthTarget(['sh', '-c', 'sleep'], {}), undefined);
+  });
+});
+
+describe('the image health check against running processes', () => {
+  after(closeTestPglite);
+
+  it('is healthy when a service answers /health/ready, not when nothing listens', async () => {
+    const svc = await startTestService(settingsService, 'pglite');
+    let address: string;
+    try {
+      address = await svc.runtime.listen(0, '127.0.0.1');
+      assert.equal(await isHealthy({ kind: 'http', url: `${address}/health/ready` }), true);
+    } finally {
+      await svc.close();
+    }
+    assert.equal(await isHealthy({ kind: 'http', url: `${address}/health/ready` }, 1000), false);
+  });
+
+  it('is healthy when a simulator’s port accepts connections', async () => {
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    assert.equal(await isHealthy({ kind: 'tcp', port }), true);
+    await new Promise((resolve) => server.close(resolve));
+    assert.equal(await isHealthy({ kind: 'tcp', port }, 1000), false);
   });
 });

@@ -4,12 +4,12 @@
 //   npm run deploy:k8s -- dev | production writes them and prints the rendered overlay
 //   kubectl apply -k deploy/k8s/overlays/production   (after writing them)
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { repoRoot } from './deploy-files.ts';
-import { baseObjects, type K8sObject } from './k8s-objects.ts';
+import { baseObjects, PART_OF, type K8sObject } from './k8s-objects.ts';
 import { devPatches, devObjects, productionPatches } from './k8s-overlays.ts';
 import { deployables } from './topology.ts';
 
@@ -22,11 +22,24 @@ export function toYaml(objects: K8sObject[]): string {
   return header + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }
 
+/** deploy/prometheus/alerts.yaml as a PrometheusRule, for the Prometheus operator that reads the ServiceMonitors. */
+export function alertRules(): K8sObject {
+  const rules = parse(readFileSync(join(repoRoot, 'deploy/prometheus/alerts.yaml'), 'utf8')) as {
+    groups: unknown[];
+  };
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'mercato', labels: { ...PART_OF } },
+    spec: { groups: rules.groups },
+  };
+}
+
 /** The generated files, by path under deploy/k8s/. */
 export function generatedFiles(): Record<string, string> {
   const all = deployables();
   return {
-    'base/generated/platform.yaml': toYaml(baseObjects(all)),
+    'base/generated/platform.yaml': toYaml([...baseObjects(all), alertRules()]),
     'overlays/dev/generated/dev.yaml': toYaml(devObjects(all)),
     'overlays/dev/generated/patches.yaml': toYaml(devPatches(all)),
     'overlays/production/generated/patches.yaml': toYaml(productionPatches(all)),

@@ -148,6 +148,12 @@ describe('Kubernetes manifests', kubectlOptions, () => {
     assert.ok(find('production', 'NetworkPolicy', 'default-deny'));
   });
 
+  it('carries the alert rules as a PrometheusRule', () => {
+    const rule = find('production', 'PrometheusRule', 'mercato');
+    const alerts = rule?.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).filter(Boolean);
+    assert.ok(alerts.includes('MercatoDeadLetters') && alerts.includes('MercatoErrorBudgetFastBurn'));
+  });
+
   it('dev: one replica each, its own PostgreSQL and simulators, every secret it references present', () => {
     for (const d of all) {
       assert.equal(find('dev', 'Deployment', d.name)?.spec.replicas, 1);
