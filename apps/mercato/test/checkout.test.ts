@@ -241,6 +241,29 @@ describe('checkout over the embedded platform (npm start)', () => {
     await expectUndone(shop, done, before);
   });
 
+  test('step 5 fails with ORDER_REFUSED when staff cancelled the pending order while the buyer answered 3-D Secure: the fresh authorization is voided, stock and discount given back', async () => {
+    const { sku } = await skuWith(10);
+    const { code } = await shop.discountCode();
+    const cartId = await shop.cart(sku, 1);
+    await shop.applyCode(cartId, code);
+    const before = { sku, ...(await shop.stock(sku)) };
+    const started = { body: await shop.settled(await shop.guestBody(cartId, CARDS.threeDs)) };
+    assert.equal(started.body.status, 'requires_action', JSON.stringify(started.body));
+    const cancelled = await shop.asAdmin('POST', `/api/v1/orders/${started.body.order.id as string}/cancel`, {
+      reason: 'suspected fraud',
+    });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    await shop.challenge(started.body.nextAction.url as string, 'approve');
+    const done = await shop.until(started.body.checkoutId as string, ['confirmed', 'failed']);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.failure.code, 'ORDER_REFUSED');
+    assert.equal(done.failure.step, 'authorize-payment');
+    const [payment] = await shop.payments(done.checkoutId as string);
+    assert.equal(payment.status, 'voided', 'the authorization made after the cancellation was released');
+    assert.equal((await shop.redemption(done.checkoutId as string)).body.status, 'released');
+    await expectUndone(shop, done, before);
+  });
+
   test('step 6 fails with SHIPPING_FAILED when the zone closed while the buyer answered 3-D Secure: payment voided, order cancelled, stock and discount given back', async () => {
     const { sku } = await skuWith(10);
     const { code } = await shop.discountCode();

@@ -49,6 +49,14 @@ export function authorizePaymentStep(deps: StepDeps): SagaStep<CheckoutInput> {
     return res.body;
   }
 
+  async function voidPayment(ctx: CheckoutStepContext, id: string): Promise<void> {
+    const res = await deps.clients.payment.void({
+      params: { id },
+      idempotencyKey: `${ctx.idempotencyKey}:void:${id}`,
+    });
+    if (!res.ok) throw new UpstreamProblem('payment void', res);
+  }
+
   return {
     name: 'authorize-payment',
     maxWaitMs: deps.config.CHECKOUT_PAYMENT_WAIT_MS,
@@ -73,6 +81,12 @@ export function authorizePaymentStep(deps: StepDeps): SagaStep<CheckoutInput> {
             params: { id: order.orderId },
             body: { paymentId: payment.id },
           });
+          // The order was cancelled meanwhile (its buyer or staff may, while 3-D Secure waits):
+          // a refusal. A refusing step is not compensated, so its authorization is released here.
+          if (!res.ok && res.status === 409) {
+            await voidPayment(ctx, payment.id);
+            throw refusal(FailureReasons.ORDER_REFUSED, res.body);
+          }
           if (!res.ok) throw new UpstreamProblem('order attach payment', res);
           const out: AuthorizedPayment = { paymentId: payment.id };
           return done(out);
@@ -95,11 +109,7 @@ export function authorizePaymentStep(deps: StepDeps): SagaStep<CheckoutInput> {
       if (!found.ok) throw new UpstreamProblem('payment list', found);
       for (const p of found.body.items) {
         if (['authorized', 'requires_action', 'processing'].includes(p.status)) {
-          const res = await deps.clients.payment.void({
-            params: { id: p.id },
-            idempotencyKey: `${ctx.idempotencyKey}:void:${p.id}`,
-          });
-          if (!res.ok) throw new UpstreamProblem('payment void', res);
+          await voidPayment(ctx, p.id);
         } else if (p.status === 'captured' || p.status === 'partially_refunded') {
           const res = await deps.clients.payment.refund({
             params: { id: p.id },

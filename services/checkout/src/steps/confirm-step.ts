@@ -1,5 +1,5 @@
 import type { Problem } from '@mercato/contracts';
-import { done, type SagaStep } from '@mercato/platform/saga';
+import { StepFailure, done, type SagaStep } from '@mercato/platform/saga';
 import type { CheckoutInput } from '../checkouts/checkout.ts';
 import { FailureReasons } from '../errors.ts';
 import {
@@ -61,6 +61,13 @@ export function confirmStep(deps: StepDeps): SagaStep<CheckoutInput> {
       const order = stepData<CreatedOrder>(ctx, 'create-order');
       const stock = stepData<HeldStock>(ctx, 'reserve-stock');
       const { paymentId } = stepData<AuthorizedPayment>(ctx, 'authorize-payment');
+      // Nothing of this step is done yet: an order cancelled meanwhile fails the checkout cleanly here.
+      const current = await deps.clients.order.get({ params: { id: order.orderId } });
+      if (!current.ok) throw new UpstreamProblem('order', current);
+      if (current.body.status === 'cancelled')
+        throw new StepFailure(FailureReasons.ORDER_REFUSED, `order ${order.number} was cancelled`, {
+          code: 'ORDER_CANCELLED',
+        });
       await closeCart(ctx);
       const captured = await capture(ctx, paymentId);
 
