@@ -12,6 +12,16 @@ export const CatalogConfig = Type.Object({
     minimum: 0,
     description: 'max-age for browsers and CDNs; 0 = public, no-cache (revalidate with the ETag every time)',
   }),
+  CATALOG_STOCK_DISPLAY: Type.Union([Type.Literal('bucketed'), Type.Literal('exact')], {
+    default: 'bucketed',
+    description:
+      "what product reads show of a variant's stock: bucketed levels only, or the exact quantity too",
+  }),
+  CATALOG_LOW_STOCK_THRESHOLD: Type.Integer({
+    default: 5,
+    minimum: 0,
+    description: 'at most this many units available is low_stock',
+  }),
 });
 export type CatalogConfig = Static<typeof CatalogConfig>;
 

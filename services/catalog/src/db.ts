@@ -42,6 +42,8 @@ export interface ProductsTable {
   rating_average: ColumnType<string, number | undefined, number>;
   rating_count: ColumnType<number, number | undefined, number>;
   rating_as_of: ColumnType<Date | null, Date | null | undefined, Date>;
+  seo_title: ColumnType<string | null, string | null | undefined, string | null>;
+  seo_description: ColumnType<string | null, string | null | undefined, string | null>;
   version: number;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -91,6 +93,22 @@ export interface SearchWordsTable {
   word: string;
 }
 
+/** Handles products had before; a read of one redirects to the product's current handle. */
+export interface ProductHandleRedirectsTable {
+  handle: string;
+  product_id: string;
+  created_at: CreatedAt;
+}
+
+/** Images stored once, served by /api/v1/media/:id. */
+export interface MediaTable {
+  id: string;
+  sha256: string;
+  content_type: string;
+  bytes: Buffer;
+  created_at: CreatedAt;
+}
+
 /** The catalog schema as Kysely sees it (tables unqualified: `ctx.database.db` adds the schema). */
 export interface CatalogDB {
   brands: BrandsTable;
@@ -101,6 +119,8 @@ export interface CatalogDB {
   sku_stock: SkuStockTable;
   search_synonyms: SearchSynonymsTable;
   search_words: SearchWordsTable;
+  product_handle_redirects: ProductHandleRedirectsTable;
+  media: MediaTable;
 }
 
 /** Unique violations become the API's 409s: which one, by the constraint's name. */

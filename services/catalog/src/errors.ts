@@ -15,6 +15,11 @@ export const CatalogErrors = defineErrors({
     status: 400,
     title: 'A listing filter names a brand or category that does not exist',
   },
+  CATALOG_MEDIA_UNSUPPORTED: {
+    status: 415,
+    title: 'Not an image type the catalog stores, or not what it claims to be',
+  },
+  CATALOG_MEDIA_NOT_FOUND: { status: 404, title: 'Image not found' },
   CATALOG_PRICE_REQUIRED: { status: 400, title: 'A product without variants needs a price' },
   CATALOG_IMPORT_EMPTY: { status: 400, title: 'The import has no rows' },
   CATALOG_IMPORT_BAD_HEADER: { status: 400, title: 'The CSV header names an unknown or repeated column' },

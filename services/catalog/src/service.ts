@@ -4,6 +4,8 @@ import { defineService } from '@mercato/platform/service';
 import { CatalogConfig, storeCacheControl } from './config.ts';
 import type { CatalogDB } from './db.ts';
 import { CatalogErrors } from './errors.ts';
+import { registerMediaRoutes } from './media/media-routes.ts';
+import { createMediaService } from './media/media-service.ts';
 import { registerImportRoutes } from './import/import-routes.ts';
 import { createImportService } from './import/import-service.ts';
 import { registerAdminRoutes } from './products/admin-routes.ts';
@@ -49,12 +51,13 @@ export const catalogService = defineService<CatalogDB>()({
     registerTaxonomyRoutes(app, taxonomy);
     registerImportRoutes(app, invalidatingWrites(createImportService(ctx), ['run'], invalidate));
     registerVariantRoutes(app, createVariantService(ctx));
+    registerMediaRoutes(app, createMediaService(ctx));
     registerSynonymRoutes(
       app,
       invalidatingWrites(createSynonymService(ctx), ['create', 'replace', 'delete'], invalidate),
     );
   },
-  subscriptions(_ctx, { invalidate }) {
+  subscriptions(ctx, { invalidate }) {
     const dropCache = async (trx: Transaction<CatalogDB>) => afterCommit(trx, () => void invalidate());
     return [
       {
@@ -67,7 +70,10 @@ export const catalogService = defineService<CatalogDB>()({
           'price.changed': dropCache,
         },
       },
-      ...signalConsumers(invalidate),
+      ...signalConsumers(invalidate, {
+        display: ctx.config.CATALOG_STOCK_DISPLAY,
+        lowStock: ctx.config.CATALOG_LOW_STOCK_THRESHOLD,
+      }),
     ];
   },
   seed: seedCatalog,

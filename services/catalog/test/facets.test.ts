@@ -99,6 +99,24 @@ for (const kind of ['pglite', 'pg'] as const) {
         assert.deepEqual(chosen.brands, all.brands);
       });
 
+      test('a listing page of 20 is at most 15 KB of JSON (compact items, images by URL, facets=false)', async (t) => {
+        for (const query of ['pageSize=20', 'pageSize=20&search=organic', 'pageSize=20&category=apparel']) {
+          const res = await call(svc, 'GET', `/api/v1/products?${query}&facets=false`);
+          assert.equal(res.status, 200);
+          const bytes = Buffer.byteLength(JSON.stringify(res.body));
+          const all = await call(svc, 'GET', `/api/v1/products?${query}`);
+          t.diagnostic(
+            `${query}: ${bytes} bytes, ${Buffer.byteLength(JSON.stringify(all.body))} with facets`,
+          );
+          assert.equal(res.body.items.length, Math.min(20, res.body.totalCount));
+          assert.equal(res.body.facets, null);
+          assert.ok(bytes <= 15_000, `${query}: ${bytes} bytes`);
+          assert.match(res.body.items[0].image.url, /^\/api\/v1\/media\//);
+        }
+        const full = await call(svc, 'GET', '/api/v1/products?pageSize=2&view=full');
+        assert.ok(Array.isArray(full.body.items[0].variants), 'view=full gives whole products');
+      });
+
       test('price buckets suit the result: about five, of a round width, covering it without overlap', async () => {
         const cheap = (await list('category=mugs-cups')).facets as Facets;
         const whole = (await list('')).facets as Facets;

@@ -94,7 +94,12 @@ for (const kind of ['pglite', 'pg'] as const) {
           barcode,
         })),
       );
-      assert.deepEqual(product.images, sample.images);
+      // the same images, each embedded one stored as media and given by its URL
+      assert.deepEqual(
+        product.images.map((i) => i.alt),
+        sample.images.map((i) => i.alt),
+      );
+      for (const i of product.images) assert.match(i.url, /^\/api\/v1\/media\//);
       assert.deepEqual(product.attributes, sample.attributes);
       const event = svc.published.find((e) => e.type === 'product.created' && e.subject === row.id);
       assert.deepEqual(event?.data, productChanged(product));
@@ -114,7 +119,12 @@ for (const kind of ['pglite', 'pg'] as const) {
       const one = await call(svc, 'GET', `/api/v1/products/${first.handle}`);
       assert.equal(one.status, 200);
       assert.equal(one.body.variants.length, first.variants.length);
-      assert.match(one.body.images[0].url, /^data:image\/svg\+xml/);
+      // The demo's embedded SVGs are stored once as media and served by URL.
+      assert.match(one.body.images[0].url, /^\/api\/v1\/media\/[0-9a-f-]{36}$/);
+      const image = await svc.runtime.app.inject({ method: 'GET', url: one.body.images[0].url });
+      assert.equal(image.statusCode, 200);
+      assert.match(String(image.headers['content-type']), /^image\/svg\+xml/);
+      assert.match(image.body, /^<svg /);
 
       const apparel = await call(svc, 'GET', '/api/v1/products?category=apparel&pageSize=1');
       assert.equal(

@@ -21,6 +21,10 @@ export interface ListingQuery {
   status?: 'active' | 'draft' | 'archived' | 'any';
   sortBy: 'relevance' | 'price' | 'newest' | 'rating';
   sortOrder?: 'asc' | 'desc';
+  /** compact items (default) or full products */
+  view?: 'compact' | 'full';
+  /** whether to count facets (default true) */
+  facets?: boolean;
 }
 
 /** The brand and category filters resolved to ids and materialized paths. */

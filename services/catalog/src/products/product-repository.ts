@@ -45,6 +45,8 @@ export function toProduct(
     images: row.images as Product['images'],
     variants,
     price: lowest(variants),
+    seoTitle: row.seo_title,
+    seoDescription: row.seo_description,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -61,6 +63,8 @@ export interface ProductFields {
   sellerId: string | null;
   attributes: Product['attributes'];
   images: Product['images'];
+  seoTitle: string | null;
+  seoDescription: string | null;
   searchTerms: string;
 }
 
@@ -74,6 +78,8 @@ function columns(f: ProductFields) {
     seller_id: f.sellerId,
     attributes: jsonb(f.attributes),
     images: jsonb(f.images),
+    seo_title: f.seoTitle,
+    seo_description: f.seoDescription,
     search_terms: f.searchTerms,
   };
 }

@@ -10,8 +10,12 @@ import type {
   UpdateVariantInput,
   Variant,
 } from './product.ts';
-import { productRepository as repo, type ProductFields } from './product-repository.ts';
+import type { CatalogConfig } from '../config.ts';
+import { detailRepository, productDetails } from './detail-repository.ts';
+import type { ProductDetail } from './product-detail.ts';
+import { productRepository as repo } from './product-repository.ts';
 import {
+  fieldsOf,
   guardUnique,
   loadProduct as loadOne,
   productChanged as changed,
@@ -30,20 +34,24 @@ export interface ProductService {
   restore(id: string, expected: Expected): Promise<Product>;
   addVariant(productId: string, input: CreateVariantInput): Promise<Variant>;
   updateVariant(id: string, patch: UpdateVariantInput, expected: Expected): Promise<Variant>;
-  getActive(idOrHandle: string): Promise<Product>;
-  getActiveBySku(sku: string): Promise<Product>;
+  /** The store's read of an active product: with brand, breadcrumbs, options, availability. */
+  getActive(idOrHandle: string): Promise<ProductDetail>;
+  getActiveBySku(sku: string): Promise<ProductDetail>;
+  /** The current handle an old handle of an active product redirects to. */
+  movedTo(handle: string): Promise<string | undefined>;
 }
 
 const notFound = (what: string) => CatalogErrors.CATALOG_PRODUCT_NOT_FOUND(`no product ${what}`);
 
-export function createProductService(ctx: ServiceContext<CatalogDB>): ProductService {
+export function createProductService(ctx: ServiceContext<CatalogDB, CatalogConfig>): ProductService {
   const { database, outbox } = ctx;
   const db = database.db;
-
-  function fieldsOf(p: Product): Omit<ProductFields, 'searchTerms'> {
-    const { handle, title, description, status, brandId, sellerId, attributes, images } = p;
-    return { handle, title, description, status, brandId, sellerId, attributes, images };
-  }
+  const view = {
+    display: ctx.config.CATALOG_STOCK_DISPLAY,
+    lowStock: ctx.config.CATALOG_LOW_STOCK_THRESHOLD,
+  };
+  const detail = async (id: string): Promise<ProductDetail> =>
+    (await productDetails(db, [await loadOne(db, id)], view))[0]!;
 
   /** Writes a status change (archive/restore) and its event in one transaction. */
   async function setStatus(id: string, expected: Expected, to: 'archived' | 'draft'): Promise<Product> {
@@ -112,13 +120,15 @@ export function createProductService(ctx: ServiceContext<CatalogDB>): ProductSer
     async getActive(idOrHandle) {
       const id = await repo.findId(db, idOrHandle, 'active');
       if (!id) throw notFound(idOrHandle);
-      return loadOne(db, id);
+      return detail(id);
     },
 
     async getActiveBySku(sku) {
       const id = await repo.findIdBySku(db, sku, 'active');
       if (!id) throw notFound(`with SKU ${sku}`);
-      return loadOne(db, id);
+      return detail(id);
     },
+
+    movedTo: (handle) => detailRepository.redirect(db, handle),
   };
 }

@@ -12,6 +12,8 @@ import type {
   UpdateVariantInput,
   Variant,
 } from './product.ts';
+import { storeImages } from '../media/media-repository.ts';
+import { detailRepository } from './detail-repository.ts';
 import {
   productRepository as repo,
   type NewProductRow,
@@ -73,9 +75,32 @@ function variantFields(v: CreateVariantInput, position: number): VariantFields {
   };
 }
 
-function fieldsOf(p: Product): Omit<ProductFields, 'searchTerms'> {
-  const { handle, title, description, status, brandId, sellerId, attributes, images } = p;
-  return { handle, title, description, status, brandId, sellerId, attributes, images };
+/** A product's stored fields (all but the search terms, which the writer recomputes). */
+export function fieldsOf(p: Product): Omit<ProductFields, 'searchTerms'> {
+  const {
+    handle,
+    title,
+    description,
+    status,
+    brandId,
+    sellerId,
+    attributes,
+    images,
+    seoTitle,
+    seoDescription,
+  } = p;
+  return {
+    handle,
+    title,
+    description,
+    status,
+    brandId,
+    sellerId,
+    attributes,
+    images,
+    seoTitle,
+    seoDescription,
+  };
 }
 
 /** Unknown brand or category ids are a 404 naming them, before anything is written. */
@@ -120,7 +145,15 @@ export async function writeNewProducts(
   inputs: readonly CreateProductInput[],
   names: ReadonlyMap<string, string>,
 ): Promise<string[]> {
-  const rows: NewProductRow[] = inputs.map((input) => {
+  // Embedded images (data URLs) are stored once as media; products keep their URLs.
+  // One statement pair for every image of the batch.
+  const given = inputs.map((input) => (input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? '' })));
+  const stored = await storeImages(trx, given.flat());
+  const images = given.map((list, n) => {
+    const start = given.slice(0, n).reduce((sum, l) => sum + l.length, 0);
+    return stored.slice(start, start + list.length);
+  });
+  const rows: NewProductRow[] = inputs.map((input, n) => {
     const variants = variantsOf(input);
     if (!variants) {
       throw CatalogErrors.CATALOG_PRICE_REQUIRED('send variants, or a price for the default variant', {
@@ -139,7 +172,9 @@ export async function writeNewProducts(
         brandId,
         sellerId: input.sellerId ?? null,
         attributes: input.attributes ?? {},
-        images: (input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? '' })),
+        images: images[n]!,
+        seoTitle: input.seoTitle ?? null,
+        seoDescription: input.seoDescription ?? null,
         searchTerms: [brandId, ...categoryIds].flatMap((ref) => (ref && names.get(ref)) || []).join(' '),
       },
       categoryIds,
@@ -186,12 +221,22 @@ export async function writeProductPatch(
   if (patch.brandId !== undefined) next.brandId = patch.brandId;
   if (patch.sellerId !== undefined) next.sellerId = patch.sellerId;
   if (patch.attributes !== undefined) next.attributes = patch.attributes;
-  if (patch.images !== undefined) next.images = patch.images.map((i) => ({ url: i.url, alt: i.alt ?? '' }));
+  if (patch.images !== undefined) {
+    next.images = await storeImages(
+      trx,
+      patch.images.map((i) => ({ url: i.url, alt: i.alt ?? '' })),
+    );
+  }
+  if (patch.seoTitle !== undefined) next.seoTitle = patch.seoTitle;
+  if (patch.seoDescription !== undefined) next.seoDescription = patch.seoDescription;
   if (patch.status !== undefined && current.status !== 'archived') next.status = patch.status;
   const categoryIds = patch.categoryIds ?? current.categoryIds;
   await checkRefs(trx, next.brandId, patch.categoryIds ?? []);
   const searchTerms = await repo.searchTerms(trx, next.brandId, categoryIds);
   await repo.update(trx, current.id, current.version, { ...next, searchTerms });
+  // The old handle keeps working: reads of it answer 301 to the new one.
+  if (next.handle !== current.handle)
+    await detailRepository.addRedirect(trx, current.handle, next.handle, current.id);
   if (patch.categoryIds) await repo.setCategories(trx, current.id, categoryIds);
 }
 

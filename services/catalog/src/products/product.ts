@@ -63,6 +63,8 @@ export const ProductSchema = Type.Object({
   images: Type.Array(Type.Object({ url: Type.String(), alt: Type.String() })),
   variants: Type.Array(VariantSchema),
   price: Type.Union([Money, Type.Null()], { description: 'the lowest variant price' }),
+  seoTitle: Type.Union([Type.String(), Type.Null()]),
+  seoDescription: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer({ minimum: 1 }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -105,6 +107,13 @@ const Editable = {
   categoryIds: Type.Array(Uuid, { maxItems: 20, uniqueItems: true }),
   attributes: Attributes,
   images: Images,
+  seoTitle: Nullable(Type.String({ maxLength: 200, description: 'the page title; default: the title' })),
+  seoDescription: Nullable(
+    Type.String({
+      maxLength: 500,
+      description: 'the meta description; default: the description cut to 160 characters',
+    }),
+  ),
 };
 
 /**
@@ -122,6 +131,8 @@ export const CreateProductBody = Type.Object(
     categoryIds: Type.Optional(Editable.categoryIds),
     attributes: Type.Optional(Editable.attributes),
     images: Type.Optional(Editable.images),
+    seoTitle: Type.Optional(Editable.seoTitle),
+    seoDescription: Type.Optional(Editable.seoDescription),
     variants: Type.Optional(Type.Array(CreateVariantBody, { minItems: 1, maxItems: 100 })),
     price: Type.Optional(Money),
     defaultSku: Type.Optional(Sku),
@@ -142,6 +153,8 @@ export const UpdateProductBody = Type.Object(
     categoryIds: Type.Optional(Editable.categoryIds),
     attributes: Type.Optional(Editable.attributes),
     images: Type.Optional(Editable.images),
+    seoTitle: Type.Optional(Editable.seoTitle),
+    seoDescription: Type.Optional(Editable.seoDescription),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -50,7 +50,7 @@ export const searchRepository = {
   async list(
     scope: SearchScope,
     q: ListingQuery,
-  ): Promise<{ ids: string[]; totalCount: number; facets: Facets; didYouMean: string | null }> {
+  ): Promise<{ ids: string[]; totalCount: number; facets: Facets | null; didYouMean: string | null }> {
     const { db } = scope;
     const refs = await resolveFilters(db, q);
     const search = q.search === undefined ? undefined : await resolveSearch(scope, q.search);
@@ -83,7 +83,10 @@ export const searchRepository = {
     return {
       ids: page.rows.map((r) => r.id),
       totalCount: page.totalCount,
-      facets: await facetsOf(db, (omit) => filteredProducts(db, q, search, refs, omit), q.attr ?? []),
+      facets:
+        q.facets === false
+          ? null
+          : await facetsOf(db, (omit) => filteredProducts(db, q, search, refs, omit), q.attr ?? []),
       didYouMean,
     };
   },

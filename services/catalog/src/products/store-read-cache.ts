@@ -1,4 +1,5 @@
 import { getOrLoad } from '@mercato/platform/cache';
+import { AppError } from '@mercato/platform/errors';
 import { cacheableBody, type CacheableBody } from '@mercato/platform/http';
 import { type ServiceContext } from '@mercato/platform/service';
 import type { CatalogDB } from '../db.ts';
@@ -27,7 +28,19 @@ export function createStoreReadCache(
     getOrLoad(cache, PREFIX + key, ttlMs, async () => cacheableBody(await load()), { onCacheError });
 
   return {
-    product: (idOrHandle: string) => cached(`product:${idOrHandle}`, () => products.getActive(idOrHandle)),
+    /** An active product's detail read, or where an old handle of one now lives. */
+    async product(idOrHandle: string): Promise<{ body: CacheableBody } | { movedTo: string }> {
+      try {
+        return { body: await cached(`product:${idOrHandle}`, () => products.getActive(idOrHandle)) };
+      } catch (err) {
+        const movedTo =
+          err instanceof AppError && err.code === 'CATALOG_PRODUCT_NOT_FOUND'
+            ? await products.movedTo(idOrHandle)
+            : undefined;
+        if (movedTo) return { movedTo };
+        throw err;
+      }
+    },
     bySku: (sku: string) => cached(`sku:${sku}`, () => products.getActiveBySku(sku)),
     list: (q: ListingQuery) => cached(`list:${listingKey(q)}`, () => listing.list(q)),
     suggest: (text: string, limit: number) =>
@@ -86,5 +99,7 @@ export function listingKey(q: ListingQuery): string {
     q.inStock ?? null,
     q.sortBy,
     q.sortOrder ?? null,
+    q.view ?? 'compact',
+    q.facets ?? true,
   ]);
 }

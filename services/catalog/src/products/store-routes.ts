@@ -13,6 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { WRITE } from '../request-meta.ts';
 import type { ListingService } from './listing-service.ts';
+import { ListingItemSchema, ProductDetailSchema } from './product-detail.ts';
 import { ProductSchema } from './product.ts';
 import type { StoreReadCache } from './store-read-cache.ts';
 
@@ -24,36 +25,39 @@ const Facet = Type.Object({
   count: Type.Integer(),
 });
 const ListingSchema = Type.Object({
-  ...PageOf(ProductSchema).properties,
-  facets: Type.Object(
-    {
-      brands: Type.Array(Facet),
-      categories: Type.Array(
-        Type.Object({ ...Facet.properties, parentId: Type.Union([Type.String(), Type.Null()]) }),
-        {
-          description:
-            'each category counts its whole subtree (as the category filter selects), in tree order',
-        },
-      ),
-      attributes: Type.Array(
-        Type.Object({ key: Type.String(), value: Type.String(), count: Type.Integer() }),
-        {
-          description: 'per attribute key, its 20 most frequent values',
-        },
-      ),
-      prices: Type.Array(
-        Type.Object({ minPrice: Type.Integer(), maxPrice: Type.Integer(), count: Type.Integer() }),
-        {
-          description:
-            'non-empty buckets of a width that suits the result (1, 2, 2.5 or 5 × 10ⁿ, about 5 over its range; minor units, inclusive); filter with their minPrice/maxPrice',
-        },
-      ),
-    },
-    {
-      description:
-        'counts over the whole filtered result; each facet leaves its own filter out (values of one facet are alternatives), so a count is the totalCount of choosing that value instead',
-    },
-  ),
+  ...PageOf(Type.Union([ListingItemSchema, ProductSchema])).properties,
+  facets: Type.Union([
+    Type.Object(
+      {
+        brands: Type.Array(Facet),
+        categories: Type.Array(
+          Type.Object({ ...Facet.properties, parentId: Type.Union([Type.String(), Type.Null()]) }),
+          {
+            description:
+              'each category counts its whole subtree (as the category filter selects), in tree order',
+          },
+        ),
+        attributes: Type.Array(
+          Type.Object({ key: Type.String(), value: Type.String(), count: Type.Integer() }),
+          {
+            description: 'per attribute key, its 20 most frequent values',
+          },
+        ),
+        prices: Type.Array(
+          Type.Object({ minPrice: Type.Integer(), maxPrice: Type.Integer(), count: Type.Integer() }),
+          {
+            description:
+              'non-empty buckets of a width that suits the result (1, 2, 2.5 or 5 × 10ⁿ, about 5 over its range; minor units, inclusive); filter with their minPrice/maxPrice',
+          },
+        ),
+      },
+      {
+        description:
+          'counts over the whole filtered result; each facet leaves its own filter out (values of one facet are alternatives), so a count is the totalCount of choosing that value instead; null with facets=false',
+      },
+    ),
+    Type.Null(),
+  ]),
   didYouMean: Type.Union([Type.String(), Type.Null()], {
     description: 'when a search finds nothing: the nearest dictionary words, a search that finds something',
   }),
@@ -101,6 +105,15 @@ const ListQuery = Type.Object({
     { default: 'relevance', description: 'relevance needs a search; without one it sorts by newest' },
   ),
   sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  facets: Type.Boolean({
+    default: true,
+    description: 'false leaves the facets out (null): a page of 20 compact items is then a few KB',
+  }),
+  view: Type.Union([Type.Literal('compact'), Type.Literal('full')], {
+    default: 'compact',
+    description:
+      'compact: what a product card needs (a page of 20 is a few KB); full: whole products with variants',
+  }),
 });
 const highlighted = Type.String({
   description: 'the name HTML-escaped, each matched word in <mark>…</mark>',
@@ -184,7 +197,7 @@ export function registerStoreRoutes(
         tags,
         summary: 'Get the active product that has a variant with this SKU',
         params: Type.Object({ sku: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { ...cached, 200: ProductSchema },
+        response: { ...cached, 200: ProductDetailSchema },
       },
     },
     async (request, reply) =>
@@ -198,7 +211,8 @@ export function registerStoreRoutes(
     {
       schema: {
         tags,
-        summary: 'Get a product by id or handle (active ones unless an editor asks)',
+        summary:
+          'Get a product by id or handle, with what a shop page renders (active ones unless an editor asks); an old handle answers 301',
         security: EDITOR_OPTIONAL,
         params: Type.Object({
           id: Type.String({
@@ -211,7 +225,7 @@ export function registerStoreRoutes(
         querystring: Type.Object({
           status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('any')])),
         }),
-        response: { ...cached, 200: ProductSchema, ...problemResponses(401, 403) },
+        response: { ...cached, 200: ProductDetailSchema, 301: Type.Null(), ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
@@ -224,7 +238,15 @@ export function registerStoreRoutes(
           .header('etag', versionEtag(product.version))
           .send(product);
       }
-      return sendCacheable(request, reply, await reads.product(request.params.id), cacheControl);
+      const read = await reads.product(request.params.id);
+      if ('movedTo' in read) {
+        // An old handle: permanently at the current one (the canonical handle).
+        return reply
+          .code(301)
+          .header('location', `/api/v1/products/${encodeURIComponent(read.movedTo)}`)
+          .send(null);
+      }
+      return sendCacheable(request, reply, read.body, cacheControl);
     },
   );
 }

@@ -1,6 +1,7 @@
 import { type ServiceContext } from '@mercato/platform/service';
 import { newId } from '@mercato/platform/ids';
 import type { CatalogDB } from '../db.ts';
+import { createMediaService } from '../media/media-service.ts';
 import { taxonomyRepository } from '../taxonomy/taxonomy-repository.ts';
 import { writeNewProducts } from '../products/product-writes.ts';
 import { demoCatalog, toCreateInput, type DemoCatalog, type DemoProduct } from './demo-catalog.ts';
@@ -27,6 +28,9 @@ export interface SeedReport {
  */
 export async function seedCatalog(ctx: ServiceContext<CatalogDB>): Promise<void> {
   await loadDemoCatalog(ctx);
+  // A catalog seeded before media existed embeds its images: they move to media once.
+  const moved = await createMediaService(ctx).moveEmbedded();
+  if (moved > 0) ctx.logger.info({ moved }, 'embedded product images moved to media');
 }
 
 export async function loadDemoCatalog(

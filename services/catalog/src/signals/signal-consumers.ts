@@ -2,6 +2,7 @@ import type { TypedEvent } from '@mercato/contracts';
 import { afterCommit, type Transaction } from '@mercato/platform/db';
 import type { EventSubscription } from '@mercato/platform/messaging';
 import type { CatalogDB } from '../db.ts';
+import { availabilityOf, type Stock, type StockDisplay } from '../products/product-detail.ts';
 import { signalRepository } from './signal-repository.ts';
 
 /**
@@ -9,7 +10,12 @@ import { signalRepository } from './signal-repository.ts';
  * in-stock filter and the rating sort). `invalidate` drops cached reads once a change
  * that shows in them has committed.
  */
-export function signalConsumers(invalidate: () => Promise<void>): EventSubscription<CatalogDB>[] {
+export function signalConsumers(
+  invalidate: () => Promise<void>,
+  view: { display: StockDisplay; lowStock: number },
+): EventSubscription<CatalogDB>[] {
+  // What reads show of a SKU's stock: a change of it drops cached reads.
+  const shown = (x: Stock | undefined) => JSON.stringify(availabilityOf(x, view.display, view.lowStock));
   async function putStock(
     trx: Transaction<CatalogDB>,
     events: Array<TypedEvent<'inventory.stock_changed'>>,
@@ -22,8 +28,9 @@ export function signalConsumers(invalidate: () => Promise<void>): EventSubscript
         backorder: data.backorder,
         asOf: new Date(time),
       })),
+      shown,
     );
-    // Only a flip between sellable and not changes what a cached read shows.
+    // Only a change of what reads show (sellable, level, the exact quantity) matters to cached reads.
     if (result.flipped) afterCommit(trx, () => void invalidate());
   }
 

@@ -7,12 +7,15 @@ export const signalRepository = {
    * Stores SKUs' availability readings, each unless a newer reading is already stored
    * (events can be retried out of order; of several readings of a SKU the newest counts, as
    * if stored one after the other). Answers whether some SKU's in-stock state flipped,
-   * which is what cached listings and products depend on. Two statements for any number of
+   * which is what cached listings and products depend on (`shown`: what reads show of a
+   * SKU's stock — by default whether it is sellable; product reads also show its level). Two statements for any number of
    * readings: the stored rows locked (in SKU order, as every writer takes them), then one upsert.
    */
   async putStock(
     trx: Kysely<CatalogDB>,
     readings: Array<{ sku: string; available: number; backorder: boolean; asOf: Date }>,
+    shown: (x: { available: number; backorder: boolean } | undefined) => string = (x) =>
+      String(!!x && (x.available > 0 || x.backorder)),
   ): Promise<{ flipped: boolean }> {
     const newest = new Map<string, (typeof readings)[number]>();
     for (const r of readings) {
@@ -52,14 +55,8 @@ export const signalRepository = {
         })),
       )
       .execute();
-    const sellable = (x: { available: number; backorder: boolean }) => x.available > 0 || x.backorder;
-    // A SKU catalog never heard of counted as not sellable, so its first reading may flip it.
-    return {
-      flipped: fresh.some((r) => {
-        const b = before.get(r.sku);
-        return sellable(r) !== (b ? sellable(b) : false);
-      }),
-    };
+    // A SKU catalog never heard of shows as not sellable, so its first reading may flip it.
+    return { flipped: fresh.some((r) => shown(r) !== shown(before.get(r.sku))) };
   },
 
   /** Stores a product's rating unless a newer one is stored; answers whether a product row changed. */
