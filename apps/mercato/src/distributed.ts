@@ -20,6 +20,8 @@ export interface DistributedOptions {
   gatewayPort: number;
   host: string;
   readyTimeoutMs: number;
+  /** Checkout processes to run (each its own saga engine and lease owner, one database). */
+  checkoutReplicas?: number;
 }
 
 /** Reads distributed-mode options from the environment. */
@@ -33,6 +35,7 @@ export function distributedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     gatewayPort: cfg.GATEWAY_PORT + cfg.MERCATO_PORT_OFFSET,
     host: cfg.HOST,
     readyTimeoutMs: cfg.MERCATO_READY_TIMEOUT_MS,
+    checkoutReplicas: cfg.MERCATO_CHECKOUT_REPLICAS,
   };
 }
 
@@ -129,11 +132,16 @@ export async function startDistributed(
     // over the bus and HTTP when it needs them, so none waits for another to start.
     // (Databases one by one: PostgreSQL refuses concurrent CREATE DATABASE from one template.)
     for (const s of services) await ensurePgDatabase(serviceDatabaseUrl(opts.postgresUrl, s.name));
+    // Checkout may run as several replicas on its one database (the saga engine's leases share
+    // the sagas out): the first on its port, behind the gateway; the n-th on port + 100 × n.
+    const instances = services.flatMap((s) =>
+      Array.from({ length: s.name === 'checkout' ? (opts.checkoutReplicas ?? 1) : 1 }, (_, n) => ({ s, n })),
+    );
     const started = await Promise.all(
-      services.map(async (s) => {
+      instances.map(async ({ s, n }) => {
         const databaseUrl = serviceDatabaseUrl(opts.postgresUrl, s.name);
-        const port = s.port + opts.offset;
-        const child = launch(s.name, s.main, {
+        const port = s.port + opts.offset + 100 * n;
+        const child = launch(n === 0 ? s.name : `${s.name}-${n + 1}`, s.main, {
           ...serviceUrls,
           PORT: String(port),
           DATABASE_URL: databaseUrl,
@@ -147,7 +155,7 @@ export async function startDistributed(
           IDENTITY_URL: process.env.IDENTITY_URL ?? identityUrl,
           ...(s.name === 'identity' ? accounts.identityEnv : accounts.processEnv(s.name)),
         });
-        return { s, port, child };
+        return { s, n, port, child };
       }),
     );
     await Promise.all(
@@ -159,7 +167,9 @@ export async function startDistributed(
         ),
       ),
     );
-    const upstreams = started.map(({ s, port }) => `${s.name}=http://127.0.0.1:${port}`);
+    const upstreams = started
+      .filter(({ n }) => n === 0)
+      .map(({ s, port }) => `${s.name}=http://127.0.0.1:${port}`);
     const gateway = launch('gateway', gatewayMain, {
       PORT: String(opts.gatewayPort),
       HOST: opts.host,

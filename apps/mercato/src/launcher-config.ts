@@ -16,6 +16,8 @@ export const LauncherConfig = Type.Object({
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', minLength: 1 }),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
   MERCATO_READY_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1000 }),
+  /** Distributed mode: checkout processes on one database (replicas beyond the first on port + 100 × n). */
+  MERCATO_CHECKOUT_REPLICAS: Type.Integer({ default: 1, minimum: 1, maximum: 4 }),
 });
 export type LauncherConfig = Static<typeof LauncherConfig>;
 

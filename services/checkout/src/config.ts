@@ -34,6 +34,13 @@ export const CheckoutConfigSchema = Type.Object({
     default: 30_000,
     description: 'while waiting for 3-D Secure, how often the saga asks payment again (besides its events)',
   }),
+  CHECKOUT_SAGA_LEASE_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 600_000,
+    default: 45_000,
+    description:
+      "how long a replica's hold on a saga lasts from each transition: a crashed replica's sagas are taken over once it ran out (longer than a step's timeout, 30 s, in production)",
+  }),
   CHECKOUT_SETTINGS_TTL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
   CHECKOUT_ANNOUNCE_INTERVAL_MS: Type.Integer({
     minimum: 10,

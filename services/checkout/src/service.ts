@@ -57,6 +57,7 @@ export function defineCheckoutService(opts: CheckoutServiceOptions = {}) {
         metrics: ctx.metrics,
         sagas: [saga],
         now: ctx.now,
+        leaseMs: ctx.config.CHECKOUT_SAGA_LEASE_MS,
         ...(opts.replica !== undefined && { owner: opts.replica }),
         ...(opts.pollMs !== undefined && { pollMs: opts.pollMs }),
       });
