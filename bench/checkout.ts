@@ -90,7 +90,7 @@ interface Prepared {
 
 /** 20 SKUs with plenty of stock, one cart per checkout with a line of one of them, a token each. */
 async function prepare(admin: { authorization: string }): Promise<Prepared[]> {
-  const listing = ok(await call('GET', '/api/v1/products?pageSize=20&page=3'), 'products');
+  const listing = ok(await call('GET', '/api/v1/products?pageSize=20&page=3&view=full'), 'products');
   const skus: string[] = listing.items.map((p: { variants: Array<{ sku: string }> }) => p.variants[0]!.sku);
   for (const sku of skus) {
     // On fresh databases inventory makes its stock items from catalog's events as they arrive.

@@ -72,7 +72,7 @@ export function createShop(base: string, offset: number, admin: { authorization:
     asAdmin,
     /** SKUs of the demo catalog, with their variant id and version, distinct per call. */
     async demoVariants(n: number): Promise<Array<{ sku: string; id: string; version: number }>> {
-      const list = ok(await call('GET', `/api/v1/products?pageSize=${n}&page=2`), 200, 'products');
+      const list = ok(await call('GET', `/api/v1/products?pageSize=${n}&page=2&view=full`), 200, 'products');
       return list.items.map((p: Json) => p.variants[0]);
     },
     /** Sets the units on hand in the main warehouse (a stock count) and waits until it is reservable. */
