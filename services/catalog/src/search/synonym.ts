@@ -15,7 +15,14 @@ export type Synonym = Static<typeof SynonymSchema>;
 
 /** A synonym group: a search for any of its terms also finds the others. */
 export const SynonymBody = Type.Object(
-  { terms: Type.Array(Term, { minItems: 2, maxItems: 20, uniqueItems: true }) },
+  {
+    terms: Type.Array(Term, {
+      minItems: 2,
+      maxItems: 20,
+      uniqueItems: true,
+      examples: [['sofa', 'couch', 'settee']],
+    }),
+  },
   { additionalProperties: false },
 );
 export type SynonymInput = Static<typeof SynonymBody>;
