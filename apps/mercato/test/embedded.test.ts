@@ -93,7 +93,7 @@ describe('npm start (embedded mode)', () => {
       // The demo catalog is loaded, and its product.created events reached inventory, which
       // made stock items of the SKUs with the demo's initial stock (no event was published
       // before inventory subscribed).
-      const listing = (await (await fetch(`${base}/api/v1/products?pageSize=1`)).json()) as {
+      const listing = (await (await fetch(`${base}/api/v1/products?pageSize=1&view=full`)).json()) as {
         totalCount: number;
         items: Array<{ variants: Array<{ sku: string }> }>;
       };
