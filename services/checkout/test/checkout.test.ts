@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkoutService, type CheckoutParts } from '../src/service.ts';
 import type { CheckoutDB } from '../src/db.ts';
-import { cartOf, startUpstreamStandIn, type UpstreamStandIn } from './upstream-stand-in.ts';
+import { cartOf, startUpstreamStandIn, upstreamUrls, type UpstreamStandIn } from './upstream-stand-in.ts';
 
 after(closeTestPglite);
 
@@ -36,19 +36,7 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     before(async () => {
       up = await startUpstreamStandIn();
-      const urls = Object.fromEntries(
-        [
-          'CART',
-          'CATALOG',
-          'CUSTOMER',
-          'DISCOUNT',
-          'INVENTORY',
-          'ORDER',
-          'PAYMENT',
-          'SETTINGS',
-          'SHIPPING',
-        ].map((n) => [`${n}_URL`, up.url]),
-      );
+      const urls = upstreamUrls(up.url);
       svc = (await startTestService(checkoutService, kind, {
         env: { ...process.env, ...urls, CHECKOUT_RESPOND_WAIT_MS: '5000' },
         serviceToken: testServiceToken({ subject: 'checkout-service', permissions: ['carts:write'] }),

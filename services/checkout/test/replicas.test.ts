@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CheckoutDB } from '../src/db.ts';
 import { defineCheckoutService, type CheckoutParts } from '../src/service.ts';
-import { cartOf, startUpstreamStandIn, type UpstreamStandIn } from './upstream-stand-in.ts';
+import { cartOf, startUpstreamStandIn, upstreamUrls, type UpstreamStandIn } from './upstream-stand-in.ts';
 
 after(closeTestPglite);
 
@@ -32,19 +32,7 @@ for (const kind of ['pglite', 'pg'] as const) {
 
     before(async () => {
       up = await startUpstreamStandIn();
-      const urls = Object.fromEntries(
-        [
-          'CART',
-          'CATALOG',
-          'CUSTOMER',
-          'DISCOUNT',
-          'INVENTORY',
-          'ORDER',
-          'PAYMENT',
-          'SETTINGS',
-          'SHIPPING',
-        ].map((n) => [`${n}_URL`, up.url]),
-      );
+      const urls = upstreamUrls(up.url);
       const opts = {
         bus,
         env: { ...process.env, ...urls, CHECKOUT_RESPOND_WAIT_MS: '0' },

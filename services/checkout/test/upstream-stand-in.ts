@@ -90,6 +90,22 @@ export function cartOf(
   };
 }
 
+/** The checkout's upstream URL settings, every one pointed at the stand-in. */
+export function upstreamUrls(url: string): Record<string, string> {
+  const names = [
+    'CART',
+    'CATALOG',
+    'CUSTOMER',
+    'DISCOUNT',
+    'INVENTORY',
+    'ORDER',
+    'PAYMENT',
+    'SETTINGS',
+    'SHIPPING',
+  ];
+  return Object.fromEntries(names.map((n) => [`${n}_URL`, url]));
+}
+
 export async function startUpstreamStandIn(): Promise<UpstreamStandIn> {
   const { logger } = captureLogger('upstream-stand-in');
   const app = await createApp({
